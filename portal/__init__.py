@@ -1,0 +1,123 @@
+"""Application factory for the customer tracking portal 客户跟踪管理门户."""
+import logging
+import uuid
+from importlib import import_module
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+# Blueprint modules, one per business area; each exposes `bp`.
+BLUEPRINT_MODULES = (
+    "portal.auth.routes",
+    "portal.health",
+    "portal.workbench.routes",
+    "portal.admin.routes",
+    "portal.admin.audit_routes",
+    "portal.customers.routes",
+    "portal.followups.routes",
+    "portal.tickets.routes",
+    "portal.revisits.routes",
+    "portal.revisits.spot_check_routes",
+    "portal.reports.routes",
+)
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(load_config((overrides or {}).get("PORTAL_ENV")))
+    app.config.update(overrides or {})
+    init_extensions(app)
+    for module_name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module_name).bp)
+    register_error_pages(app)
+    register_template_helpers(app)
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from portal import audit, models  # noqa: F401  (models and audit hooks must be registered)
+    from portal.auth.sessions import install_session_checks
+    from portal.database import configure_engine
+    from portal.web import apply_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    install_session_checks(app)
+    app.after_request(apply_security_headers)
+    app.teardown_request(forget_request_state)
+
+
+# Per-request values kept on `g`; cleared at the end of each request because an outer app context
+# (CLI commands, tests) outlives the requests made inside it.
+REQUEST_STATE_KEYS = ("_login_user", "settings", "write_intent", "audit_note", "audit_action")
+
+
+def forget_request_state(_error=None) -> None:
+    from flask import g
+
+    for key in REQUEST_STATE_KEYS:
+        g.pop(key, None)
+
+
+def register_error_pages(app: Flask) -> None:
+    """Errors show a friendly page and a reference id, never a traceback, SQL or path (#19)."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/healthz"):
+            return jsonify(status="error"), error.code
+        return render_template("errors/error.html", error=error, reference=None), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        reference = uuid.uuid4().hex[:12]
+        log.exception("unhandled error, reference %s", reference)
+        db.session.rollback()
+        return render_template("errors/error.html", error=None, reference=reference), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal import formatting
+    from portal.auth.permissions import NAVIGATION, can_use_area
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+
+    @app.context_processor
+    def navigation():
+        def nav_items(user):
+            return [
+                (endpoint, label, request.blueprint == endpoint.split(".")[0])
+                for area, endpoint, label in NAVIGATION
+                if can_use_area(user, area) and endpoint in app.view_functions
+            ]
+
+        return {"nav_items": nav_items, "can_use_area": can_use_area}
+
+
+def database_answers() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001  (health check reports any failure as "down")
+        db.session.rollback()
+        return False

@@ -1,0 +1,29 @@
+"""Which customers a user may see (DESIGN.md "Who uses it")."""
+from sqlalchemy import Select, exists, false, or_, select
+
+from portal.models.auth import User
+from portal.models.customers import Customer, customer_collaborator
+
+ALL_CUSTOMER_ROLES = {"admin", "service", "marketing"}
+
+
+def owned_by_department(department_id: int):
+    return Customer.owner_id.in_(select(User.id).where(User.department_id == department_id))
+
+
+def visible_customers(user: User) -> Select:
+    """Customers in the user's scope, archived included (lists filter those out themselves)."""
+    query = select(Customer)
+    if user.role in ALL_CUSTOMER_ROLES:
+        return query
+    if user.role == "supervisor":
+        if user.department_id is None:
+            return query
+        return query.where(or_(owned_by_department(user.department_id), Customer.owner_id.is_(None)))
+    if user.role == "sales":
+        collaborates = exists().where(
+            customer_collaborator.c.customer_id == Customer.id, customer_collaborator.c.user_id == user.id
+        )
+        return query.where(or_(Customer.owner_id == user.id, Customer.owner_id.is_(None), collaborates))
+    # tech: until tickets exist, a tech user has no customer in scope (tickets add that rule here).
+    return query.where(false())

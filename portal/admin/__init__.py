@@ -1,0 +1,1 @@
+"""Administration: users, departments, settings; the audit log browser."""

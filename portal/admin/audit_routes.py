@@ -1,0 +1,60 @@
+"""The audit log browser for admins and supervisors."""
+from datetime import timedelta
+
+from flask import Blueprint, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Optional
+
+from portal.access.audit import visible_audit_entries
+from portal.auth.permissions import guard_area
+from portal.extensions import db
+from portal.models.audit import AuditEntry
+from portal.models.auth import User
+from portal.web import paginate, render_page_or_fragment
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+guard_area(bp, "audit")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    user_id = SelectField("操作人", choices=[], validators=[Optional()])
+    record_type = StringField("记录类型", validators=[Optional()])
+    record_id = StringField("记录编号", validators=[Optional()])
+    date_from = DateField("起始日期", validators=[Optional()])
+    date_to = DateField("截止日期", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = db.session.scalars(select(User).order_by(User.display_name))
+        self.user_id.choices = [("", "全部")] + [(str(u.id), u.display_name) for u in users]
+
+
+def filtered_entries(form: AuditFilterForm):
+    query = visible_audit_entries(current_user).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.user_id.data and not form.user_id.errors:
+        query = query.where(AuditEntry.user_id == int(form.user_id.data))
+    if form.record_type.data:
+        query = query.where(AuditEntry.record_type == form.record_type.data.strip())
+    if form.record_id.data:
+        query = query.where(AuditEntry.record_id == form.record_id.data.strip())
+    if form.date_from.data:
+        query = query.where(AuditEntry.at >= form.date_from.data)
+    if form.date_to.data:
+        query = query.where(AuditEntry.at < form.date_to.data + timedelta(days=1))
+    return query
+
+
+@bp.get("/")
+def index():
+    """Audit entries filtered by user, record and date, newest first (supervisors and admins)."""
+    form = AuditFilterForm(request.args)
+    form.validate()
+    page = paginate(filtered_entries(form))
+    users = {u.id: u for u in db.session.scalars(select(User))}
+    return render_page_or_fragment("audit/index.html", "audit/_table.html", form=form, page=page, users=users)

@@ -1,0 +1,1 @@
+"""Sign-in, sessions, and the role/permission rules every area uses."""

@@ -1,0 +1,72 @@
+"""Who may use which area and do which record-level action. Views and templates share these."""
+from flask import Blueprint, abort, request
+from flask_login import current_user
+
+from portal.models.auth import User
+
+ALL_ROLES = frozenset({"sales", "service", "tech", "marketing", "supervisor", "admin"})
+
+# Which roles may open each area at all; record scope is decided by portal.access.
+AREA_ROLES: dict[str, frozenset[str]] = {
+    "workbench": ALL_ROLES,
+    "account": ALL_ROLES,
+    "customers": ALL_ROLES,
+    "followups": frozenset({"sales", "service", "marketing", "supervisor", "admin"}),
+    "revisits": frozenset({"service", "tech", "marketing", "supervisor", "admin"}),
+    "spot_checks": frozenset({"supervisor", "admin"}),
+    "tickets": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
+    "reports": frozenset({"supervisor", "admin"}),
+    "audit": frozenset({"supervisor", "admin"}),
+    "admin": frozenset({"admin"}),
+}
+
+# Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
+NAVIGATION = (
+    ("workbench", "workbench.index", "我的工作台"),
+    ("customers", "customers.index", "客户档案"),
+    ("followups", "followups.index", "跟进记录"),
+    ("revisits", "revisits.index", "回访任务"),
+    ("spot_checks", "spot_checks.index", "回访抽查"),
+    ("tickets", "tickets.index", "投诉工单"),
+    ("reports", "reports.index", "考核报表"),
+    ("audit", "audit.index", "操作日志"),
+    ("admin", "admin.users", "系统管理"),
+)
+
+# Roles that see a customer's phone/email only when the customer is really theirs to work on.
+MASKED_CONTACT_ROLES = frozenset({"tech"})
+
+
+def can_use_area(user: User, area: str) -> bool:
+    """Whether the user's role may open this area of the portal."""
+    return user.is_authenticated and user.role in AREA_ROLES[area]
+
+
+def guard_area(blueprint: Blueprint, area: str) -> None:
+    """Blueprint-wide guard: the role must be allowed in this area (login is enforced app-wide)."""
+
+    @blueprint.before_request
+    def require_area_role():
+        if request.endpoint and not can_use_area(current_user, area):
+            abort(403)
+
+
+def is_manager(user: User) -> bool:
+    """Supervisors and admins: reassign, hand over, merge, see archived records."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_see_contact_details(user: User, customer) -> bool:
+    """Phone/email in full, or masked for roles that only need to know the customer exists."""
+    if user.role not in MASKED_CONTACT_ROLES:
+        return True
+    return False
+
+
+def can_edit_customer(user: User, customer) -> bool:
+    """Owner, collaborators, service staff and managers edit; marketing and tech only read."""
+    if user.role in {"marketing", "tech"}:
+        return False
+    if user.role == "sales":
+        return customer.owner_id == user.id or user in customer.collaborators
+    return True

@@ -1,0 +1,94 @@
+"""Login, logout and changing one's own password."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+from sqlalchemy import select
+
+from portal import clock
+from portal.auth import throttle
+from portal.auth.forms import ChangePasswordForm, LoginForm
+from portal.auth.passwords import hash_password, verify_password
+from portal.auth.sessions import end_session, start_session
+from portal.extensions import db
+from portal.models.auth import User
+from portal.web import redirect_after_post
+
+bp = Blueprint("auth", __name__)
+LOGIN_FAILED_MESSAGE = "用户名或密码不正确"
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (SECURITY.md #7)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            if "\\" not in target:
+                return target
+    return url_for("workbench.index")
+
+
+def throttled_response(form: LoginForm, retry_after: int):
+    minutes = max(1, -(-retry_after // 60))
+    form.form_errors.append(f"登录失败次数过多，请{minutes}分钟后再试，或联系管理员解锁")
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign-in page for everyone; throttled per username and per address before any hashing."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+    username, address = form.username.data.strip(), request.remote_addr or ""
+    retry_after = throttle.retry_after_seconds(username, address)
+    if retry_after:
+        return throttled_response(form, retry_after)
+    user = db.session.scalar(select(User).where(User.username == username))
+    if not verify_password(user.password_hash if user else None, form.password.data) or not user.is_active_user:
+        throttle.record_failure(username, address)
+        db.session.commit()
+        form.form_errors.append(LOGIN_FAILED_MESSAGE)
+        return render_template("auth/login.html", form=form), 422
+    throttle.clear_failures(username)
+    user.last_login_at = clock.now()
+    db.session.commit()
+    end_session()  # a fresh session at login (no fixation)
+    login_user(user, remember=form.remember.data)
+    start_session()
+    return redirect(safe_next(request.args.get("next")), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session for real: the rotated token refuses any copy of the old cookie."""
+    current_user.rotate_session_token()
+    db.session.commit()
+    end_session()
+    flash("您已安全退出", "success")
+    return redirect_after_post(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """Change one's own password; needs the current one; other sessions are signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("当前密码不正确")
+        else:
+            user = current_user._get_current_object()
+            user.password_hash = hash_password(form.new_password.data)
+            user.password_changed_at = clock.now()
+            user.rotate_session_token()
+            db.session.commit()
+            login_user(user)
+            start_session()
+            flash("密码已修改", "success")
+            return redirect_after_post(url_for("workbench.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status

@@ -1,0 +1,48 @@
+"""Engine tuning: SQLite pragmas and write transactions that take the write lock up front."""
+from flask import g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def wants_write_lock() -> bool:
+    """Writes (unsafe methods, CLI, or a read that must log an audit entry) begin IMMEDIATE.
+
+    A deferred transaction that reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT
+    when another worker committed in between, whatever the busy timeout; reads stay deferred so
+    page views never queue behind each other.
+    """
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or g.get("write_intent", False)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and busy timeout on every connection; explicit BEGIN handling."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN is deferred and late).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine)
+
+
+def mark_write_intent() -> None:
+    """Call before a GET handler writes (e.g. the audit entry of a sensitive read)."""
+    g.write_intent = True

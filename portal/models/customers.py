@@ -1,0 +1,146 @@
+"""Customer files 客户档案, their contacts, collaborators and stage history."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal import clock
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.base import ArchivableMixin, AuditedMixin, TimestampMixin, VersionedMixin
+
+GRADES = ("A", "B", "C")
+TIERS = ("战略", "重点", "普通")
+STAGES = ("潜在", "意向", "成交", "沉睡", "流失")
+SOURCE_CHANNELS = ("销售拜访", "电话咨询", "网站/社交媒体", "市场调研", "合作伙伴推荐", "展会登记", "官网注册")
+DECISION_ROLES = ("决策者", "影响者", "使用者")
+CONTACT_CHANNELS = ("电话", "微信", "邮件", "面谈")
+
+customer_collaborator = Table(
+    "customer_collaborator",
+    db.metadata,
+    Column("customer_id", ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id"), primary_key=True, index=True),
+)
+
+
+class Customer(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    # Derived on write for duplicate check and search (DESIGN.md 查重, pinyin search).
+    name_normalized: Mapped[str] = mapped_column(String(128), index=True, default="")
+    name_pinyin: Mapped[str] = mapped_column(String(512), default="")
+    name_initials: Mapped[str] = mapped_column(String(128), default="")
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+
+    industry: Mapped[str] = mapped_column(String(64), default="")
+    scale_employees: Mapped[str] = mapped_column(String(32), default="")
+    revenue_band: Mapped[str] = mapped_column(String(32), default="")
+    founded_on: Mapped[date | None]
+    main_business: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(256), default="")
+    address: Mapped[str] = mapped_column(String(256), default="")
+    business_scope: Mapped[str] = mapped_column(Text, default="")
+    source_channel: Mapped[str] = mapped_column(String(32), default="")
+
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None = public pool 公海
+    grade: Mapped[str] = mapped_column(String(1), default="C")
+    tier: Mapped[str] = mapped_column(String(8), default="普通")
+    stage: Mapped[str] = mapped_column(String(8), default="潜在")
+    is_member: Mapped[bool] = mapped_column(default=False)
+    registered_on: Mapped[date | None]
+
+    pain_points: Mapped[str] = mapped_column(Text, default="")
+    purchase_intent: Mapped[str] = mapped_column(Text, default="")
+    budget_range: Mapped[str] = mapped_column(String(64), default="")
+    expected_cycle: Mapped[str] = mapped_column(String(64), default="")
+    past_cooperation: Mapped[str] = mapped_column(Text, default="")
+    decision_maker: Mapped[str] = mapped_column(String(64), default="")
+    decision_process: Mapped[str] = mapped_column(Text, default="")
+    decision_cycle: Mapped[str] = mapped_column(String(64), default="")
+    competitor_info: Mapped[str] = mapped_column(Text, default="")
+    special_requirements: Mapped[str] = mapped_column(Text, default="")
+    preferred_channel: Mapped[str] = mapped_column(String(16), default="")
+    contact_time_window: Mapped[str] = mapped_column(String(64), default="")
+    no_cold_calls: Mapped[bool] = mapped_column(default=False)
+    key_contact_birthday: Mapped[date | None]
+    company_anniversary: Mapped[date | None]
+    tags: Mapped[str] = mapped_column(String(256), default="")
+
+    # Maintained on write so lists and overdue queries never aggregate follow-ups (PERFORMANCE.md).
+    last_contacted_at: Mapped[datetime | None]
+    next_due_on: Mapped[date | None]
+    pool_since: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    total_deal_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    collaborators: Mapped[list[User]] = relationship(secondary=customer_collaborator)
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="(Contact.is_primary.desc(), Contact.id)"
+    )
+
+    __table_args__ = (
+        Index("ix_customer_owner_last_contacted", "owner_id", "last_contacted_at"),
+        Index("ix_customer_owner_next_due", "owner_id", "next_due_on"),
+        Index("ix_customer_next_due", "next_due_on"),
+        Index("ix_customer_last_contacted", "last_contacted_at"),
+        Index("ix_customer_stage", "stage"),
+        Index("ix_customer_grade", "grade"),
+        Index("ix_customer_tier", "tier"),
+        Index("ix_customer_industry", "industry"),
+        Index("ix_customer_source_channel", "source_channel"),
+        Index("ix_customer_archived_at", "archived_at"),
+    )
+
+    @property
+    def in_pool(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def primary_contact(self) -> "Contact | None":
+        return self.contacts[0] if self.contacts else None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(AuditedMixin, TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    position: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    phone_digits: Mapped[str] = mapped_column(String(20), default="", index=True)
+    email: Mapped[str] = mapped_column(String(128), default="")
+    email_normalized: Mapped[str] = mapped_column(String(128), default="", index=True)
+    decision_role: Mapped[str] = mapped_column(String(8), default="")
+    is_primary: Mapped[bool] = mapped_column(default=False)
+
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(db.Model):
+    """Stage history: who moved the customer from which stage to which, when and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(8))
+    to_stage: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(256), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    changed_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_stage_change_customer_changed_at", "customer_id", "changed_at"),
+        Index("ix_stage_change_changed_at", "changed_at", "to_stage"),
+    )

@@ -1,0 +1,1 @@
+"""考核: periodic KPI review on the web, as PDF and as Excel."""

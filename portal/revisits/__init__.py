@@ -1,0 +1,1 @@
+"""回访: questionnaires, plans, tasks and records."""

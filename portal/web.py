@@ -1,0 +1,101 @@
+"""Response helpers shared by every blueprint: page-or-fragment, htmx redirects, paging, headers."""
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Response, make_response, redirect, render_template, request, url_for
+from sqlalchemy import Select, func, select
+
+from portal.extensions import db, htmx
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'"
+)
+
+
+def wants_fragment() -> bool:
+    """A fragment only for an htmx request that is neither boosted nor a history restore."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render_page_or_fragment(page_template: str, fragment_template: str, status: int = 200, **context) -> Response:
+    """Render the full page, or just the fragment the page includes when htmx asks for it."""
+    template = fragment_template if wants_fragment() else page_template
+    return make_response(render_template(template, **context), status)
+
+
+def redirect_after_post(location: str) -> Response:
+    """303 for plain forms; HX-Location for htmx so the browser history follows."""
+    if htmx:
+        response = make_response("", 200)
+        response.headers["HX-Location"] = location
+        return response
+    return redirect(location, code=303)
+
+
+def htmx_login_redirect() -> Response:
+    """An expired session during an htmx request sends the whole page to the login form."""
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path.rstrip("?"))
+    return response
+
+
+@dataclass
+class Page:
+    """One page of a list: rows plus what the pagination macro needs."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def url_for_page(self, number: int) -> str:
+        args = request.args.to_dict()
+        args["page"] = str(number)
+        return f"{request.path}?{urlencode(args)}"
+
+
+def page_args() -> tuple[int, int]:
+    """Page number and size from the query string, clamped (per_page=100000 cannot widen a page)."""
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", DEFAULT_PER_PAGE, type=int) or DEFAULT_PER_PAGE
+    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+
+
+def paginate(query: Select, *, scalars: bool = True) -> Page:
+    """Run one count query and one page query; never loads more than a page."""
+    page, per_page = page_args()
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page_query = query.limit(per_page).offset((page - 1) * per_page)
+    result = db.session.execute(page_query)
+    items = list(result.scalars() if scalars else result)
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def apply_security_headers(response: Response) -> Response:
+    """Headers on every response: pages, fragments, errors, files (SECURITY.md #17)."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.add("Vary", "HX-Request")
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response

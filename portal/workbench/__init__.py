@@ -1,0 +1,1 @@
+"""我的工作台: the signed-in user's work list."""
