@@ -1,0 +1,16 @@
+"""Business events one area raises and others react to, so areas stay decoupled.
+
+Receivers run inside the sender's transaction and must not commit.
+"""
+from blinker import Namespace
+
+business_events = Namespace()
+
+# sender: the Customer; first revisit due within N working days of registration (DESIGN.md triggers).
+customer_registered = business_events.signal("customer-registered")
+# sender: the Deal; after-sales revisit; the first deal moves the customer to 成交.
+deal_recorded = business_events.signal("deal-recorded")
+# sender: the Ticket once its closing revisit is recorded; event-triggered revisit.
+ticket_closed = business_events.signal("ticket-closed")
+# sender: the Customer that just became 沉睡; it gets a revisit task.
+customer_went_dormant = business_events.signal("customer-went-dormant")
