@@ -99,10 +99,10 @@ def app(database_template, tmp_path):
 
 
 @pytest.fixture
-def csrf_app(database_template, tmp_path):
-    """The portal with CSRF protection on, as in production."""
-    with app_for_test(database_template, tmp_path, WTF_CSRF_ENABLED=True) as application:
-        yield application
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production (Flask-WTF reads the flag per request)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
 
 
 @pytest.fixture
