@@ -2,7 +2,17 @@
 from portal.models.audit import AuditEntry
 from portal.models.auth import Department, LoginFailure, User
 from portal.models.customers import Contact, Customer, StageChange, customer_collaborator
+from portal.models.revisits import (
+    Questionnaire,
+    QuestionnaireVersion,
+    RevisitPlan,
+    RevisitRecord,
+    RevisitTask,
+    SpotCheck,
+    revisit_plan_assignee,
+)
 from portal.models.settings import HolidayOverride, Setting
+from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
     "AuditEntry",
@@ -11,8 +21,18 @@ __all__ = [
     "Department",
     "HolidayOverride",
     "LoginFailure",
+    "Questionnaire",
+    "QuestionnaireVersion",
+    "RevisitPlan",
+    "RevisitRecord",
+    "RevisitTask",
+    "SpotCheck",
+    "revisit_plan_assignee",
     "Setting",
     "StageChange",
+    "Ticket",
+    "TicketAttachment",
+    "TicketEvent",
     "User",
     "customer_collaborator",
 ]
