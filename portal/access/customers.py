@@ -1,8 +1,10 @@
 """Which customers a user may see (DESIGN.md "Who uses it")."""
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, exists, or_, select
 
+from portal.access.tickets import tech_ticket_condition
 from portal.models.auth import User
 from portal.models.customers import Customer, customer_collaborator
+from portal.models.tickets import Ticket
 
 ALL_CUSTOMER_ROLES = {"admin", "service", "marketing"}
 
@@ -25,5 +27,5 @@ def visible_customers(user: User) -> Select:
             customer_collaborator.c.customer_id == Customer.id, customer_collaborator.c.user_id == user.id
         )
         return query.where(or_(Customer.owner_id == user.id, Customer.owner_id.is_(None), collaborates))
-    # tech: until tickets exist, a tech user has no customer in scope (tickets add that rule here).
-    return query.where(false())
+    # tech: the customers of the tickets dispatched to them or their department.
+    return query.where(Customer.id.in_(select(Ticket.customer_id).where(tech_ticket_condition(user))))

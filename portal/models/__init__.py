@@ -2,6 +2,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.auth import Department, LoginFailure, User
 from portal.models.customers import Contact, Customer, StageChange, customer_collaborator
+from portal.models.followups import Deal, FollowUp
 from portal.models.revisits import (
     Questionnaire,
     QuestionnaireVersion,
@@ -11,6 +12,7 @@ from portal.models.revisits import (
     SpotCheck,
     revisit_plan_assignee,
 )
+from portal.models.reports import IssuedReview
 from portal.models.settings import HolidayOverride, Setting
 from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
@@ -18,8 +20,11 @@ __all__ = [
     "AuditEntry",
     "Contact",
     "Customer",
+    "Deal",
     "Department",
+    "FollowUp",
     "HolidayOverride",
+    "IssuedReview",
     "LoginFailure",
     "Questionnaire",
     "QuestionnaireVersion",

@@ -1,0 +1,35 @@
+"""Which complaint tickets a user may see (DESIGN.md "Who uses it")."""
+from sqlalchemy import Select, false, or_, select
+
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.tickets import Ticket
+
+ALL_TICKET_ROLES = {"admin", "service"}
+
+
+def tech_ticket_condition(user: User):
+    """Tickets dispatched to this user or to their department."""
+    if user.department_id is None:
+        return Ticket.assignee_id == user.id
+    return or_(Ticket.assignee_id == user.id, Ticket.department_id == user.department_id)
+
+
+def visible_tickets(user: User) -> Select:
+    """Tickets in the user's scope: service/admin all; tech dispatched to them or their department;
+    sales those of customers they see; supervisors their department's customers' or dispatched there."""
+    from portal.access.customers import visible_customers
+
+    query = select(Ticket)
+    if user.role in ALL_TICKET_ROLES:
+        return query
+    if user.role == "tech":
+        return query.where(tech_ticket_condition(user))
+    if user.role == "sales":
+        return query.where(Ticket.customer_id.in_(visible_customers(user).with_only_columns(Customer.id)))
+    if user.role == "supervisor":
+        if user.department_id is None:
+            return query
+        customers = visible_customers(user).with_only_columns(Customer.id)
+        return query.where(or_(Ticket.customer_id.in_(customers), Ticket.department_id == user.department_id))
+    return query.where(false())

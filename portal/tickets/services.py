@@ -1,0 +1,99 @@
+"""Ticket services: intake with numbering and SLA deadlines, transitions, attachments. Never commit."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal import clock, events
+from portal.calendar import work_calendar
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.tickets import Ticket
+from portal.rules import sla
+from portal.rules.customer_codes import format_ticket_number
+from portal.settings_store import get_setting
+
+NUMBER_ATTEMPTS = 8
+
+
+def sla_terms(severity: str) -> sla.SlaTerms:
+    """The admin-tuned SLA terms for a severity (settings "sla"), defaults otherwise."""
+    configured = (get_setting("sla") or {}).get(severity)
+    if not configured:
+        return sla.DEFAULT_SLA[severity]
+    return sla.SlaTerms(respond_hours=int(configured["respond_hours"]), resolve_workdays=int(configured["resolve_workdays"]))
+
+
+def pauses_of(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+    """The 待客户反馈 intervals from the ticket's timeline (an open one while paused)."""
+    pauses, start = [], None
+    for event in sorted(ticket.events, key=lambda e: (e.at, e.id or 0)):
+        if event.kind == "暂停计时":
+            start = event.at
+        elif event.kind == "恢复计时" and start is not None:
+            pauses.append((start, event.at))
+            start = None
+    if start is not None:
+        pauses.append((start, None))
+    return pauses
+
+
+def resolve_deadline_for(ticket: Ticket) -> datetime | None:
+    """The resolution deadline with every closed pause added; None while paused."""
+    return sla.resolve_deadline(ticket.received_at, sla_terms(ticket.severity), work_calendar(), pauses_of(ticket))
+
+
+def next_ticket_number(day) -> str:
+    """TS + date + the next free sequence of that day."""
+    prefix = f"TS{day:%Y%m%d}-"
+    last = db.session.scalar(select(func.max(Ticket.number)).where(Ticket.number.like(prefix + "%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return format_ticket_number(day, seq)
+
+
+def create_ticket(*, customer: Customer, kind: str, category: str, severity: str, description: str, by: User,
+                  received_at: datetime | None = None, channel: str = "回访", complainant: str = "",
+                  contact: str = "") -> Ticket:
+    """File a ticket (状态 新建, 未派工) with its number and SLA deadlines; flushed, not committed.
+
+    Two intakes racing for the same number: the loser's insert fails on the unique number inside a
+    savepoint and retries with the next sequence.
+    """
+    received_at = received_at or clock.now()
+    terms = sla_terms(severity)
+    ticket = Ticket(
+        customer=customer, customer_id=customer.id, kind=kind, category=category, severity=severity,
+        description=description, channel=channel, complainant=complainant, contact=contact,
+        received_at=received_at, created_by=by, created_by_id=by.id if by else None,
+        respond_due_at=sla.respond_deadline(received_at, terms),
+        resolve_due_at=sla.resolve_deadline(received_at, terms, work_calendar()),
+    )
+    for attempt in range(NUMBER_ATTEMPTS):
+        ticket.number = next_ticket_number(received_at.date())
+        try:
+            with db.session.begin_nested():
+                db.session.add(ticket)
+                db.session.flush()
+            break
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+    ticket.log("受理", by, f"{channel}受理：{kind} / {category} / {severity}")
+    db.session.flush()
+    return ticket
+
+
+def resume_ticket(ticket: Ticket, actor: User, note: str = "") -> None:
+    """Customer answered: restart the resolution clock with the pause added."""
+    ticket.resume(actor, None, note)
+    ticket.resolve_due_at = resolve_deadline_for(ticket)
+
+
+def record_closing_revisit(ticket: Ticket, actor: User, satisfaction: int, comment: str,
+                           escalate: bool = False) -> bool:
+    """The closing revisit; sends `ticket_closed` when the ticket closes. Returns whether it closed."""
+    closed = ticket.record_closing_revisit(actor, satisfaction, comment, escalate=escalate)
+    if closed:
+        events.ticket_closed.send(ticket)
+    return closed
