@@ -1,0 +1,77 @@
+"""Follow-up records 跟进记录 and deals 成交记录."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal import clock
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
+from portal.models.customers import Customer
+
+FOLLOWUP_METHODS = ("电话", "邮件", "在线", "面谈", "拜访", "会议")
+PAYMENT_STATUSES = ("未付款", "部分付款", "已付清")
+
+
+class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """One contact with a customer, written by the person who made it.
+
+    `contacted_at` is when the contact happened, `recorded_at` when it was written down; the
+    tracking rule asks for the record within 30 minutes, later ones are 补录 (`is_late`).
+    """
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    contacted_at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+    is_late: Mapped[bool] = mapped_column(default=False)
+    method: Mapped[str] = mapped_column(String(8))
+    participants: Mapped[str] = mapped_column(String(256), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    next_action: Mapped[str] = mapped_column(String(256), default="")
+    next_action_on: Mapped[date | None]
+    stage_from: Mapped[str | None] = mapped_column(String(8))
+    stage_to: Mapped[str | None] = mapped_column(String(8))
+
+    customer: Mapped[Customer] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_follow_up_customer_contacted", "customer_id", "contacted_at"),
+        Index("ix_follow_up_author_contacted", "author_id", "contacted_at"),
+        Index("ix_follow_up_contacted_at", "contacted_at"),
+        Index("ix_follow_up_method", "method"),
+        Index("ix_follow_up_is_late", "is_late"),
+    )
+
+    @property
+    def timeliness_word(self) -> str:
+        return "补录" if self.is_late else "及时"
+
+
+class Deal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A signed deal: amount, date, product or service and payment status."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    signed_on: Mapped[date]
+    product: Mapped[str] = mapped_column(String(128))
+    payment_status: Mapped[str] = mapped_column(String(8), default="未付款")
+    note: Mapped[str] = mapped_column(String(256), default="")
+
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_deal_customer_signed", "customer_id", "signed_on"),
+        Index("ix_deal_signed_on", "signed_on"),
+        Index("ix_deal_owner_signed", "owner_id", "signed_on"),
+    )
