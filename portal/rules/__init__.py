@@ -1,0 +1,1 @@
+"""Business rules as plain functions: dates and values in, dates and values out (no Flask, no DB)."""
