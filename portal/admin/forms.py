@@ -1,4 +1,5 @@
 """Admin forms: users, departments and the tunable rules."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, PasswordField, SelectField, StringField
@@ -13,22 +14,22 @@ from portal.rules.sla import SEVERITIES
 
 def department_choices() -> list[tuple[str, str]]:
     departments = db.session.scalars(select(Department).order_by(Department.id))
-    return [("", "（无部门）")] + [(str(d.id), d.name) for d in departments]
+    return [("", _l("（无部门）"))] + [(str(d.id), d.name) for d in departments]
 
 
 class UserForm(FlaskForm):
     version = HiddenField()
     username = StringField(
-        "用户名",
+        _l("用户名"),
         validators=[
-            DataRequired("请填写用户名"),
-            Length(max=64, message="用户名不能超过64个字符"),
-            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和横线"),
+            DataRequired(_l("请填写用户名")),
+            Length(max=64, message=_l("用户名不能超过64个字符")),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和横线")),
         ],
     )
-    display_name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=64)])
-    role = SelectField("角色", choices=list(ROLE_LABELS.items()))
-    department_id = SelectField("部门", choices=[], validators=[Optional()])
+    display_name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=64)])
+    role = SelectField(_l("角色"), choices=list(ROLE_LABELS.items()))
+    department_id = SelectField(_l("部门"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,11 +41,11 @@ class UserForm(FlaskForm):
         if self.editing is not None:
             query = query.where(User.id != self.editing.id)
         if db.session.scalar(query):
-            raise ValidationError("该用户名已被使用")
+            raise ValidationError(_l("该用户名已被使用"))
 
 
 class NewUserForm(UserForm):
-    password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码")])
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请填写初始密码"))])
 
     def validate_password(self, field):
         problem = password_problem(field.data or "")
@@ -53,7 +54,7 @@ class NewUserForm(UserForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("新密码", validators=[DataRequired("请填写新密码")])
+    password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请填写新密码"))])
 
     def validate_password(self, field):
         problem = password_problem(field.data or "")
@@ -62,60 +63,60 @@ class ResetPasswordForm(FlaskForm):
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField("部门名称", validators=[DataRequired("请填写部门名称"), Length(max=64)])
-    head_id = SelectField("部门负责人", choices=[], validators=[Optional()])
+    name = StringField(_l("部门名称"), validators=[DataRequired(_l("请填写部门名称")), Length(max=64)])
+    head_id = SelectField(_l("部门负责人"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, editing: Department | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
         users = db.session.scalars(select(User).where(User.is_active_user).order_by(User.display_name))
-        self.head_id.choices = [("", "（未指定）")] + [(str(u.id), f"{u.display_name}（{u.username}）") for u in users]
+        self.head_id.choices = [("", _l("（未指定）"))] + [(str(u.id), f"{u.display_name}（{u.username}）") for u in users]
 
     def validate_name(self, field):
         query = select(Department.id).where(Department.name == field.data.strip())
         if self.editing is not None:
             query = query.where(Department.id != self.editing.id)
         if db.session.scalar(query):
-            raise ValidationError("已有同名部门")
+            raise ValidationError(_l("已有同名部门"))
 
 
 def positive_int(label: str, maximum: int = 3650) -> IntegerField:
     return IntegerField(
         label,
         validators=[
-            InputRequired(f"请填写{label}"),
-            NumberRange(min=0, max=maximum, message=f"{label}应在0到{maximum}之间"),
+            InputRequired(_l("请填写%(label)s", label=label)),
+            NumberRange(min=0, max=maximum, message=_l("%(label)s应在0到%(maximum)s之间", label=label, maximum=maximum)),
         ],
     )
 
 
 # One row per tunable value: (form field name, setting key, sub-key or None, label, maximum).
 SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
-    *[(f"cadence_{g}", "cadence_days", g, f"{g}级客户跟进周期（天）", 365) for g in ("A", "B", "C")],
-    ("dormant_days", "dormant_days", None, "无互动转为沉睡（天）", 3650),
-    *[(f"pool_days_{g}", "pool_return_days", g, f"{g}级客户未跟进退回公海（天）", 3650) for g in ("A", "B", "C")],
-    ("pool_warning_workdays", "pool_warning_workdays", None, "退回公海前提前提醒（工作日）", 60),
-    ("supervisor_overdue_workdays", "supervisor_overdue_workdays", None, "逾期多少工作日后主管可见", 60),
-    ("late_record_minutes", "late_record_minutes", None, "跟进记录补录时限（分钟）", 1440),
-    ("followup_edit_hours", "followup_edit_hours", None, "跟进记录作者可修改时限（小时）", 720),
+    *[(f"cadence_{g}", "cadence_days", g, _l("%(g)s级客户跟进周期（天）", g=g), 365) for g in ("A", "B", "C")],
+    ("dormant_days", "dormant_days", None, _l("无互动转为沉睡（天）"), 3650),
+    *[(f"pool_days_{g}", "pool_return_days", g, _l("%(g)s级客户未跟进退回公海（天）", g=g), 3650) for g in ("A", "B", "C")],
+    ("pool_warning_workdays", "pool_warning_workdays", None, _l("退回公海前提前提醒（工作日）"), 60),
+    ("supervisor_overdue_workdays", "supervisor_overdue_workdays", None, _l("逾期多少工作日后主管可见"), 60),
+    ("late_record_minutes", "late_record_minutes", None, _l("跟进记录补录时限（分钟）"), 1440),
+    ("followup_edit_hours", "followup_edit_hours", None, _l("跟进记录作者可修改时限（小时）"), 720),
     *[
-        (f"sla_{i}_{part}", "sla", f"{severity}.{part}", f"{severity}：{label}", 720)
+        (f"sla_{i}_{part}", "sla", f"{severity}.{part}", _l("%(severity)s：%(label)s", severity=severity, label=label), 720)
         for i, severity in enumerate(SEVERITIES)
-        for part, label in (("respond_hours", "响应时限（小时）"), ("resolve_workdays", "解决时限（工作日）"))
+        for part, label in (("respond_hours", _l("响应时限（小时）")), ("resolve_workdays", _l("解决时限（工作日）")))
     ],
-    ("dispatch_confirm_hours", "dispatch_confirm_hours", None, "派工确认时限（小时）", 720),
-    ("revisit_registration", "revisit_windows", "registration", "新注册首次回访（工作日内）", 60),
-    ("revisit_deal", "revisit_windows", "deal", "成交后售后回访（工作日内）", 60),
-    ("revisit_event", "revisit_windows", "event", "事件触发回访（工作日内）", 60),
-    ("revisit_inactive_months", "revisit_windows", "inactive_months", "不活跃客户回访周期（月）", 24),
-    ("session_idle_minutes", "session_idle_minutes", None, "空闲自动退出（分钟）", 1440),
-    ("session_lifetime_hours", "session_lifetime_hours", None, "登录最长有效期（小时）", 168),
+    ("dispatch_confirm_hours", "dispatch_confirm_hours", None, _l("派工确认时限（小时）"), 720),
+    ("revisit_registration", "revisit_windows", "registration", _l("新注册首次回访（工作日内）"), 60),
+    ("revisit_deal", "revisit_windows", "deal", _l("成交后售后回访（工作日内）"), 60),
+    ("revisit_event", "revisit_windows", "event", _l("事件触发回访（工作日内）"), 60),
+    ("revisit_inactive_months", "revisit_windows", "inactive_months", _l("不活跃客户回访周期（月）"), 24),
+    ("session_idle_minutes", "session_idle_minutes", None, _l("空闲自动退出（分钟）"), 1440),
+    ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
 ]
-KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, f"权重：{name}") for code, (name, _) in KPI_DEFINITIONS.items()]
+KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=name)) for code, (name, _) in KPI_DEFINITIONS.items()]
 
 
 class SettingsForm(FlaskForm):
-    pool_return_enabled = BooleanField("启用未跟进客户自动退回公海")
+    pool_return_enabled = BooleanField(_l("启用未跟进客户自动退回公海"))
 
 
 for _name, _key, _sub, _label, _max in SETTING_FIELDS:
@@ -127,6 +128,6 @@ for _name, _code, _label in KPI_WEIGHT_FIELDS:
         DecimalField(
             _label,
             places=1,
-            validators=[InputRequired(f"请填写{_label}"), NumberRange(min=0, max=100, message="权重应在0到100之间")],
+            validators=[InputRequired(_l("请填写%(label)s", label=_label)), NumberRange(min=0, max=100, message=_l("权重应在0到100之间"))],
         ),
     )

@@ -1,5 +1,6 @@
 """Admin pages: users, departments, tunable settings."""
 from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -51,7 +52,7 @@ def user_create():
         services.apply_user_form(user, form)
         db.session.add(user)
         db.session.commit()
-        flash(f"已创建用户 {user.display_name}", "success")
+        flash(_("已创建用户 %(display_name)s", display_name=user.display_name), "success")
         return redirect_after_post(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 422 if form.is_submitted() else 200
 
@@ -65,11 +66,11 @@ def user_edit(user_id: int):
         form.department_id.data = str(user.department_id or "")
     if form.validate_on_submit():
         if str(user.version) != form.version.data:
-            form.form_errors.append("该用户已被其他人修改，请刷新后重试")
+            form.form_errors.append(_("该用户已被其他人修改，请刷新后重试"))
             return render_template("admin/user_form.html", form=form, user=user), 409
         services.apply_user_form(user, form)
         db.session.commit()
-        flash("用户信息已保存", "success")
+        flash(_("用户信息已保存"), "success")
         return redirect_after_post(url_for("admin.users"))
     reset_form = ResetPasswordForm(prefix="reset")
     status = 422 if form.is_submitted() else 200
@@ -87,7 +88,7 @@ def user_reset_password(user_id: int):
         return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form), 422
     services.reset_password(user, reset_form.password.data)
     db.session.commit()
-    flash(f"已重置 {user.display_name} 的密码", "success")
+    flash(_("已重置 %(display_name)s 的密码", display_name=user.display_name), "success")
     return redirect_after_post(url_for("admin.users"))
 
 
@@ -96,11 +97,11 @@ def user_deactivate(user_id: int):
     """Deactivate (never delete) an account; it loses access on its next request."""
     user = get_or_404(User, user_id)
     if user.id == current_user.id:
-        flash("不能停用自己的账号", "error")
+        flash(_("不能停用自己的账号"), "error")
     else:
         services.set_active(user, False)
         db.session.commit()
-        flash(f"已停用 {user.display_name}", "success")
+        flash(_("已停用 %(display_name)s", display_name=user.display_name), "success")
     return redirect_after_post(url_for("admin.users"))
 
 
@@ -110,7 +111,7 @@ def user_activate(user_id: int):
     user = get_or_404(User, user_id)
     services.set_active(user, True)
     db.session.commit()
-    flash(f"已启用 {user.display_name}", "success")
+    flash(_("已启用 %(display_name)s", display_name=user.display_name), "success")
     return redirect_after_post(url_for("admin.users"))
 
 
@@ -120,7 +121,7 @@ def user_unlock(user_id: int):
     user = get_or_404(User, user_id)
     throttle.clear_failures(user.username)
     db.session.commit()
-    flash(f"已解锁 {user.display_name}", "success")
+    flash(_("已解锁 %(display_name)s", display_name=user.display_name), "success")
     return redirect_after_post(url_for("admin.users"))
 
 
@@ -146,7 +147,7 @@ def department_form(department_id: int | None):
         department.name = form.name.data.strip()
         department.head_id = int(form.head_id.data) if form.head_id.data else None
         db.session.commit()
-        flash("部门已保存", "success")
+        flash(_("部门已保存"), "success")
         return redirect_after_post(url_for("admin.departments"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/department_form.html", form=form, department=department), status
@@ -159,7 +160,7 @@ def settings():
     if form.validate_on_submit():
         services.save_settings_form(form)
         db.session.commit()
-        flash("设置已保存", "success")
+        flash(_("设置已保存"), "success")
         return redirect_after_post(url_for("admin.settings"))
     status = 422 if form.is_submitted() else 200
     return render_template(

@@ -1,4 +1,5 @@
 """Sign-in and password forms."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -7,9 +8,9 @@ from portal.auth.passwords import password_problem
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=256)])
-    remember = BooleanField("在此电脑上保持登录")
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请填写密码")), Length(max=256)])
+    remember = BooleanField(_l("在此电脑上保持登录"))
 
 
 class NewPasswordMixin:
@@ -20,8 +21,8 @@ class NewPasswordMixin:
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField("当前密码", validators=[DataRequired("请填写当前密码")])
-    new_password = PasswordField("新密码", validators=[DataRequired("请填写新密码")])
+    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请填写当前密码"))])
+    new_password = PasswordField(_l("新密码"), validators=[DataRequired(_l("请填写新密码"))])
     confirm_password = PasswordField(
-        "确认新密码", validators=[DataRequired("请再次填写新密码"), EqualTo("new_password", "两次填写的新密码不一致")]
+        _l("确认新密码"), validators=[DataRequired(_l("请再次填写新密码")), EqualTo("new_password", _l("两次填写的新密码不一致"))]
     )

@@ -3,6 +3,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 8
@@ -20,11 +21,11 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str) -> str | None:
     """A Chinese message saying why the password is refused, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"密码至少需要{MIN_LENGTH}个字符"
+        return _("密码至少需要%(MIN_LENGTH)s个字符", MIN_LENGTH=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"密码不能超过{MAX_LENGTH}个字符"
+        return _("密码不能超过%(MAX_LENGTH)s个字符", MAX_LENGTH=MAX_LENGTH)
     if password.lower() in common_passwords():
-        return "这个密码太常见，容易被猜到，请换一个"
+        return _("这个密码太常见，容易被猜到，请换一个")
     return None
 
 

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
@@ -15,7 +16,6 @@ from portal.models.auth import User
 from portal.web import redirect_after_post
 
 bp = Blueprint("auth", __name__)
-LOGIN_FAILED_MESSAGE = "用户名或密码不正确"
 
 
 def safe_next(target: str | None) -> str:
@@ -30,7 +30,7 @@ def safe_next(target: str | None) -> str:
 
 def throttled_response(form: LoginForm, retry_after: int):
     minutes = max(1, -(-retry_after // 60))
-    form.form_errors.append(f"登录失败次数过多，请{minutes}分钟后再试，或联系管理员解锁")
+    form.form_errors.append(_("登录失败次数过多，请%(minutes)s分钟后再试，或联系管理员解锁", minutes=minutes))
     response = make_response(render_template("auth/login.html", form=form), 429)
     response.headers["Retry-After"] = str(retry_after)
     return response
@@ -52,7 +52,7 @@ def login():
     if not verify_password(user.password_hash if user else None, form.password.data) or not user.is_active_user:
         throttle.record_failure(username, address)
         db.session.commit()
-        form.form_errors.append(LOGIN_FAILED_MESSAGE)
+        form.form_errors.append(_("用户名或密码不正确"))
         return render_template("auth/login.html", form=form), 422
     throttle.clear_failures(username)
     user.last_login_at = clock.now()
@@ -69,7 +69,7 @@ def logout():
     current_user.rotate_session_token()
     db.session.commit()
     end_session()
-    flash("您已安全退出", "success")
+    flash(_("您已安全退出"), "success")
     return redirect_after_post(url_for("auth.login"))
 
 
@@ -79,7 +79,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append("当前密码不正确")
+            form.current_password.errors.append(_("当前密码不正确"))
         else:
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.new_password.data)
@@ -88,7 +88,7 @@ def change_password():
             db.session.commit()
             login_user(user)
             start_session()
-            flash("密码已修改", "success")
+            flash(_("密码已修改"), "success")
             return redirect_after_post(url_for("workbench.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status
