@@ -1,7 +1,15 @@
 """All models, imported so Alembic and the app see one metadata. One module per business area."""
 from portal.models.audit import AuditEntry
 from portal.models.auth import Department, LoginFailure, User
-from portal.models.customers import Contact, Customer, StageChange, customer_collaborator
+from portal.models.customers import (
+    Contact,
+    Customer,
+    CustomerCodeSequence,
+    CustomerSearch,
+    OwnerChange,
+    StageChange,
+    customer_collaborator,
+)
 from portal.models.followups import Deal, FollowUp
 from portal.models.revisits import (
     Questionnaire,
@@ -20,12 +28,15 @@ __all__ = [
     "AuditEntry",
     "Contact",
     "Customer",
+    "CustomerCodeSequence",
+    "CustomerSearch",
     "Deal",
     "Department",
     "FollowUp",
     "HolidayOverride",
     "IssuedReview",
     "LoginFailure",
+    "OwnerChange",
     "Questionnaire",
     "QuestionnaireVersion",
     "RevisitPlan",

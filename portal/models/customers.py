@@ -95,6 +95,10 @@ class Customer(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db
         Index("ix_customer_industry", "industry"),
         Index("ix_customer_source_channel", "source_channel"),
         Index("ix_customer_archived_at", "archived_at"),
+        Index("ix_customer_pool_since", "pool_since"),
+        Index("ix_customer_is_member", "is_member"),
+        Index("ix_customer_name", "name"),
+        Index("ix_customer_merged_into_id", "merged_into_id"),
     )
 
     @property
@@ -112,7 +116,7 @@ class Customer(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db
 class Contact(AuditedMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64), index=True)
     position: Mapped[str] = mapped_column(String(64), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")
     phone_digits: Mapped[str] = mapped_column(String(20), default="", index=True)
@@ -144,3 +148,46 @@ class StageChange(db.Model):
         Index("ix_stage_change_customer_changed_at", "customer_id", "changed_at"),
         Index("ix_stage_change_changed_at", "changed_at", "to_stage"),
     )
+
+
+class CustomerCodeSequence(db.Model):
+    """Last customer code sequence number used per year; bumped by one atomic upsert per new file."""
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class CustomerSearch(db.Model):
+    """One narrow row per customer holding every searchable string, lower-cased and joined.
+
+    1–2 character Chinese keywords are the common search and trigram indexes cannot answer them
+    (PERFORMANCE.md), so search is a LIKE scan over this small table instead of the wide customer
+    rows, and never walks a sort index.
+    """
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+OWNER_CHANGE_KINDS = ("分配", "领取", "释放", "交接", "自动回收", "合并")
+
+
+class OwnerChange(db.Model):
+    """Ownership history: claims from the pool, releases, handovers and automatic returns."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    from_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    to_owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(256), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    from_owner: Mapped[User | None] = relationship(foreign_keys=[from_owner_id])
+    to_owner: Mapped[User | None] = relationship(foreign_keys=[to_owner_id])
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
+
+    __table_args__ = (Index("ix_owner_change_customer_changed_at", "customer_id", "changed_at"),)
