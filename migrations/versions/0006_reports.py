@@ -13,8 +13,30 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "issued_review",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("period_kind", sa.String(length=16), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("scope_kind", sa.String(length=16), nullable=False),
+        sa.Column("scope_id", sa.Integer(), nullable=True),
+        sa.Column("scope_label", sa.String(length=128), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=True),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("issued_by_id", sa.Integer(), nullable=False),
+        sa.Column("issued_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["department_id"], ["department.id"], name=op.f("fk_issued_review_department_id_department")),
+        sa.ForeignKeyConstraint(["issued_by_id"], ["user.id"], name=op.f("fk_issued_review_issued_by_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_review")),
+    )
+    op.create_index("ix_issued_review_scope_period", "issued_review", ["scope_kind", "scope_id", "period_start"])
+    op.create_index("ix_issued_review_department_issued_at", "issued_review", ["department_id", "issued_at"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_issued_review_department_issued_at", table_name="issued_review")
+    op.drop_index("ix_issued_review_scope_period", table_name="issued_review")
+    op.drop_table("issued_review")

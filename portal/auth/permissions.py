@@ -70,3 +70,14 @@ def can_edit_customer(user: User, customer) -> bool:
     if user.role == "sales":
         return customer.owner_id == user.id or user in customer.collaborators
     return True
+
+
+def can_issue_review(user: User, scope) -> bool:
+    """签发: admins, and supervisors for their own department's staff (or the company without a department)."""
+    if user.role == "admin":
+        return True
+    if user.role != "supervisor":
+        return False
+    if user.department_id is None:
+        return True
+    return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id

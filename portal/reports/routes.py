@@ -1,7 +1,171 @@
-"""Routes of the reports area."""
-from flask import Blueprint
+"""Routes of the reports area: the review on the web, its drill-downs, PDF, Excel export and issuing."""
+import logging
+from urllib.parse import urlencode
 
-from portal.auth.permissions import guard_area
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from portal import pdf
+from portal.access import get_visible_or_404
+from portal.access.reports import visible_issued_reviews
+from portal.audit import record_sensitive_read
+from portal.auth.permissions import can_issue_review, guard_area
+from portal.extensions import db
+from portal.models.reports import IssuedReview
+from portal.reports import charts, exports, services
+from portal.reports.forms import ReviewFilterForm
+from portal.reports.kpis import KPIS
+from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_area(bp, "reports")
+log = logging.getLogger(__name__)
+FILTER_FIELDS = ("kind", "year", "number", "date_from", "date_to", "scope")
+
+
+@bp.record_once
+def check_pdf_environment(_state) -> None:
+    pdf.log_environment_problems()
+
+
+def filter_form(formdata=None) -> ReviewFilterForm:
+    form = ReviewFilterForm(formdata if formdata is not None else request.args, services.scope_choices(current_user))
+    scope_value = form.scope.data
+    if scope_value and scope_value not in dict(form.scope.choices):
+        abort(404)  # a department or employee outside the viewer's scope is not there for them
+    form.validate()
+    return form
+
+
+def filter_args(form: ReviewFilterForm, **extra) -> str:
+    """The query string that reproduces this form's period and scope (for links and POSTs)."""
+    values = {name: form[name].data for name in FILTER_FIELDS if form[name].data not in (None, "")}
+    values.update(extra)
+    return urlencode({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()})
+
+
+def review_context(form: ReviewFilterForm) -> dict:
+    period = form.period()
+    scope = services.resolve_scope(current_user, form.scope.data)
+    review = services.review_for(current_user, period, scope)
+    issued = db.session.scalars(
+        services.issued_for(current_user, period, scope).order_by(IssuedReview.issued_at.desc()).limit(5)
+    ).all()
+    return {"form": form, "review": review, "charts": charts.review_charts(review), "query": filter_args(form),
+            "pdf_problems": pdf.pdf_environment_problems(), "issued": issued}
+
+
+@bp.get("/")
+def index():
+    """The review for a period and scope with previous period, change, score and rank (supervisors, admins)."""
+    form = filter_form()
+    status = 422 if form.errors else 200
+    return render_page_or_fragment("reports/index.html", "reports/_review.html", status=status,
+                                   **review_context(form))
+
+
+@bp.get("/kpis/<code>/<part>")
+def drill_down(code: str, part: str):
+    """The records one KPI figure counts (numerator or denominator), for checking any number."""
+    if code not in KPIS or not KPIS[code].available or part not in ("numerator", "denominator"):
+        abort(404)
+    form = filter_form()
+    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    page = paginate(services.drill_query(code, part, period, scope), scalars=False)
+    return render_page_or_fragment(
+        "reports/drill.html", "reports/_drill_table.html", form=form, spec=KPIS[code], part=part, page=page,
+        period=period, scope=scope, record=services.drill_record(code, part), query=filter_args(form),
+    )
+
+
+@bp.get("/export.xlsx")
+def export():
+    """The review's KPI tables as an Excel workbook (same figures as the page)."""
+    form = filter_form()
+    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    review = services.review_for(current_user, period, scope)
+    record_sensitive_read("Review", scope.key, f"导出考核Excel {period.label} {scope.label}")
+    filename = f"考核_{period.label}_{scope.label}.xlsx"
+    return send_file(exports.review_workbook(review), as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/pdf")
+def review_pdf():
+    """Queue the review PDF (rendered outside the request) and send the user to its progress page."""
+    form = filter_form(request.form)
+    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    review = services.review_for(current_user, period, scope)
+    html = services.review_html(review, current_user)
+    job_id = pdf.start_pdf_job(html, current_user.id, f"考核报告_{period.label}_{scope.label}.pdf")
+    record_sensitive_read("Review", scope.key, f"生成考核PDF {period.label} {scope.label}")
+    return redirect_after_post(url_for("reports.pdf_job", job_id=job_id))
+
+
+@bp.get("/jobs/<job_id>")
+def pdf_job(job_id: str):
+    """Progress of a queued PDF; the fragment polls itself until the file is ready."""
+    job = pdf.pdf_job_state(job_id, current_user.id) or abort(404)
+    return render_page_or_fragment("reports/job.html", "reports/_job_status.html", job=job, job_id=job_id)
+
+
+@bp.get("/jobs/<job_id>/file")
+def pdf_job_file(job_id: str):
+    """Download a finished PDF job (only by the user who asked for it)."""
+    job = pdf.pdf_job_state(job_id, current_user.id)
+    if job is None or job["state"] != "done":
+        abort(404)
+    return send_file(job["path"], mimetype="application/pdf", as_attachment=True, download_name=job["filename"])
+
+
+@bp.get("/employees/<int:user_id>/sheet.pdf")
+def assessment_sheet(user_id: int):
+    """One employee's one-page assessment sheet 考核表 for the chosen period, rendered in the request."""
+    form = filter_form()
+    scope = services.resolve_scope(current_user, f"u{user_id}")
+    period = form.period()
+    review = services.review_for(current_user, period, scope)
+    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=review.employees[0],
+                              generated_at=services.generated_at(), printed_by=current_user)
+    record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
+    return services.pdf_response(document, f"考核表_{scope.label}_{period.label}.pdf")
+
+
+@bp.post("/issue")
+def issue():
+    """签发: freeze this review's figures and printed document (supervisors of the scope, admins)."""
+    form = filter_form(request.form)
+    if form.errors:
+        abort(422)
+    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    if not can_issue_review(current_user, scope):
+        abort(403)
+    review = services.review_for(current_user, period, scope)
+    issued = services.issue_review(review, current_user)
+    db.session.commit()
+    services.render_issued_pdf_later(issued)
+    return redirect_after_post(url_for("reports.issued_detail", review_id=issued.id))
+
+
+@bp.get("/issued/")
+def issued_index():
+    """Issued reviews the user may open, newest first."""
+    page = paginate(visible_issued_reviews(current_user).order_by(IssuedReview.issued_at.desc(), IssuedReview.id.desc()))
+    return render_page_or_fragment("reports/issued_index.html", "reports/_issued_table.html", page=page)
+
+
+@bp.get("/issued/<int:review_id>")
+def issued_detail(review_id: int):
+    """An issued review: its frozen figures beside today's, drifted ones marked."""
+    issued = get_visible_or_404(visible_issued_reviews(current_user), review_id, IssuedReview)
+    drift = services.drift(issued, current_user)
+    return render_template("reports/issued_detail.html", issued=issued, drift=drift)
+
+
+@bp.get("/issued/<int:review_id>.pdf")
+def issued_pdf(review_id: int):
+    """The issued document, byte for byte as it was signed (rendered once from the frozen HTML)."""
+    issued = get_visible_or_404(visible_issued_reviews(current_user), review_id, IssuedReview)
+    document = services.issued_document(issued)
+    record_sensitive_read("IssuedReview", issued.id, "打印已签发考核报告")
+    return services.pdf_response(document, f"考核报告_{issued.scope_label}_{issued.id}.pdf")

@@ -1,0 +1,40 @@
+"""Issued reviews 已签发考核: frozen figures and the printed document, immune to later record changes."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal import clock
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.base import AuditedMixin
+
+PERIOD_KINDS = ("month", "quarter", "half", "year", "custom")
+SCOPE_KINDS = ("company", "department", "employee")
+
+
+class IssuedReview(AuditedMixin, db.Model):
+    """A review as a supervisor signed it: the figures JSON and the HTML/PDF rendered from them."""
+
+    __audit_exclude__ = AuditedMixin.__audit_exclude__ | {"html", "pdf"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_kind: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date]
+    period_end: Mapped[date]  # exclusive
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    scope_id: Mapped[int | None]
+    scope_label: Mapped[str] = mapped_column(String(128))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    figures: Mapped[dict] = mapped_column(JSON)
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    issued_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_issued_review_scope_period", "scope_kind", "scope_id", "period_start"),
+        Index("ix_issued_review_department_issued_at", "department_id", "issued_at"),
+    )

@@ -1,0 +1,62 @@
+"""Server-rendered SVG charts, the same markup in the web view and the PDF.
+
+SVG text does not inherit the page's font in WeasyPrint, so every text element names the CJK font.
+"""
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+COLORS = ("#2f6fb0", "#9bb8d6")
+
+
+def _text(x, y, content, size=11, anchor="start", fill="#333") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
+            f'text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>')
+
+
+def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple[str, ...] = ("得分",),
+              values2: list[Decimal | None] | None = None, maximum: float = 100, unit: str = "") -> Markup:
+    """Horizontal bars, one row per item (optionally a second, lighter series such as the previous
+    period); missing values are labelled "—" rather than drawn as zero."""
+    label_width, bar_width, row_height = 150, 300, 22 if values2 is None else 30
+    width = label_width + bar_width + 70
+    height = 40 + row_height * max(len(items), 1) + 20
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+             _text(0, 16, title, 13, fill="#111")]
+    for index, (name, _) in enumerate(series):
+        parts.append(f'<rect x="{label_width + index * 90}" y="24" width="10" height="10" fill="{COLORS[index]}"/>')
+        parts.append(_text(label_width + index * 90 + 14, 33, name, 10))
+    for row, (label, value) in enumerate(items):
+        top = 44 + row * row_height
+        parts.append(_text(label_width - 6, top + 12, label, 11, "end"))
+        bars = [value] if values2 is None else [value, values2[row]]
+        for index, bar in enumerate(bars):
+            y = top + index * 12
+            if bar is None:
+                parts.append(_text(label_width + 4, y + 10, "—", 10, fill="#666"))
+                continue
+            length = max(0.0, min(float(bar) / maximum, 1.0)) * bar_width
+            parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="10" fill="{COLORS[index]}"/>')
+            parts.append(_text(label_width + length + 4, y + 9, f"{float(bar):.1f}{unit}", 10))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def review_charts(review) -> dict[str, Markup]:
+    """The charts a review shows: weighted score per employee, and each rate now vs. the previous period."""
+    from portal.reports.kpis import KPIS, PERCENT
+
+    charts = {}
+    if review.employees:
+        charts["scores"] = bar_chart("综合得分（按员工）", [(row.label, row.score) for row in review.employees])
+    codes = [code for code, spec in KPIS.items() if spec.available and spec.display == PERCENT]
+    percent = [(KPIS[c].name, pct(review.total.figures[c].value)) for c in codes]
+    charts["kpis"] = bar_chart("指标对比（本期 / 上期，%）", percent, ("本期", "上期"),
+                               [pct(review.total.previous[c].value) for c in codes], unit="%")
+    return charts
+
+
+def pct(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value * 100

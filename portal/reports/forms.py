@@ -1,0 +1,59 @@
+"""Review filter form: period and scope, bound to request.args (CSRF off)."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from portal import clock
+from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period
+
+NUMBER_CHOICES = {
+    "month": [(str(n), f"{n}月") for n in range(1, 13)],
+    "quarter": [(str(n), f"第{n}季度") for n in range(1, 5)],
+    "half": [("1", "上半年"), ("2", "下半年")],
+}
+
+
+class ReviewFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField("统计周期", choices=list(PERIOD_LABELS.items()), default="quarter")
+    year = SelectField("年份", validators=[Optional()])
+    number = SelectField("期间", validators=[Optional()])
+    date_from = DateField("起始日期", validators=[Optional()])
+    date_to = DateField("截止日期", validators=[Optional()])
+    scope = SelectField("考核范围", choices=[])
+
+    def __init__(self, formdata, scope_choices: list[tuple[str, str]], **kwargs):
+        today = clock.today()
+        super().__init__(formdata, **kwargs)
+        self.year.choices = [(str(y), f"{y}年") for y in range(today.year, today.year - 6, -1)]
+        kind = self.kind.data if self.kind.data in MONTHS_PER_KIND else "quarter"
+        self.number.choices = NUMBER_CHOICES.get(kind, [("1", "全年")])
+        self.scope.choices = scope_choices
+        current = Period.containing(kind, today)
+        if not self.year.data or self.year.data == "None":
+            self.year.data = str(today.year)
+        if not self.number.data or self.number.data == "None":
+            self.number.data = str(current.number)
+        if not self.scope.data or self.scope.data == "None":
+            self.scope.data = scope_choices[0][0] if scope_choices else ""
+
+    def validate_date_to(self, field):
+        if self.kind.data != "custom":
+            return
+        if not self.date_from.data or not field.data:
+            raise ValidationError("自定义周期请填写起始日期和截止日期")
+        if field.data < self.date_from.data:
+            raise ValidationError("截止日期不能早于起始日期")
+        if (field.data - self.date_from.data).days > 366 * 3:
+            raise ValidationError("自定义周期不能超过三年")
+
+    def period(self) -> Period:
+        """The chosen period (the current quarter when the form is invalid)."""
+        if self.errors:
+            return Period.containing("quarter", clock.today())
+        if self.kind.data == "custom":
+            return Period.custom(self.date_from.data, self.date_to.data)
+        return Period.of(self.kind.data, int(self.year.data), int(self.number.data or 1))
+

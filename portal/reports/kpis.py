@@ -1,0 +1,451 @@
+"""THE module that computes review KPIs (DESIGN.md 考核), used by the web view, the PDF and the export.
+
+Each KPI is defined by two queries, its numerator rows and its denominator rows, each selecting
+(record_id, owner_id, value). Figures are `SUM(value) GROUP BY owner_id` of those queries, and the
+drill-down lists are exactly the rows of the same queries, so a number and its list always agree.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+
+from portal.extensions import db
+from portal.models.auth import Department, User
+from portal.models.customers import Customer, StageChange
+from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
+from portal.models.tickets import DONE_STATUSES, Ticket
+from portal.reports.periods import Period
+from portal.rules import kpi as rules
+
+WON, LOST_STAGES, OPEN_STAGES = "成交", ("流失", "沉睡"), ("潜在", "意向")
+# Key fields of a customer file for 信息完整率: the ones a review expects every file to have.
+KEY_FIELDS = (
+    "credit_code", "industry", "scale_employees", "address", "source_channel",
+    "main_business", "decision_maker", "budget_range", "preferred_channel", "purchase_intent",
+)
+PERCENT, MEAN = "percent", "mean"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a review covers: the company, one department, or one employee."""
+
+    kind: str
+    label: str
+    department: Department | None = None
+    user: User | None = None
+
+    @property
+    def key(self) -> str:
+        return {"company": "company", "department": f"d{self.department.id if self.department else ''}",
+                "employee": f"u{self.user.id if self.user else ''}"}[self.kind]
+
+    def owner_condition(self, owner_column):
+        """Restrict a record's responsible-person column to this scope (company: no restriction)."""
+        if self.kind == "employee":
+            return owner_column == self.user.id
+        if self.kind == "department":
+            return owner_column.in_(select(User.id).where(User.department_id == self.department.id))
+        return literal(True)
+
+
+@dataclass
+class Figure:
+    """One KPI value with the counts it was computed from."""
+
+    code: str
+    numerator: Decimal
+    denominator: Decimal
+    value: Decimal | None
+    available: bool = True
+
+    @property
+    def text(self) -> str:
+        if not self.available:
+            return rules.EMPTY
+        if KPIS[self.code].display == MEAN:
+            return rules.format_score(self.value, 2)
+        return rules.format_percent(self.value)
+
+    def as_json(self) -> dict:
+        return {"numerator": str(self.numerator), "denominator": str(self.denominator), "text": self.text}
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    code: str
+    record: str  # what the drill-down lists: customer, ticket, revisit_task, revisit_record, spot_check
+    numerator: Callable[[Period, Scope], Select]
+    denominator: Callable[[Period, Scope], Select]
+    display: str = PERCENT
+    evaluate: Callable[[Decimal, Decimal], Decimal | None] = rules.ratio
+    available: bool = True
+    numerator_label: str = "分子"
+    denominator_label: str = "分母"
+    weighted: bool = True
+
+    @property
+    def name(self) -> str:
+        return KPI_NAMES.get(self.code, rules.KPI_DEFINITIONS.get(self.code, (self.code, ""))[0])
+
+    @property
+    def definition(self) -> str:
+        return rules.KPI_DEFINITIONS.get(self.code, ("", KPI_EXTRA_DEFINITIONS.get(self.code, "")))[1]
+
+
+# --- stage history -----------------------------------------------------------------------------
+
+
+def stage_at(moment):
+    """A customer's stage at `moment` from its StageChange history (NULL if it did not exist yet).
+
+    The last change before the moment decides; with none, the first later change's from_stage, else
+    the current stage (customers created before history was kept).
+    """
+    last = (
+        select(StageChange.to_stage)
+        .where(StageChange.customer_id == Customer.id, StageChange.changed_at < moment)
+        .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    next_from = (
+        select(StageChange.from_stage)
+        .where(StageChange.customer_id == Customer.id, StageChange.changed_at >= moment)
+        .order_by(StageChange.changed_at, StageChange.id)
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    return case((Customer.created_at >= moment, None), else_=func.coalesce(last, next_from, Customer.stage))
+
+
+def customer_rows(value, period: Period, scope: Scope) -> Select:
+    return select(
+        Customer.id.label("record_id"), Customer.owner_id.label("owner_id"), value.label("value")
+    ).where(
+        scope.owner_condition(Customer.owner_id),
+        Customer.merged_into_id.is_(None),
+        or_(Customer.archived_at.is_(None), Customer.archived_at >= period.end_at),
+    )
+
+
+# --- the KPIs ------------------------------------------------------------------------------------
+
+
+def retention_base(period, scope):
+    return customer_rows(literal(1), period, scope).where(stage_at(period.start_at) == WON)
+
+
+def retention_kept(period, scope):
+    return retention_base(period, scope).where(stage_at(period.end_at).notin_(LOST_STAGES))
+
+
+def conversion_base(period, scope):
+    return customer_rows(literal(1), period, scope).where(stage_at(period.start_at).in_(OPEN_STAGES))
+
+
+def conversion_won(period, scope):
+    reached = exists().where(
+        StageChange.customer_id == Customer.id,
+        StageChange.to_stage == WON,
+        StageChange.changed_at >= period.start_at,
+        StageChange.changed_at < period.end_at,
+    )
+    return conversion_base(period, scope).where(reached)
+
+
+def existing_customers(value, period, scope):
+    return customer_rows(value, period, scope).where(Customer.created_at < period.end_at)
+
+
+def completeness_filled(period, scope):
+    filled = sum(
+        (case((func.coalesce(getattr(Customer, name), "") != "", 1), else_=0) for name in KEY_FIELDS),
+        start=literal(0),
+    )
+    return existing_customers(filled, period, scope).where(filled > 0)
+
+
+def completeness_fields(period, scope):
+    return existing_customers(literal(len(KEY_FIELDS)), period, scope)
+
+
+def ticket_rows(owner_column, period, scope):
+    return select(Ticket.id.label("record_id"), owner_column.label("owner_id"), literal(1).label("value")).where(
+        scope.owner_condition(owner_column)
+    )
+
+
+def received(period):
+    return and_(Ticket.received_at >= period.start_at, Ticket.received_at < period.end_at)
+
+
+def complaints(period, scope):
+    rows = ticket_rows(Customer.owner_id, period, scope).join(Customer, Customer.id == Ticket.customer_id)
+    return rows.where(received(period), Ticket.kind == "投诉")
+
+
+def active_customers(period, scope):
+    return existing_customers(literal(1), period, scope).where(stage_at(period.end_at).notin_(LOST_STAGES))
+
+
+def tickets_raised(period, scope):
+    return ticket_rows(Ticket.assignee_id, period, scope).where(received(period))
+
+
+def tickets_resolved_of_raised(period, scope):
+    return tickets_raised(period, scope).where(
+        Ticket.status.in_(DONE_STATUSES), Ticket.resolved_at < period.end_at
+    )
+
+
+def tickets_resolved(period, scope):
+    return ticket_rows(Ticket.assignee_id, period, scope).where(
+        Ticket.resolved_at >= period.start_at, Ticket.resolved_at < period.end_at
+    )
+
+
+def tickets_resolved_in_sla(period, scope):
+    return tickets_resolved(period, scope).where(
+        Ticket.resolve_breached_at.is_(None),
+        or_(Ticket.resolve_due_at.is_(None), Ticket.resolved_at <= Ticket.resolve_due_at),
+    )
+
+
+def revisit_scored(value):
+    def rows(period, scope):
+        return select(
+            RevisitRecord.id.label("record_id"), RevisitRecord.staff_id.label("owner_id"), value.label("value")
+        ).where(
+            scope.owner_condition(RevisitRecord.staff_id),
+            RevisitRecord.revisited_at >= period.start_at,
+            RevisitRecord.revisited_at < period.end_at,
+            RevisitRecord.satisfaction.is_not(None),
+        )
+
+    return rows
+
+
+def satisfied_records(period, scope):
+    return revisit_scored(literal(1))(period, scope).where(RevisitRecord.satisfaction >= 4)
+
+
+def revisit_tasks_due(period, scope):
+    return select(
+        RevisitTask.id.label("record_id"), RevisitTask.assignee_id.label("owner_id"), literal(1).label("value")
+    ).where(
+        scope.owner_condition(RevisitTask.assignee_id),
+        RevisitTask.due_on >= period.start,
+        RevisitTask.due_on < period.end,
+        RevisitTask.status != "已取消",
+    )
+
+
+def revisit_tasks_done(period, scope):
+    return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成")
+
+
+def spot_checks_made(period, scope):
+    return select(
+        SpotCheck.id.label("record_id"), SpotCheck.staff_id.label("owner_id"), literal(1).label("value")
+    ).where(
+        scope.owner_condition(SpotCheck.staff_id),
+        SpotCheck.result != SPOT_CHECK_PENDING,
+        SpotCheck.checked_at >= period.start_at,
+        SpotCheck.checked_at < period.end_at,
+    )
+
+
+def spot_checks_passed(period, scope):
+    return spot_checks_made(period, scope).where(SpotCheck.result == SPOT_CHECK_PASS)
+
+
+def nothing(period, scope):
+    return select(literal(0).label("record_id"), literal(None).label("owner_id"), literal(0).label("value")).where(
+        literal(False)
+    )
+
+
+KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"}
+KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"}
+
+KPI_LIST = (
+    KpiSpec("satisfaction", "revisit_record", revisit_scored(RevisitRecord.satisfaction), revisit_scored(literal(1)),
+            display=MEAN, evaluate=rules.mean, numerator_label="评分合计", denominator_label="有评分的回访记录"),
+    KpiSpec("satisfaction_share", "revisit_record", satisfied_records, revisit_scored(literal(1)),
+            numerator_label="4分及以上记录", denominator_label="有评分的回访记录", weighted=False),
+    KpiSpec("retention", "customer", retention_kept, retention_base,
+            numerator_label="期末仍在保的客户", denominator_label="期初成交客户"),
+    KpiSpec("complaint_rate", "customer", complaints, active_customers,
+            numerator_label="投诉工单", denominator_label="活跃客户"),
+    KpiSpec("growth", "deal", nothing, nothing, evaluate=rules.growth, available=False,
+            numerator_label="本期成交金额", denominator_label="上期成交金额"),
+    KpiSpec("completeness", "customer", completeness_filled, completeness_fields,
+            numerator_label="已填关键字段", denominator_label="关键字段总数"),
+    KpiSpec("revisit_completion", "revisit_task", revisit_tasks_done, revisit_tasks_due,
+            numerator_label="已完成回访任务", denominator_label="到期回访任务"),
+    KpiSpec("resolution_rate", "ticket", tickets_resolved_of_raised, tickets_raised,
+            numerator_label="已解决工单", denominator_label="受理工单"),
+    KpiSpec("timeliness_sla", "ticket", tickets_resolved_in_sla, tickets_resolved,
+            numerator_label="SLA内解决", denominator_label="已解决工单"),
+    KpiSpec("conversion", "customer", conversion_won, conversion_base,
+            numerator_label="转为成交的客户", denominator_label="期初潜在/意向客户"),
+    KpiSpec("followup_timeliness", "followup", nothing, nothing, available=False,
+            numerator_label="按时跟进", denominator_label="应跟进"),
+    KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
+            numerator_label="抽查合格", denominator_label="抽查总数"),
+)
+KPIS = {spec.code: spec for spec in KPI_LIST}
+# Which part of complaint_rate lists which record: numerator tickets, denominator customers.
+DRILL_RECORDS = {("complaint_rate", "numerator"): "ticket"}
+
+
+def drill_record(code: str, part: str) -> str:
+    return DRILL_RECORDS.get((code, part), KPIS[code].record)
+
+
+def part_query(code: str, part: str, period: Period, scope: Scope) -> Select:
+    """The rows one part (numerator/denominator) of a KPI counts: the drill-down list's source."""
+    spec = KPIS[code]
+    return (spec.numerator if part == "numerator" else spec.denominator)(period, scope)
+
+
+def sums_by_owner(query: Select) -> dict[int | None, Decimal]:
+    rows = query.subquery()
+    grouped = select(rows.c.owner_id, func.sum(rows.c.value)).group_by(rows.c.owner_id)
+    return {owner: Decimal(str(total or 0)) for owner, total in db.session.execute(grouped)}
+
+
+@dataclass
+class KpiCounts:
+    """Numerator and denominator sums per responsible person for every KPI in one period."""
+
+    numerators: dict[str, dict] = field(default_factory=dict)
+    denominators: dict[str, dict] = field(default_factory=dict)
+
+    def figure(self, code: str, owners=None) -> Figure:
+        """The KPI over the given owners (None: every row, unowned included)."""
+        spec = KPIS[code]
+        if not spec.available:
+            return Figure(code, Decimal(0), Decimal(0), None, available=False)
+        numerator = total(self.numerators[code], owners)
+        denominator = total(self.denominators[code], owners)
+        return Figure(code, numerator, denominator, spec.evaluate(numerator, denominator))
+
+
+def total(by_owner: dict, owners) -> Decimal:
+    if owners is None:
+        return sum(by_owner.values(), Decimal(0))
+    return sum((by_owner.get(owner, Decimal(0)) for owner in owners), Decimal(0))
+
+
+def count_kpis(period: Period, scope: Scope) -> KpiCounts:
+    """Two grouped aggregate queries per available KPI, whatever the number of staff or records."""
+    counts = KpiCounts()
+    for spec in KPI_LIST:
+        if spec.available:
+            counts.numerators[spec.code] = sums_by_owner(spec.numerator(period, scope))
+            counts.denominators[spec.code] = sums_by_owner(spec.denominator(period, scope))
+    return counts
+
+
+@dataclass
+class Row:
+    """A line of the review: the company, a department or an employee, with score and rank."""
+
+    key: str
+    label: str
+    figures: dict[str, Figure]
+    previous: dict[str, Figure]
+    department: str = ""
+    score: Decimal | None = None
+    rank: int | None = None
+
+    @property
+    def score_text(self) -> str:
+        return rules.format_score(self.score)
+
+    def change_text(self, code: str) -> str:
+        return change_text(code, self.figures[code], self.previous[code])
+
+
+def change_text(code: str, current: Figure, previous: Figure) -> str:
+    """Change against the previous period: percentage points for rates, points for satisfaction."""
+    if current.value is None or previous.value is None:
+        return rules.EMPTY
+    delta = current.value - previous.value
+    if KPIS[code].display == MEAN:
+        text = rules.format_score(delta, 2)
+    else:
+        text = rules.format_score(delta * 100, 1) + "个百分点"
+    return text if text.startswith("-") or delta == 0 else "+" + text
+
+
+def assessment_score(figures: dict[str, Figure], weights: dict) -> Decimal | None:
+    """Weighted score 0–100 of the weighted KPIs present (portal.rules.kpi), rounded to 0.1."""
+    points = {code: rules.score_points(code, f.value) for code, f in figures.items() if KPIS[code].weighted}
+    score = rules.weighted_score(points, {code: weights.get(code, 0) for code in points})
+    return None if score is None else score.quantize(Decimal("0.1"))
+
+
+@dataclass
+class Review:
+    """Everything a review shows: totals, previous period, departments and employees with ranks."""
+
+    period: Period
+    previous_period: Period
+    scope: Scope
+    total: Row
+    departments: list[Row]
+    employees: list[Row]
+
+    @property
+    def kpis(self) -> tuple[KpiSpec, ...]:
+        return KPI_LIST
+
+    def as_json(self) -> dict:
+        """The frozen figures of an issued review."""
+        def row_json(row: Row) -> dict:
+            return {
+                "label": row.label, "department": row.department, "score": row.score_text, "rank": row.rank,
+                "figures": {code: f.as_json() for code, f in row.figures.items()},
+                "previous": {code: f.as_json() for code, f in row.previous.items()},
+            }
+
+        return {
+            "period": self.period.label, "scope": self.scope.label, "total": row_json(self.total),
+            "departments": {row.key: row_json(row) for row in self.departments},
+            "employees": {row.key: row_json(row) for row in self.employees},
+        }
+
+
+def build_review(period: Period, scope: Scope, staff: list[User], departments: list[Department],
+                 weights: dict) -> Review:
+    """Compute the review for `scope` over `period` and the period before; `staff` are the employees
+    to list (already scoped to what the viewer may see)."""
+    previous_period = period.previous()
+    current, previous = count_kpis(period, scope), count_kpis(previous_period, scope)
+
+    def row(key, label, owners, department=""):
+        figures = {code: current.figure(code, owners) for code in KPIS}
+        before = {code: previous.figure(code, owners) for code in KPIS}
+        return Row(key, label, figures, before, department, assessment_score(figures, weights))
+
+    owners_total = None if scope.kind == "company" else [u.id for u in staff]
+    total_row = row(scope.key, scope.label, owners_total)
+    employees = [row(f"u{u.id}", u.display_name, [u.id], u.department.name if u.department else "") for u in staff]
+    ranks = rules.rank({r.key: r.score for r in employees})
+    for employee in employees:
+        employee.rank = ranks[employee.key]
+    department_rows = []
+    if scope.kind == "company":
+        for department in departments:
+            members = [u.id for u in staff if u.department_id == department.id]
+            department_rows.append(row(f"d{department.id}", department.name, members, department.name))
+        department_ranks = rules.rank({r.key: r.score for r in department_rows})
+        for department_row in department_rows:
+            department_row.rank = department_ranks[department_row.key]
+    return Review(period, previous_period, scope, total_row, department_rows, employees)
