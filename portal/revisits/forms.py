@@ -1,0 +1,254 @@
+"""Forms of the revisits area: task filters, the revisit itself, questionnaires, plans, spot-checks."""
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.revisits import (
+    ISSUE_CATEGORIES,
+    METHODS,
+    OUTCOMES,
+    QUESTION_TYPES,
+    SEGMENTS,
+    SPOT_CHECK_RESULTS,
+    TASK_STATUSES,
+    Questionnaire,
+)
+from portal.rules.sampling import SEED_BITS
+
+ANY = [("", "全部")]
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TaskFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    scope = SelectField("范围", choices=[("mine", "我的任务"), ("team", "团队任务")], default="mine",
+                        validators=[Optional()])
+    status = SelectField("状态", choices=[("open", "待回访")] + [(s, s) for s in TASK_STATUSES[1:]] + [("all", "全部")],
+                         default="open", validators=[Optional()])
+    due = SelectField("到期", choices=ANY + [("overdue", "已逾期"), ("today", "今日到期"), ("week", "7天内到期")],
+                      validators=[Optional()])
+    method = SelectField("方式", choices=ANY + [(m, m) for m in METHODS], validators=[Optional()])
+    plan_id = SelectField("回访计划", choices=[], validators=[Optional()])
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_id.choices = ANY + [(str(plan.id), plan.name) for plan in plans]
+
+
+class RevisitForm(FlaskForm):
+    """Outcome and notes; question fields `q_<key>` are added per questionnaire version."""
+
+    version = HiddenField()
+    outcome = RadioField("回访结果", choices=[(o, o) for o in OUTCOMES], validators=[InputRequired("请选择回访结果")])
+    contact_person = StringField("受访人", validators=[Optional(), Length(max=64, message="不能超过64个字符")])
+    notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
+    issues_raised = TextAreaField("客户提出的问题", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
+    issue_category = SelectField("问题类别", choices=[("", "（请选择）")] + [(c, c) for c in ISSUE_CATEGORIES],
+                                 validators=[Optional()])
+    open_ticket = BooleanField("为该问题创建回访问题工单")
+
+    questions: list[dict] = []
+
+    def validate_issue_category(self, field):
+        if self.issues_raised.data and self.issues_raised.data.strip() and not field.data:
+            raise ValidationError("请选择问题类别")
+
+    def answers(self) -> dict:
+        """Answers keyed by question key, validated against the version's choices."""
+        result = {}
+        for question in self.questions:
+            value = self[f"q_{question['key']}"].data
+            if value in (None, "", []):
+                continue
+            result[question["key"]] = int(value) if question["type"] == "score" else value
+        return result
+
+
+class RequiredWhenCompleted:
+    """A required question must be answered when the revisit is 完成 (not when 未接通/拒访)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if field.data in (None, "", []):
+            field.errors[:] = []
+            raise StopValidation("请回答此问题" if form.outcome.data == "完成" else None)
+
+
+def revisit_form_for(questions: list[dict], **kwargs) -> RevisitForm:
+    """A RevisitForm subclass carrying one field per question of this questionnaire version."""
+
+    class VersionRevisitForm(RevisitForm):
+        pass
+
+    for question in questions:
+        name, label = f"q_{question['key']}", question["text"]
+        first = [RequiredWhenCompleted()] if question["required"] else [Optional()]
+        if question["type"] == "score":
+            field = RadioField(label, choices=[(str(n), str(n)) for n in range(1, 6)], validators=first)
+        elif question["type"] == "single":
+            field = RadioField(label, choices=[(o, o) for o in question["options"]], validators=first)
+        elif question["type"] == "multiple":
+            field = CheckboxListField(label, choices=[(o, o) for o in question["options"]], validators=first)
+        else:
+            field = TextAreaField(label, validators=first + [Length(max=2000, message="不能超过2000个字符")])
+        setattr(VersionRevisitForm, name, field)
+    VersionRevisitForm.questions = questions
+    return VersionRevisitForm(**kwargs)
+
+
+class QuestionForm(Form):
+    text = StringField("题目", validators=[Optional(), Length(max=200, message="题目不能超过200个字符")])
+    type = SelectField("题型", choices=list(QUESTION_TYPES.items()), default="text")
+    required = BooleanField("必答")
+    options = TextAreaField("选项（每行一个）", validators=[Optional(), Length(max=2000)])
+
+    def validate_options(self, field):
+        if self.text.data and self.type.data in {"single", "multiple"} and len(self.option_list()) < 2:
+            raise ValidationError("单选、多选题至少需要两个选项")
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+
+class QuestionnaireForm(FlaskForm):
+    version = HiddenField()
+    name = StringField("问卷名称", validators=[DataRequired("请填写问卷名称"), Length(max=64, message="不能超过64个字符")])
+    description = StringField("说明", validators=[Optional(), Length(max=256, message="不能超过256个字符")])
+    is_active = BooleanField("启用", default=True)
+    questions = FieldList(FormField(QuestionForm), min_entries=1)
+
+    def __init__(self, *args, editing: Questionnaire | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_name(self, field):
+        query = select(Questionnaire.id).where(Questionnaire.name == field.data.strip())
+        if self.editing is not None:
+            query = query.where(Questionnaire.id != self.editing.id)
+        if db.session.scalar(query):
+            raise ValidationError("已有同名问卷")
+
+    def validate_questions(self, field):
+        if not self.question_list():
+            raise ValidationError("问卷至少需要一道题目")
+
+    def question_list(self) -> list[dict]:
+        """Questions in the order entered; blank rows dropped; keys q1..qN."""
+        rows = [entry.form for entry in self.questions if (entry.form.text.data or "").strip()]
+        return [
+            {"key": f"q{index}", "text": row.text.data.strip(), "type": row.type.data, "required": bool(row.required.data),
+             "options": row.option_list() if row.type.data in {"single", "multiple"} else []}
+            for index, row in enumerate(rows, start=1)
+        ]
+
+
+def revisitor_choices() -> list[tuple[str, str]]:
+    users = db.session.scalars(
+        select(User).where(User.role.in_(("service", "tech", "supervisor")), User.is_active_user.is_(True))
+        .order_by(User.role, User.display_name)
+    )
+    return [(str(user.id), f"{user.display_name}（{user.role_label}）") for user in users]
+
+
+class PlanForm(FlaskForm):
+    name = StringField("计划名称", validators=[DataRequired("请填写计划名称"), Length(max=64, message="不能超过64个字符")])
+    segment = SelectField("目标客户", choices=list(SEGMENTS.items()), validators=[InputRequired("请选择目标客户")])
+    method = SelectField("回访方式", choices=[(m, m) for m in METHODS])
+    starts_on = DateField("开始日期", validators=[InputRequired("请填写开始日期")])
+    window_workdays = IntegerField("完成时限（工作日）", default=5,
+                                   validators=[InputRequired("请填写完成时限"), NumberRange(1, 60, "应为1到60个工作日")])
+    questionnaire_id = SelectField("问卷", choices=[], validators=[InputRequired("请选择问卷")])
+    assignee_ids = CheckboxListField("回访人员", choices=[], validators=[Optional()])
+    customer_codes = TextAreaField("客户编号名单（每行一个，仅手工名单使用）", validators=[Optional(), Length(max=20000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questionnaires = db.session.scalars(
+            select(Questionnaire).where(Questionnaire.is_active.is_(True)).order_by(Questionnaire.id))
+        self.questionnaire_id.choices = [(str(q.id), q.name) for q in questionnaires]
+        self.assignee_ids.choices = revisitor_choices()
+
+    def validate_customer_codes(self, field):
+        if self.segment.data == "manual" and not (field.data or "").strip():
+            raise ValidationError("手工名单请至少填写一个客户编号")
+
+
+class AnalysisFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    start = DateField("起始日期", validators=[Optional()])
+    end = DateField("截止日期", validators=[Optional()])
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("截止日期不能早于起始日期")
+
+
+class DrawForm(FlaskForm):
+    period_start = DateField("期间开始", validators=[InputRequired("请填写期间开始日期")])
+    period_end = DateField("期间结束", validators=[InputRequired("请填写期间结束日期")])
+    mode = RadioField("抽样方式", choices=[("percent", "按比例（%）"), ("count", "按条数")], default="percent",
+                      validators=[InputRequired("请选择抽样方式")])
+    size = IntegerField("每人抽取", default=10, validators=[InputRequired("请填写抽取数量"), NumberRange(1, 100, "应为1到100")])
+    seed = IntegerField("随机种子", validators=[InputRequired("请填写随机种子"),
+                                               NumberRange(0, 2**SEED_BITS - 1, "随机种子超出范围")])
+
+    def validate_period_end(self, field):
+        if field.data and self.period_start.data and field.data < self.period_start.data:
+            raise ValidationError("结束日期不能早于开始日期")
+
+    def sample_size(self) -> dict:
+        return {"percent": self.size.data} if self.mode.data == "percent" else {"count": self.size.data}
+
+
+class FindingForm(FlaskForm):
+    version = HiddenField()
+    result = RadioField("抽查结论", choices=[(r, r) for r in SPOT_CHECK_RESULTS], validators=[InputRequired("请选择抽查结论")])
+    comment = TextAreaField("说明", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
+    corrective_action = TextAreaField("整改要求", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
+
+    def validate_corrective_action(self, field):
+        if self.result.data and self.result.data != "合格" and not (field.data or "").strip():
+            raise ValidationError("发现问题时请填写整改要求")
+
+
+class SpotCheckFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    state = SelectField("状态", choices=ANY + [("pending", "待抽查"), ("checked", "已抽查"), ("unacknowledged", "待确认")],
+                        validators=[Optional()])
+    seed = IntegerField("随机种子", validators=[Optional()])

@@ -1,0 +1,78 @@
+"""What the revisits area contributes to other pages: work-list sections and the customer timeline."""
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models.revisits import TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
+from portal.access.revisits import own_findings
+from portal.timeline import TimelineEvent, register_timeline_source
+from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+
+REVISIT_ROLES = frozenset({"service", "tech", "supervisor", "admin"})
+SHOWN = 5
+
+
+def due_word(due_on: date, today: date) -> tuple[str, str]:
+    """Status word and colour tone for a due date: overdue red, due within a day amber."""
+    if due_on < today:
+        return f"逾期{(today - due_on).days}天", "red"
+    if due_on <= today + timedelta(days=1):
+        return ("今日到期" if due_on == today else "明日到期"), "amber"
+    return f"{(due_on - today).days}天后到期", "grey"
+
+
+@register_work_section(40)
+def revisit_tasks_section(user, today: date) -> WorkSection | None:
+    """My open revisit tasks due within 3 days or overdue."""
+    if user.role not in REVISIT_ROLES:
+        return None
+    query = select(RevisitTask).where(RevisitTask.assignee_id == user.id, RevisitTask.status == TASK_OPEN,
+                                      RevisitTask.due_on <= today + timedelta(days=3))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer))
+                               .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
+    items = []
+    for task in tasks:
+        word, tone = due_word(task.due_on, today)
+        items.append(WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
+                              due=task.due_on, status_word=word, tone=tone, detail=f"{task.trigger_label} · {task.method}"))
+    return WorkSection(key="revisit_tasks", title="回访任务（3天内到期及逾期）", total=total, items=items,
+                       more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务")
+
+
+@register_work_section(45)
+def findings_section(user, today: date) -> WorkSection | None:
+    """Spot-check findings on my revisit records that I have not acknowledged yet."""
+    if user.role not in REVISIT_ROLES:
+        return None
+    query = own_findings(user).where(SpotCheck.acknowledged_at.is_(None)).order_by(SpotCheck.checked_at.desc())
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if not total:
+        return None
+    checks = db.session.scalars(query.limit(SHOWN))
+    items = [WorkItem(title=f"抽查结论：{check.result}", url=url_for("revisits.findings"),
+                      due=check.checked_at, status_word="待确认", tone="green" if check.passed else "red",
+                      detail=check.corrective_action[:60]) for check in checks]
+    return WorkSection(key="spot_check_findings", title="待确认的抽查结果", total=total, items=items,
+                       more_url=url_for("revisits.findings"))
+
+
+@register_timeline_source
+def revisit_timeline(customer, limit: int) -> list[TimelineEvent]:
+    """The customer's revisit records, newest first (one query)."""
+    records = db.session.scalars(
+        select(RevisitRecord).where(RevisitRecord.customer_id == customer.id)
+        .options(selectinload(RevisitRecord.staff)).order_by(RevisitRecord.revisited_at.desc()).limit(limit)
+    )
+    events = []
+    for record in records:
+        detail = f"满意度 {record.satisfaction}" if record.satisfaction else ""
+        if record.issues_raised:
+            detail = f"{detail} · 问题：{record.issues_raised[:40]}".lstrip(" ·")
+        events.append(TimelineEvent(at=record.revisited_at, kind="回访", title=f"{record.method}回访：{record.outcome}",
+                                    detail=detail, url=url_for("revisits.record", record_id=record.id),
+                                    actor=record.staff.display_name))
+    return events
