@@ -81,3 +81,38 @@ def can_issue_review(user: User, scope) -> bool:
     if user.department_id is None:
         return True
     return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id
+
+
+# --- revisits 回访 and spot-checks 抽查 ---
+def can_manage_questionnaires(user: User) -> bool:
+    """Marketing and admins build and version questionnaires."""
+    return user.role in {"marketing", "admin"}
+
+
+def can_manage_revisit_plans(user: User) -> bool:
+    """Marketing, supervisors and admins create plans and generate their tasks."""
+    return user.role in {"marketing", "supervisor", "admin"}
+
+
+def can_view_revisit_analysis(user: User) -> bool:
+    """Marketing, supervisors and admins see the revisit analysis."""
+    return user.role in {"marketing", "supervisor", "admin"}
+
+
+def can_do_revisit(user: User, task) -> bool:
+    """The assignee (or anyone in a revisit role for an unassigned task) records an attempt on an open task."""
+    if not task.is_open or user.role not in {"service", "tech", "supervisor", "admin"}:
+        return False
+    return task.assignee_id in (None, user.id) or user.role in {"supervisor", "admin"}
+
+
+def can_spot_check(user: User, record=None) -> bool:
+    """Supervisors (their department's staff, via the scoped query) and admins; never the record's author."""
+    if user.role not in {"supervisor", "admin"}:
+        return False
+    return record is None or record.staff_id != user.id
+
+
+def can_acknowledge_finding(user: User, spot_check) -> bool:
+    """Only the checked staff member acknowledges a finding, once it is marked."""
+    return spot_check.staff_id == user.id and spot_check.needs_acknowledgement
