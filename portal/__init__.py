@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "portal.workbench.routes",
     "portal.admin.routes",
     "portal.admin.audit_routes",
+    "portal.admin.holiday_routes",
     "portal.customers.routes",
     "portal.followups.routes",
     "portal.tickets.routes",

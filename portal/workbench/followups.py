@@ -1,0 +1,239 @@
+"""The followups area's sections of 我的工作台: due and overdue follow-ups, the supervisor's team
+view with the overdue ladder, customers about to go dormant or back to the pool, care dates.
+
+Every builder runs a fixed number of queries (a count and the first rows) read from the customer
+row (`next_due_on`, `last_contacted_at`), never from the follow-up table.
+"""
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app, has_request_context, request, url_for
+from sqlalchemy import Select, and_, case, extract, func, or_, select
+
+from portal.calendar import work_calendar
+from portal.extensions import db
+from portal.followups.services import INACTIVE_STAGES
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.rules.workdays import WorkCalendar
+from portal.settings_store import get_setting
+from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+
+FIRST_ROWS = 10
+DORMANT_WARNING_DAYS = 14
+CARE_DAYS = 7
+OWNER_ROLES = frozenset({"sales", "supervisor"})
+
+
+def request_calendar() -> WorkCalendar:
+    """One calendar per request, shared by the sections (the holiday table is read once)."""
+    if not has_request_context():
+        return work_calendar()
+    if "portal.followups.calendar" not in request.environ:
+        request.environ["portal.followups.calendar"] = work_calendar()
+    return request.environ["portal.followups.calendar"]
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def customer_link(customer_id: int) -> str:
+    if "customers.detail" in current_app.view_functions:
+        return url_for("customers.detail", customer_id=customer_id)
+    return url_for("followups.customer_section", customer_id=customer_id)
+
+
+def active_customers() -> Select:
+    return select(Customer).where(Customer.archived_at.is_(None), Customer.stage != "流失")
+
+
+def escalation_cutoff(calendar: WorkCalendar, today: date, workdays: int) -> date:
+    """The latest due date that is at least `workdays` working days overdue today."""
+    day, counted = today, 0
+    while counted < workdays:
+        if calendar.is_workday(day):
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
+def due_word(next_due: date, today: date) -> tuple[str, str]:
+    if next_due < today:
+        return f"逾期{(today - next_due).days}天", "red"
+    return "今日到期", "amber"
+
+
+def count_and_first(query: Select, order_by) -> tuple[int, list]:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(db.session.scalars(query.order_by(*order_by).limit(FIRST_ROWS))) if total else []
+    return total, rows
+
+
+def team_members(user: User) -> Select:
+    """The supervisor's team: their department's members, or everyone in sales without a department."""
+    query = select(User).where(User.is_active_user.is_(True), User.id != user.id)
+    if user.department_id is not None:
+        return query.where(User.department_id == user.department_id)
+    return query.where(User.role == "sales")
+
+
+def own_due_condition(user: User, today: date):
+    return and_(Customer.owner_id == user.id, Customer.next_due_on <= today)
+
+
+def reminders_total(user: User, today: date) -> int:
+    """The top-bar count: the user's own follow-ups due today or overdue (one indexed count)."""
+    if user.role not in OWNER_ROLES:
+        return 0
+    query = select(func.count(Customer.id)).where(
+        own_due_condition(user, today), Customer.archived_at.is_(None), Customer.stage != "流失"
+    )
+    return db.session.scalar(query) or 0
+
+
+@register_work_section(10)
+def followups_due(user: User, today: date) -> WorkSection | None:
+    """今日及逾期跟进: the user's customers whose next follow-up is due today or earlier."""
+    if user.role not in OWNER_ROLES:
+        return None
+    query = active_customers().where(own_due_condition(user, today))
+    total, rows = count_and_first(query, (Customer.next_due_on, Customer.id))
+    items = []
+    for customer in rows:
+        word, tone = due_word(customer.next_due_on, today)
+        items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on,
+                              status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}"))
+    return WorkSection(key="followups_due", title="今日及逾期跟进", total=total, items=items,
+                       more_url=url_for("followups.index"), empty_text="今天没有到期的跟进，保持节奏！")
+
+
+@register_work_section(12)
+def team_overdue(user: User, today: date) -> WorkSection | None:
+    """团队跟进（主管）: per person, overdue customers and those past the escalation threshold."""
+    if user.role != "supervisor":
+        return None
+    workdays = int(get_setting("supervisor_overdue_workdays"))
+    cutoff = escalation_cutoff(request_calendar(), today, workdays)
+    members = team_members(user).with_only_columns(User.id).order_by(None)
+    overdue = func.count(Customer.id)
+    escalated = func.sum(case((Customer.next_due_on <= cutoff, 1), else_=0))
+    query = (
+        select(User.id, User.display_name, overdue, escalated)
+        .join(Customer, Customer.owner_id == User.id)
+        .where(User.id.in_(members), Customer.next_due_on < today, Customer.archived_at.is_(None),
+               Customer.stage != "流失")
+        .group_by(User.id, User.display_name)
+        .order_by(escalated.desc(), overdue.desc(), User.display_name)
+    )
+    rows = db.session.execute(query).all()
+    items = [
+        WorkItem(title=name, url=url_for("followups.index", author_id=user_id),
+                 status_word=f"逾期{count}位" + (f"，超{workdays}个工作日{int(late or 0)}位" if late else ""),
+                 tone="red" if late else "amber", detail="")
+        for user_id, name, count, late in rows
+    ]
+    total = sum(int(late or 0) for *_rest, late in rows)
+    return WorkSection(key="team_overdue", title=f"团队逾期跟进（超{workdays}个工作日升级）", total=total,
+                       items=items, empty_text="团队没有逾期跟进。")
+
+
+@register_work_section(14)
+def team_escalated(user: User, today: date) -> WorkSection | None:
+    """升级提醒: team customers overdue by at least `supervisor_overdue_workdays` working days."""
+    if user.role != "supervisor":
+        return None
+    workdays = int(get_setting("supervisor_overdue_workdays"))
+    cutoff = escalation_cutoff(request_calendar(), today, workdays)
+    members = team_members(user).with_only_columns(User.id).order_by(None)
+    query = active_customers().where(Customer.owner_id.in_(members), Customer.next_due_on <= cutoff)
+    total, rows = count_and_first(query, (Customer.next_due_on, Customer.id))
+    owners = {u.id: u.display_name for u in db.session.scalars(select(User).where(
+        User.id.in_({c.owner_id for c in rows})))} if rows else {}
+    items = [
+        WorkItem(title=c.name, url=customer_link(c.id), due=c.next_due_on, status_word=due_word(c.next_due_on, today)[0],
+                 tone="red", detail=f"负责人：{owners.get(c.owner_id, '—')}")
+        for c in rows
+    ]
+    return WorkSection(key="team_escalated", title="下属逾期升级提醒", total=total, items=items,
+                       empty_text="没有需要主管介入的逾期跟进。")
+
+
+@register_work_section(30)
+def dormant_soon(user: User, today: date) -> WorkSection | None:
+    """即将沉睡: own customers that reach `dormant_days` without interaction within two weeks."""
+    if user.role not in OWNER_ROLES:
+        return None
+    dormant_days = int(get_setting("dormant_days"))
+    last = func.coalesce(Customer.last_contacted_at, Customer.created_at)
+    query = active_customers().where(
+        Customer.owner_id == user.id, Customer.stage.not_in(INACTIVE_STAGES),
+        last >= start_of(today - timedelta(days=dormant_days - 1)),
+        last < start_of(today - timedelta(days=dormant_days - DORMANT_WARNING_DAYS - 1)),
+    )
+    total, rows = count_and_first(query, (last, Customer.id))
+    items = []
+    for c in rows:
+        dormant_on = (c.last_contacted_at or c.created_at).date() + timedelta(days=dormant_days)
+        days = (dormant_on - today).days
+        items.append(WorkItem(title=c.name, url=customer_link(c.id), due=dormant_on,
+                              status_word=f"{days}天后沉睡" if days else "今日沉睡", tone="amber" if days > 3 else "red",
+                              detail=f"最近联系：{c.last_contacted_at.strftime('%Y-%m-%d') if c.last_contacted_at else '从未联系'}"))
+    return WorkSection(key="dormant_soon", title="即将沉睡的客户", total=total, items=items,
+                       empty_text="近两周没有将要沉睡的客户。")
+
+
+@register_work_section(32)
+def pool_warning(user: User, today: date) -> WorkSection | None:
+    """即将退回公海: with the pool rule on, warn the owner `pool_warning_workdays` before return."""
+    if user.role != "sales" or not get_setting("pool_return_enabled"):
+        return None
+    calendar = request_calendar()
+    warning_until = calendar.add_workdays(today, int(get_setting("pool_warning_workdays")))
+    days_by_grade = get_setting("pool_return_days")
+    last = func.coalesce(Customer.last_contacted_at, Customer.created_at)
+    per_grade = [
+        and_(Customer.grade == grade, last >= start_of(today - timedelta(days=int(days) - 1)),
+             last < start_of(warning_until - timedelta(days=int(days) - 1)))
+        for grade, days in days_by_grade.items()
+    ]
+    query = active_customers().where(Customer.owner_id == user.id, or_(*per_grade))
+    total, rows = count_and_first(query, (last, Customer.id))
+    items = []
+    for c in rows:
+        return_on = (c.last_contacted_at or c.created_at).date() + timedelta(days=int(days_by_grade.get(c.grade, 60)))
+        left = calendar.workdays_between(today, return_on)
+        items.append(WorkItem(title=c.name, url=customer_link(c.id), due=return_on,
+                              status_word=f"{left}个工作日后退回公海", tone="red" if left <= 2 else "amber",
+                              detail=f"{c.grade}类 · 请尽快跟进"))
+    return WorkSection(key="pool_warning", title="即将退回公海", total=total, items=items,
+                       empty_text="没有即将退回公海的客户。")
+
+
+def care_day_condition(column, days: list[date]):
+    return or_(*(and_(extract("month", column) == d.month, extract("day", column) == d.day) for d in days))
+
+
+@register_work_section(40)
+def care_dates(user: User, today: date) -> WorkSection | None:
+    """关怀日期: key-contact birthdays and company anniversaries of own customers in the next 7 days."""
+    if user.role not in OWNER_ROLES:
+        return None
+    days = [today + timedelta(days=n) for n in range(CARE_DAYS + 1)]
+    query = active_customers().where(
+        Customer.owner_id == user.id,
+        or_(care_day_condition(Customer.key_contact_birthday, days),
+            care_day_condition(Customer.company_anniversary, days)),
+    )
+    total, rows = count_and_first(query, (Customer.id,))
+    items = []
+    for c in rows:
+        for label, value in (("关键联系人生日", c.key_contact_birthday), ("公司周年", c.company_anniversary)):
+            hit = next((d for d in days if value and (value.month, value.day) == (d.month, d.day)), None)
+            if hit:
+                gap = (hit - today).days
+                items.append(WorkItem(title=c.name, url=customer_link(c.id), due=hit,
+                                      status_word="今天" if gap == 0 else f"{gap}天后",
+                                      tone="amber" if gap <= 1 else "grey", detail=label))
+    items.sort(key=lambda item: item.due)
+    return WorkSection(key="care_dates", title="7天内的关怀日期", total=total, items=items,
+                       empty_text="未来7天没有生日或周年纪念。")

@@ -1,0 +1,5 @@
+from tests.access import EVERYONE, Rule
+
+RULES = [
+    Rule("workbench.reminders_count", "GET", EVERYONE),
+]
