@@ -1,5 +1,6 @@
 """Command line: `flask --app wsgi user|demo|backup ...`."""
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -62,12 +63,20 @@ def user_deactivate(username: str):
 @demo_cli.command("seed")
 @click.option("--customers", default=60, show_default=True, help="演示客户数量")
 @click.option("--if-empty", is_flag=True, help="只在数据库没有用户时写入（make run 首次启动）")
-def demo_seed(customers: int, if_empty: bool):
+@click.option("--scale", type=click.Choice(["demo", "large"]), default="demo", show_default=True,
+              help="large：基准测试数据（200用户、10万客户、100万跟进记录，见 portal/demo_large.py）")
+def demo_seed(customers: int, if_empty: bool, scale: str):
     """Write demo departments, one account per role, and demo business data."""
     from portal.demo import seed_demo
 
     if if_empty and db.session.scalar(select(User.id).limit(1)):
         click.echo("database already has users; demo data not written")
+        return
+    if scale == "large":
+        from portal.demo_large import seed_large
+
+        loaded = seed_large()
+        click.echo(f"large data set written: {loaded.counts} in {loaded.seconds} s")
         return
     seed_demo(customers=customers)
     click.echo("demo data written")
@@ -85,3 +94,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(import_module("portal.followups.cli").followups_cli)
+    app.cli.add_command(import_module("portal.tickets.cli").tickets_cli)

@@ -72,17 +72,6 @@ def can_edit_customer(user: User, customer) -> bool:
     return True
 
 
-def can_issue_review(user: User, scope) -> bool:
-    """签发: admins, and supervisors for their own department's staff (or the company without a department)."""
-    if user.role == "admin":
-        return True
-    if user.role != "supervisor":
-        return False
-    if user.department_id is None:
-        return True
-    return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id
-
-
 # --- revisits 回访 and spot-checks 抽查 ---
 def can_manage_questionnaires(user: User) -> bool:
     """Marketing and admins build and version questionnaires."""
@@ -116,3 +105,192 @@ def can_spot_check(user: User, record=None) -> bool:
 def can_acknowledge_finding(user: User, spot_check) -> bool:
     """Only the checked staff member acknowledges a finding, once it is marked."""
     return spot_check.staff_id == user.id and spot_check.needs_acknowledgement
+
+
+# --- Complaint tickets 投诉工单 -------------------------------------------------------------
+# The one (transition → roles) table. Handlers (tech/service) must also be the assignee or in the
+# assigned department; supervisors and admins act on any ticket in their scope.
+TICKET_HANDLER_ROLES = frozenset({"tech", "service", "supervisor", "admin"})
+TICKET_TRANSITION_ROLES: dict[str, frozenset[str]] = {
+    "dispatch": frozenset({"service", "supervisor", "admin"}),
+    "confirm": TICKET_HANDLER_ROLES,
+    "start": TICKET_HANDLER_ROLES,
+    "pause": TICKET_HANDLER_ROLES,
+    "resume": TICKET_HANDLER_ROLES,
+    "resolve": TICKET_HANDLER_ROLES,
+    "close": frozenset({"service", "supervisor", "admin"}),
+    "reopen": frozenset({"service", "supervisor", "admin"}),
+}
+# Which status/dispatch state each transition starts from (mirrors the model's own refusal).
+TICKET_TRANSITION_FROM: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dispatch": ("status", ("新建", "处理中", "待客户反馈", "已解决", "重新打开")),
+    "confirm": ("dispatch_state", ("已派工未确认",)),
+    "start": ("status", ("新建", "重新打开")),
+    "pause": ("status", ("处理中",)),
+    "resume": ("status", ("待客户反馈",)),
+    "resolve": ("status", ("处理中",)),
+    "close": ("status", ("已解决",)),
+    "reopen": ("status", ("已解决", "已回访关闭")),
+}
+
+
+def handles_ticket(user: User, ticket) -> bool:
+    """The assignee or someone in the assigned department; supervisors and admins always."""
+    if user.role in {"supervisor", "admin"}:
+        return True
+    if ticket.assignee_id == user.id:
+        return True
+    return ticket.department_id is not None and ticket.department_id == user.department_id
+
+
+def can_transition_ticket(user: User, ticket, action: str) -> bool:
+    """Whether this user may apply this transition to this ticket now (role, relation and state)."""
+    if user.role not in TICKET_TRANSITION_ROLES[action]:
+        return False
+    field, sources = TICKET_TRANSITION_FROM[action]
+    if getattr(ticket, field) not in sources:
+        return False
+    if action == "start" and ticket.dispatch_state != "已确认":
+        return False
+    if action == "close":
+        return ticket.resolved_by_id != user.id
+    if action in {"dispatch", "reopen"}:
+        return True
+    return handles_ticket(user, ticket)
+
+
+def can_file_ticket(user: User) -> bool:
+    """Service takes complaints; anyone in the tickets area may file one for a customer in scope."""
+    return user.role in {"sales", "service", "tech", "supervisor", "admin"}
+
+
+def can_dispatch(user: User, ticket) -> bool:
+    """Service, supervisors and admins dispatch or reassign an unclosed ticket."""
+    return can_transition_ticket(user, ticket, "dispatch")
+
+
+def can_confirm(user: User, ticket) -> bool:
+    """The assignee or someone in the assigned department confirms a dispatch."""
+    return can_transition_ticket(user, ticket, "confirm")
+
+
+def can_start(user: User, ticket) -> bool:
+    """The handler starts work once the dispatch is confirmed."""
+    return can_transition_ticket(user, ticket, "start")
+
+
+def can_pause(user: User, ticket) -> bool:
+    """The handler marks the ticket 待客户反馈 (the resolution clock pauses)."""
+    return can_transition_ticket(user, ticket, "pause")
+
+
+def can_resume(user: User, ticket) -> bool:
+    """The handler resumes work when the customer answered."""
+    return can_transition_ticket(user, ticket, "resume")
+
+
+def can_resolve(user: User, ticket) -> bool:
+    """The handler records the solution and root cause."""
+    return can_transition_ticket(user, ticket, "resolve")
+
+
+def can_close(user: User, ticket) -> bool:
+    """Service, supervisors, admins record the closing revisit; never the resolver (no self-rating)."""
+    return can_transition_ticket(user, ticket, "close")
+
+
+def can_reopen(user: User, ticket) -> bool:
+    """Service, supervisors, admins reopen a resolved or closed ticket with a reason."""
+    return can_transition_ticket(user, ticket, "reopen")
+
+
+def can_comment_ticket(user: User, ticket) -> bool:
+    """Anyone who sees the ticket may add a comment or internal note."""
+    return user.role in AREA_ROLES["tickets"]
+
+
+def can_attach_to_ticket(user: User, ticket) -> bool:
+    """Anyone who sees the ticket may attach files until it is closed."""
+    return user.role in AREA_ROLES["tickets"] and ticket.status != "已回访关闭"
+
+
+def can_export_tickets(user: User) -> bool:
+    """Service, supervisors and admins export the ledger and see the analysis."""
+    return user.role in {"service", "supervisor", "admin"}
+
+
+def can_record_followup(user: User, customer) -> bool:
+    """Who may record follow-ups and deals on a customer: those who may edit it (not marketing/tech)."""
+    return can_edit_customer(user, customer)
+
+
+def can_edit_followup(user: User, followup) -> bool:
+    """The author within `followup_edit_hours` of recording it; supervisors and admins at any time."""
+    from datetime import timedelta
+
+    from portal import clock
+    from portal.settings_store import get_setting
+
+    if is_manager(user):
+        return True
+    window = timedelta(hours=int(get_setting("followup_edit_hours")))
+    return followup.author_id == user.id and clock.now() - followup.recorded_at <= window
+
+
+def can_issue_review(user: User, scope) -> bool:
+    """签发: admins, and supervisors for their own department's staff (or the company without a department)."""
+    if user.role == "admin":
+        return True
+    if user.role != "supervisor":
+        return False
+    if user.department_id is None:
+        return True
+    return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id
+
+
+# --- customer files 客户档案 ---
+def can_create_customer(user: User) -> bool:
+    """Sales, service staff and managers open new customer files; marketing and tech only read."""
+    return user.role in {"sales", "service", "supervisor", "admin"}
+
+
+def can_assign_owner(user: User) -> bool:
+    """Managers and service staff choose a customer's owner on the form; sales own what they enter."""
+    return user.role in {"service", "supervisor", "admin"}
+
+
+def can_claim_customer(user: User, customer) -> bool:
+    """Anyone in sales (and managers) may claim an active pool customer."""
+    return user.role in {"sales", "supervisor", "admin"} and customer.owner_id is None and customer.archived_at is None
+
+
+def can_release_customer(user: User, customer) -> bool:
+    """The owner or a manager gives an owned, active customer back to the pool."""
+    if customer.owner_id is None or customer.archived_at is not None:
+        return False
+    return customer.owner_id == user.id or user.role in {"supervisor", "admin"}
+
+
+def can_archive_customer(user: User, customer) -> bool:
+    """Managers archive and restore files (merged files stay archived)."""
+    return user.role in {"supervisor", "admin"} and customer.merged_into_id is None
+
+
+def can_merge_customers(user: User) -> bool:
+    """Supervisors and admins merge duplicate files."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_hand_over(user: User) -> bool:
+    """Supervisors and admins hand a leaving employee's customers and open work over."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_import_customers(user: User) -> bool:
+    """Service staff and managers import customer files from Excel."""
+    return user.role in {"service", "supervisor", "admin"}
+
+
+def can_export_customers(user: User) -> bool:
+    """Everyone but tech exports the customer list they can see."""
+    return user.role in {"sales", "service", "marketing", "supervisor", "admin"}

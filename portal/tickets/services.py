@@ -9,7 +9,7 @@ from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.tickets import Ticket
+from portal.models.tickets import MAX_REOPENS_BEFORE_ESCALATION, Ticket, TicketAttachment
 from portal.rules import sla
 from portal.rules.customer_codes import format_ticket_number
 from portal.settings_store import get_setting
@@ -97,3 +97,20 @@ def record_closing_revisit(ticket: Ticket, actor: User, satisfaction: int, comme
     if closed:
         events.ticket_closed.send(ticket)
     return closed
+
+
+def reopen_ticket(ticket: Ticket, actor: User, reason: str) -> None:
+    """Reopen with a reason; past the reopen limit the ticket also goes to the supervisor."""
+    ticket.reopen(actor, reason)
+    if ticket.reopen_count > MAX_REOPENS_BEFORE_ESCALATION:
+        ticket.escalate(actor, f"第 {ticket.reopen_count} 次重新打开，升级主管")
+
+
+def attach(ticket: Ticket, upload: tuple[str, str, str, int], actor: User) -> TicketAttachment:
+    """Record a stored upload on the ticket and its timeline."""
+    stored_name, filename, content_type, size = upload
+    item = TicketAttachment(stored_name=stored_name, filename=filename, content_type=content_type, size=size,
+                            uploaded_by_id=actor.id, uploaded_at=clock.now())
+    ticket.attachments.append(item)
+    ticket.log("附件", actor, f"上传附件 {filename}")
+    return item

@@ -1,0 +1,208 @@
+"""Ticket queries: the ledger with its filters and order, SLA badges, analysis figures, work lists."""
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal import clock
+from portal.access.customers import visible_customers
+from portal.access.tickets import visible_tickets
+from portal.extensions import db
+from portal.models.auth import Department
+from portal.models.customers import Customer
+from portal.models.tickets import CLOSED, DONE_STATUSES, DISPATCHED, OPEN_STATUSES, Ticket
+from portal.rules import sla
+
+
+def breached_condition(now: datetime):
+    """Breached now or recorded as breached: the same rule the badge and check-sla use."""
+    return or_(
+        Ticket.response_breached_at.is_not(None),
+        Ticket.resolve_breached_at.is_not(None),
+        and_(Ticket.responded_at.is_(None), Ticket.status.not_in(DONE_STATUSES), Ticket.respond_due_at < now),
+        and_(Ticket.status.in_(OPEN_STATUSES), Ticket.resolve_due_at < now),
+    )
+
+
+def with_list_relations(query: Select) -> Select:
+    """Load the customer, department and assignee of a page of tickets in three extra queries."""
+    return query.options(selectinload(Ticket.customer), selectinload(Ticket.department), selectinload(Ticket.assignee))
+
+
+def ledger_query(user, form) -> Select:
+    """问题跟踪台账 for this user: scoped, filtered, open breached tickets first, then by time left."""
+    now = clock.now()
+    query = visible_tickets(user)
+    if form.status.data:
+        query = query.where(Ticket.status == form.status.data)
+    if form.dispatch_state.data:
+        query = query.where(Ticket.dispatch_state == form.dispatch_state.data)
+    if (department_id := form.int_or_none(form.department_id)) is not None:
+        query = query.where(Ticket.department_id == department_id)
+    if (assignee_id := form.int_or_none(form.assignee_id)) is not None:
+        query = query.where(Ticket.assignee_id == assignee_id)
+    if form.category.data:
+        query = query.where(Ticket.category == form.category.data)
+    if form.severity.data:
+        query = query.where(Ticket.severity == form.severity.data)
+    if form.breached.data == "1":
+        query = query.where(breached_condition(now))
+    elif form.breached.data == "0":
+        query = query.where(~breached_condition(now))
+    if form.date_from.data:
+        query = query.where(Ticket.received_at >= datetime.combine(form.date_from.data, time.min))
+    if form.date_to.data:
+        query = query.where(Ticket.received_at < datetime.combine(form.date_to.data + timedelta(days=1), time.min))
+    if (customer_id := form.int_or_none(form.customer_id)) is not None:
+        query = query.where(Ticket.customer_id == customer_id)
+    if form.q.data:
+        keyword = f"%{form.q.data.strip()}%"
+        matching = select(Customer.id).where(Customer.name.like(keyword))
+        query = query.where(or_(Ticket.number.like(keyword), Ticket.customer_id.in_(matching)))
+    open_breached = case((and_(Ticket.status.in_(OPEN_STATUSES), breached_condition(now)), 0), else_=1)
+    is_open = case((Ticket.status.in_(OPEN_STATUSES), 0), else_=1)
+    return with_list_relations(query).order_by(
+        open_breached, is_open, Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.received_at.desc(), Ticket.id.desc()
+    )
+
+
+def human_duration(delta: timedelta) -> str:
+    hours = int(abs(delta).total_seconds() // 3600)
+    if hours >= 48:
+        return f"{hours // 24}天"
+    if hours >= 1:
+        return f"{hours}小时"
+    return f"{max(int(abs(delta).total_seconds() // 60), 1)}分钟"
+
+
+def sla_badge(ticket: Ticket, now: datetime | None = None) -> tuple[str, str]:
+    """(word, tone) for the time left: red breached, amber due within a day, green on track or met."""
+    now = now or clock.now()
+    if ticket.status in DONE_STATUSES:
+        state = sla.sla_state(now, ticket.resolve_due_at, ticket.resolved_at or now)
+        if ticket.resolve_breached_at or state == "breached":
+            return "超时解决", "red"
+        return "按时解决", "green"
+    if ticket.responded_at is None and now > ticket.respond_due_at:
+        return f"响应超时{human_duration(now - ticket.respond_due_at)}", "red"
+    state = sla.sla_state(now, ticket.resolve_due_at, None)
+    if state == "paused":
+        return "暂停计时", "grey"
+    if state == "breached":
+        return f"已超时{human_duration(now - ticket.resolve_due_at)}", "red"
+    word = f"剩余{human_duration(ticket.resolve_due_at - now)}"
+    return word, "amber" if state == "due_soon" else "green"
+
+
+STATUS_TONES = {"新建": "grey", "处理中": "amber", "待客户反馈": "grey", "已解决": "green", "已回访关闭": "green", "重新打开": "red"}
+
+
+def recent_customer_tickets(user, customer, limit: int = 5) -> list[Ticket]:
+    """The customer's latest tickets the user may see (customer page section)."""
+    query = visible_tickets(user).where(Ticket.customer_id == customer.id)
+    query = query.options(selectinload(Ticket.department), selectinload(Ticket.assignee))
+    return list(db.session.scalars(query.order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit)))
+
+
+def customer_options(user, keyword: str = "", limit: int = 20) -> list[Customer]:
+    """Customers in the user's scope matching a name/code keyword, for the intake form."""
+    query = visible_customers(user).where(Customer.archived_at.is_(None))
+    if keyword:
+        like = f"%{keyword.strip()}%"
+        query = query.where(or_(Customer.name.like(like), Customer.code.like(like), Customer.name_pinyin.like(like)))
+    return list(db.session.scalars(query.order_by(Customer.name).limit(limit)))
+
+
+def analysis_base(user, date_from: date | None, date_to: date | None) -> Select:
+    query = visible_tickets(user)
+    if date_from:
+        query = query.where(Ticket.received_at >= datetime.combine(date_from, time.min))
+    if date_to:
+        query = query.where(Ticket.received_at < datetime.combine(date_to + timedelta(days=1), time.min))
+    return query
+
+
+def counts_by(user, column, date_from=None, date_to=None) -> list[tuple[str, int]]:
+    """Ticket counts grouped by one column, largest first."""
+    base = analysis_base(user, date_from, date_to).subquery()
+    col = base.c[column]
+    rows = db.session.execute(select(col, func.count()).group_by(col).order_by(func.count().desc(), col))
+    return [(value or "未填写", count) for value, count in rows]
+
+
+def repeat_complaints(user, date_from=None, date_to=None, minimum: int = 2, limit: int = 20) -> list[tuple]:
+    """Customers with at least `minimum` complaints (kind 投诉) in the period."""
+    base = analysis_base(user, date_from, date_to).where(Ticket.kind == "投诉").subquery()
+    rows = db.session.execute(
+        select(Customer.id, Customer.name, Customer.code, func.count())
+        .join(base, base.c.customer_id == Customer.id)
+        .group_by(Customer.id, Customer.name, Customer.code)
+        .having(func.count() >= minimum)
+        .order_by(func.count().desc(), Customer.name)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def department_times(user, date_from=None, date_to=None) -> list[dict]:
+    """Mean hours to respond and to resolve per responsible department (dispatched tickets only)."""
+    base = analysis_base(user, date_from, date_to).where(Ticket.department_id.is_not(None)).subquery()
+    rows = db.session.execute(
+        select(Department.name, base.c.received_at, base.c.responded_at, base.c.resolved_at)
+        .join(base, base.c.department_id == Department.id)
+    )
+    totals = defaultdict(lambda: {"tickets": 0, "respond": [], "resolve": []})
+    for name, received_at, responded_at, resolved_at in rows:
+        entry = totals[name]
+        entry["tickets"] += 1
+        if responded_at:
+            entry["respond"].append((responded_at - received_at).total_seconds() / 3600)
+        if resolved_at:
+            entry["resolve"].append((resolved_at - received_at).total_seconds() / 3600)
+    result = []
+    for name, entry in sorted(totals.items()):
+        mean = lambda values: round(sum(values) / len(values), 1) if values else None  # noqa: E731
+        result.append({"department": name, "tickets": entry["tickets"], "respond_hours": mean(entry["respond"]),
+                       "resolve_hours": mean(entry["resolve"]), "resolved": len(entry["resolve"])})
+    return result
+
+
+def my_open_tickets(user) -> Select:
+    """Open tickets assigned to me, or dispatched to my department with nobody named yet."""
+    mine = Ticket.assignee_id == user.id
+    if user.department_id is not None:
+        mine = or_(mine, and_(Ticket.assignee_id.is_(None), Ticket.department_id == user.department_id))
+    return visible_tickets(user).where(mine, Ticket.status.in_(OPEN_STATUSES))
+
+
+def near_sla_tickets(user, now: datetime) -> Select:
+    """Open tickets of mine (or my department) whose resolution is due within a day, not yet late."""
+    handled = Ticket.assignee_id == user.id
+    if user.department_id is not None:
+        handled = or_(handled, Ticket.department_id == user.department_id)
+    return visible_tickets(user).where(
+        handled, Ticket.status.in_(OPEN_STATUSES), Ticket.resolve_due_at >= now,
+        Ticket.resolve_due_at <= now + sla.DUE_SOON_WINDOW,
+    )
+
+
+def supervisor_attention_tickets(user) -> Select:
+    """Breaches recorded by check-sla, escalated dissatisfaction and unconfirmed dispatches past both levels."""
+    return visible_tickets(user).where(
+        Ticket.status != CLOSED,
+        or_(
+            Ticket.response_breached_at.is_not(None),
+            and_(Ticket.resolve_breached_at.is_not(None), Ticket.status.in_(OPEN_STATUSES)),
+            Ticket.escalated_at.is_not(None),
+            and_(Ticket.dispatch_state == DISPATCHED, Ticket.confirm_escalation_level >= 2),
+        ),
+    )
+
+
+def head_escalated_dispatches(user) -> Select:
+    """Unconfirmed dispatches to departments this user heads, escalated by check-sla."""
+    headed = select(Department.id).where(Department.head_id == user.id)
+    return select(Ticket).where(
+        Ticket.dispatch_state == DISPATCHED, Ticket.confirm_escalation_level >= 1, Ticket.department_id.in_(headed)
+    )

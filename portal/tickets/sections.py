@@ -1,0 +1,77 @@
+"""What the tickets area adds to other pages: the customer timeline and 我的工作台 sections."""
+from flask import has_request_context, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal import clock
+from portal.access.tickets import visible_tickets
+from portal.extensions import db
+from portal.models.tickets import Ticket
+from portal.tickets import queries
+from portal.timeline import TimelineEvent, register_timeline_source
+from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+
+SECTION_ROWS = 5
+HANDLER_ROLES = {"tech", "service", "supervisor", "admin"}
+
+
+@register_timeline_source
+def ticket_timeline(customer, limit: int) -> list[TimelineEvent]:
+    """The customer's tickets (those the signed-in user may see), newest first, one query."""
+    query = visible_tickets(current_user) if has_request_context() and current_user.is_authenticated else select(Ticket)
+    tickets = db.session.scalars(
+        query.where(Ticket.customer_id == customer.id).order_by(Ticket.received_at.desc()).limit(limit)
+    )
+    return [
+        TimelineEvent(at=t.received_at, kind="工单", title=f"{t.number} {t.kind}·{t.category}（{t.status}）",
+                      detail=t.description[:120], url=url_for("tickets.detail", ticket_id=t.id) if has_request_context() else None)
+        for t in tickets
+    ]
+
+
+def section_from(key: str, title: str, query, more_url: str, empty_text: str) -> WorkSection:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.scalars(
+        query.options(selectinload(Ticket.customer))
+        .order_by(Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.id).limit(SECTION_ROWS)
+    )
+    now = clock.now()
+    items = []
+    for ticket in rows:
+        word, tone = queries.sla_badge(ticket, now)
+        items.append(WorkItem(title=f"{ticket.number} {ticket.customer.name}", url=url_for("tickets.detail", ticket_id=ticket.id),
+                              due=ticket.resolve_due_at, status_word=word, tone=tone,
+                              detail=f"{ticket.status} · {ticket.dispatch_state}"))
+    return WorkSection(key=key, title=title, total=total, items=items, more_url=more_url, empty_text=empty_text)
+
+
+@register_work_section(40)
+def my_tickets(user, _today) -> WorkSection | None:
+    """指派给我的工单 (and my department's unassigned dispatches)."""
+    if user.role not in {"tech", "service"}:
+        return None
+    return section_from("tickets_mine", "我的工单", queries.my_open_tickets(user),
+                        url_for("tickets.index", assignee_id=user.id), "暂无指派给您的工单")
+
+
+@register_work_section(41)
+def tickets_near_sla(user, _today) -> WorkSection | None:
+    """Tickets of mine or my department due within a day."""
+    if user.role not in HANDLER_ROLES:
+        return None
+    return section_from("tickets_near_sla", "即将超时的工单", queries.near_sla_tickets(user, clock.now()),
+                        url_for("tickets.index", status="处理中"), "没有即将超时的工单")
+
+
+@register_work_section(42)
+def tickets_needing_supervisor(user, _today) -> WorkSection | None:
+    """Breached, escalated or long-unconfirmed tickets for supervisors; escalated dispatches for department heads."""
+    if user.role in {"supervisor", "admin"}:
+        query = queries.supervisor_attention_tickets(user)
+        return section_from("tickets_breached", "超时与升级工单", query, url_for("tickets.index", breached="1"),
+                            "没有超时或升级的工单")
+    headed = queries.head_escalated_dispatches(user)
+    if db.session.scalar(select(func.count()).select_from(headed.subquery())):
+        return section_from("tickets_escalated", "待部门确认的派工（已升级）", headed, url_for("tickets.index"), "")
+    return None
