@@ -36,9 +36,13 @@ class FollowUpForm(FlaskForm):
         if field.data and not (self.next_action.data or "").strip():
             raise ValidationError("填写了下一步日期时，请同时写明下一步行动")
 
-    def validate_stage_reason(self, field):
-        if self.stage_to.data and not (field.data or "").strip():
-            raise ValidationError("变更阶段时请填写原因")
+    def validate(self, extra_validators=None) -> bool:
+        # Checked after the fields: Optional() on an empty reason would stop its own validators.
+        valid = super().validate(extra_validators)
+        if self.stage_to and self.stage_to.data and not (self.stage_reason.data or "").strip():
+            self.stage_reason.errors = [*self.stage_reason.errors, "变更阶段时请填写原因"]
+            return False
+        return valid
 
     def followup_data(self) -> dict:
         return {name: getattr(self, name).data for name in FOLLOWUP_FIELDS}
