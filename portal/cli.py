@@ -96,3 +96,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(import_module("portal.followups.cli").followups_cli)
     app.cli.add_command(import_module("portal.tickets.cli").tickets_cli)
+    app.cli.add_command(import_module("portal.revisits.cli").revisits_cli)

@@ -132,6 +132,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['questionnaire_version_id'], ['questionnaire_version.id'], name=op.f('fk_revisit_record_questionnaire_version_id_questionnaire_version')),
     sa.ForeignKeyConstraint(['staff_id'], ['user.id'], name=op.f('fk_revisit_record_staff_id_user')),
     sa.ForeignKeyConstraint(['task_id'], ['revisit_task.id'], name=op.f('fk_revisit_record_task_id_revisit_task')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_revisit_record_ticket_id_ticket')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_revisit_record'))
     )
     with op.batch_alter_table('revisit_record', schema=None) as batch_op:

@@ -206,12 +206,14 @@ class RevisitRecord(AuditedMixin, TimestampMixin, db.Model):
     issue_category: Mapped[str] = mapped_column(String(8), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     # The 回访问题 ticket opened for the issue raised; the ticket links back through this column.
-    ticket_id: Mapped[int | None] = mapped_column(index=True, default=None)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True, default=None)
 
     task: Mapped[RevisitTask | None] = relationship(back_populates="records")
     customer: Mapped[Customer] = relationship()
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
     questionnaire_version: Mapped[QuestionnaireVersion | None] = relationship()
+    # Both ways: record.ticket and ticket.revisit_records.
+    ticket: Mapped["Ticket | None"] = relationship("Ticket", backref="revisit_records")  # noqa: F821
 
     __table_args__ = (
         Index("ix_revisit_record_staff_revisited", "staff_id", "revisited_at"),

@@ -74,8 +74,7 @@ class RevisitForm(FlaskForm):
     contact_person = StringField("受访人", validators=[Optional(), Length(max=64, message="不能超过64个字符")])
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
     issues_raised = TextAreaField("客户提出的问题", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
-    issue_category = SelectField("问题类别", choices=[("", "（请选择）")] + [(c, c) for c in ISSUE_CATEGORIES],
-                                 validators=[Optional()])
+    issue_category = SelectField("问题类别", choices=[("", "（请选择）")] + [(c, c) for c in ISSUE_CATEGORIES], default="")
     open_ticket = BooleanField("为该问题创建回访问题工单")
 
     questions: list[dict] = []
