@@ -1,0 +1,43 @@
+"""The `--scale large` generator at a small size: proportions, derived fields the customers area would
+write, last contact consistent with follow-ups, the busy customer's timeline, indexes rebuilt."""
+from sqlalchemy import func, select, text
+
+from portal.customers.services import name_pinyin, search_text
+from portal.demo_large import BUSY_REP, TIMELINE_EVENTS, Sizes, busy_customer_id, seed_large
+from portal.extensions import db
+from portal.models.customers import Customer, CustomerSearch
+from portal.models.followups import FollowUp
+from portal.rules.dedupe import normalize_company_name
+
+
+def index_names() -> set[str]:
+    return set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+
+
+def test_scaled_large_seed(app, frozen_now):
+    """300 customers: every table filled in proportion, derived fields match the customers area's functions."""
+    indexes_before = index_names() if db.engine.dialect.name == "sqlite" else set()
+    loaded = seed_large(Sizes.scaled(300))
+    assert loaded.counts["user"] == 200
+    assert loaded.counts["customer"] == 300
+    assert loaded.counts["customer_search"] == 300
+    assert loaded.counts["follow_up"] == 3000  # 1,000,000 × 300 / 100,000, exactly
+    assert loaded.counts["revisit_task"] == 600 and loaded.counts["ticket"] == 150 and loaded.counts["deal"] == 60
+    if indexes_before:
+        assert index_names() == indexes_before
+
+    departments = db.session.execute(text("SELECT count(*) FROM department")).scalar()
+    assert departments == 8
+    for customer in db.session.scalars(select(Customer).limit(40)):
+        assert (customer.name_pinyin, customer.name_initials) == name_pinyin(customer.name)
+        assert customer.name_normalized == normalize_company_name(customer.name)
+        stored = db.session.get(CustomerSearch, customer.id).text
+        assert stored == search_text(customer)
+        last = db.session.scalar(select(func.max(FollowUp.contacted_at)).where(FollowUp.customer_id == customer.id))
+        assert customer.last_contacted_at == last
+
+    busy = busy_customer_id()
+    assert db.session.get(Customer, busy).owner.username == BUSY_REP
+    assert db.session.scalar(select(func.count()).where(FollowUp.customer_id == busy)) == TIMELINE_EVENTS
+    codes = db.session.scalars(select(Customer.code)).all()
+    assert len(set(codes)) == len(codes) and all(code.startswith("KH") and len(code) == 12 for code in codes)
