@@ -65,7 +65,7 @@ def due_word(next_due: date, today: date) -> tuple[str, str]:
 
 def count_and_first(query: Select, order_by) -> tuple[int, list]:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = list(db.session.scalars(query.order_by(*order_by).limit(FIRST_ROWS))) if total else []
+    rows = list(db.session.scalars(query.order_by(*order_by).limit(FIRST_ROWS)))
     return total, rows
 
 
