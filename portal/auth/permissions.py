@@ -259,9 +259,14 @@ def can_assign_owner(user: User) -> bool:
     return user.role in {"service", "supervisor", "admin"}
 
 
+def can_claim_customers(user: User) -> bool:
+    """Anyone in sales (and managers) may claim customers from the public pool."""
+    return user.role in {"sales", "supervisor", "admin"}
+
+
 def can_claim_customer(user: User, customer) -> bool:
-    """Anyone in sales (and managers) may claim an active pool customer."""
-    return user.role in {"sales", "supervisor", "admin"} and customer.owner_id is None and customer.archived_at is None
+    """A claim button for an active pool customer, for those who may claim."""
+    return can_claim_customers(user) and customer.owner_id is None and customer.archived_at is None
 
 
 def can_release_customer(user: User, customer) -> bool:

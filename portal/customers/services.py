@@ -87,18 +87,27 @@ def refresh_search(customer: Customer) -> None:
         row.text = text
 
 
-def next_customer_code(year: int) -> str:
-    """KH + year + sequence; one atomic upsert per code, so concurrent creates never share a number."""
+def reserve_customer_codes(year: int, count: int) -> list[str]:
+    """`count` consecutive codes KH+year+sequence; one atomic upsert, so concurrent creates and
+    imports never share a number (the row lock / SQLite write lock serializes the bump)."""
+    if count <= 0:
+        return []
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = CustomerCodeSequence.__table__
     statement = (
         insert(table)
-        .values(year=year, last_seq=1)
-        .on_conflict_do_update(index_elements=[table.c.year], set_={"last_seq": table.c.last_seq + 1})
+        .values(year=year, last_seq=count)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last_seq": table.c.last_seq + count})
         .returning(table.c.last_seq)
     )
-    return format_customer_code(year, db.session.execute(statement).scalar_one())
+    last = db.session.execute(statement).scalar_one()
+    return [format_customer_code(year, seq) for seq in range(last - count + 1, last + 1)]
+
+
+def next_customer_code(year: int) -> str:
+    """The next customer code of the year."""
+    return reserve_customer_codes(year, 1)[0]
 
 
 # --- create, update, stage --------------------------------------------------------------------------

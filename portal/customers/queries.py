@@ -1,0 +1,285 @@
+"""Read queries of the customers area: the filtered list, search, duplicates, detail helpers and the
+timeline sources for stage and owner changes. Everything starts from portal.access.customers."""
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal import clock
+from portal.access.customers import visible_customers
+from portal.auth.permissions import is_manager
+from portal.extensions import db
+from portal.models.audit import AuditEntry
+from portal.models.auth import User
+from portal.models.customers import Contact, Customer, CustomerSearch, OwnerChange, StageChange
+from portal.rules.customer_codes import KEY_FIELDS, completeness
+from portal.rules.dedupe import normalize_company_name, normalize_credit_code, normalize_email, phone_digits
+from portal.settings_store import get_setting
+from portal.timeline import TimelineEvent, register_timeline_source
+
+# A search matching more customers than this shows the first ones and says so (the scan stays bounded).
+SEARCH_MATCH_CAP = 1000
+PHONE_SEPARATORS = re.compile(r"[\s\-()+]")
+
+SORT_COLUMNS = {
+    "code": Customer.code,
+    "name": Customer.name,
+    "grade": Customer.grade,
+    "tier": Customer.tier,
+    "stage": Customer.stage,
+    "owner": Customer.owner_id,
+    "last_contacted": Customer.last_contacted_at,
+    "next_due": Customer.next_due_on,
+}
+
+KEY_FIELD_LABELS = {
+    "name": "客户名称", "credit_code": "统一社会信用代码", "industry": "行业", "scale": "规模", "address": "地址",
+    "main_business": "主营业务", "source_channel": "来源渠道", "owner_id": "负责人", "grade": "意向等级",
+    "tier": "客户分层", "stage": "生命周期阶段", "contact_phone": "联系人电话", "pain_points": "痛点",
+    "decision_maker": "决策人",
+}
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_terms(q: str) -> list[str]:
+    """Lower-case terms that must all match; a phone typed with separators is one digit string."""
+    text = q.strip().lower()
+    compact = PHONE_SEPARATORS.sub("", text)
+    if compact.isdigit():
+        return [compact]
+    return [term for term in text.split() if term][:5]
+
+
+def search_condition(q: str):
+    """customer.id among the (capped) search rows whose text contains every term."""
+    terms = search_terms(q)
+    if not terms:
+        return None
+    matches = select(CustomerSearch.customer_id).where(
+        *[CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
+    ).limit(SEARCH_MATCH_CAP)
+    return Customer.id.in_(matches)
+
+
+def filtered_customers(user: User, filters: dict) -> Select:
+    """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
+    query = visible_customers(user).options(joinedload(Customer.owner))
+    archived = filters.get("archived") if is_manager(user) else None
+    if archived == "only":
+        query = query.where(Customer.archived_at.is_not(None))
+    elif archived != "with":
+        query = query.where(Customer.archived_at.is_(None))
+    if filters.get("q"):
+        condition = search_condition(filters["q"])
+        if condition is not None:
+            query = query.where(condition)
+    for name, column in (("grade", Customer.grade), ("tier", Customer.tier), ("stage", Customer.stage),
+                         ("industry", Customer.industry), ("source", Customer.source_channel)):
+        if filters.get(name):
+            query = query.where(column == filters[name])
+    owner = filters.get("owner")
+    if owner == "me":
+        query = query.where(Customer.owner_id == user.id)
+    elif owner == "pool":
+        query = query.where(Customer.owner_id.is_(None))
+    elif owner and owner.isdigit():
+        query = query.where(Customer.owner_id == int(owner))
+    if filters.get("member") == "yes":
+        query = query.where(Customer.is_member.is_(True))
+    elif filters.get("member") == "no":
+        query = query.where(Customer.is_member.is_(False))
+    if filters.get("due") == "overdue":
+        query = query.where(Customer.next_due_on < clock.today())
+    elif filters.get("due") == "dormant":
+        query = query.where(Customer.stage == "沉睡")
+    return query.order_by(*sort_order(filters.get("sort", "-last_contacted")))
+
+
+def sort_order(sort: str) -> list:
+    key = sort.lstrip("-")
+    column = SORT_COLUMNS.get(key, Customer.last_contacted_at)
+    ordered = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
+    return [ordered, Customer.id.desc() if sort.startswith("-") else Customer.id.asc()]
+
+
+def owner_choices(user: User) -> list[User]:
+    """Owners a user may filter or assign by: sales people (and managers) in the user's reach."""
+    if user.role == "sales":
+        return []
+    query = select(User).where(User.role.in_(("sales", "supervisor")), User.is_active_user.is_(True))
+    if user.role == "supervisor" and user.department_id is not None:
+        query = query.where(User.department_id == user.department_id)
+    return list(db.session.scalars(query.order_by(User.display_name)))
+
+
+def industry_choices(user: User) -> list[str]:
+    """Industries present among the customers the user can see (one query)."""
+    scoped = visible_customers(user).with_only_columns(Customer.industry).where(Customer.industry != "")
+    return list(db.session.scalars(scoped.distinct().order_by(Customer.industry).limit(200)))
+
+
+# --- duplicates ---------------------------------------------------------------------------------------
+
+@dataclass
+class Duplicate:
+    customer: Customer
+    reasons: list[str] = field(default_factory=list)
+
+
+def find_duplicates(name: str = "", credit_code: str = "", phones=(), emails=(), exclude_id: int | None = None,
+                    limit: int = 10) -> list[Duplicate]:
+    """Likely duplicates across ALL customers (查重 must see other reps' files): by normalized name,
+    credit code, phone digits or email. Merged files are skipped. Two queries."""
+    normalized = normalize_company_name(name) if name else ""
+    code = normalize_credit_code(credit_code) if credit_code else ""
+    digits = sorted({d for d in (phone_digits(p) for p in phones if p) if len(d) >= 7})
+    addresses = sorted({normalize_email(e) for e in emails if e and "@" in e})
+    conditions = []
+    if normalized:
+        conditions.append(Customer.name_normalized == normalized)
+    if code:
+        conditions.append(Customer.credit_code == code)
+    contact_match = []
+    if digits:
+        contact_match.append(Contact.phone_digits.in_(digits))
+    if addresses:
+        contact_match.append(Contact.email_normalized.in_(addresses))
+    if contact_match:
+        conditions.append(Customer.id.in_(select(Contact.customer_id).where(or_(*contact_match))))
+    if not conditions:
+        return []
+    query = (
+        select(Customer)
+        .where(or_(*conditions), Customer.merged_into_id.is_(None))
+        .options(joinedload(Customer.owner), selectinload(Customer.contacts))
+        .order_by(Customer.id)
+        .limit(limit)
+    )
+    if exclude_id:
+        query = query.where(Customer.id != exclude_id)
+    found = []
+    for customer in db.session.scalars(query).unique():
+        reasons = []
+        if normalized and customer.name_normalized == normalized:
+            reasons.append("名称相同")
+        if code and customer.credit_code == code:
+            reasons.append("统一社会信用代码相同")
+        if digits and any(c.phone_digits in digits for c in customer.contacts):
+            reasons.append("联系电话相同")
+        if addresses and any(c.email_normalized in addresses for c in customer.contacts):
+            reasons.append("邮箱相同")
+        found.append(Duplicate(customer, reasons))
+    return found
+
+
+def clashing_owner(user: User, duplicates: list[Duplicate]) -> User | None:
+    """撞单: the other rep who owns a duplicate (not the user, not the pool, not one they collaborate on)."""
+    for duplicate in duplicates:
+        customer = duplicate.customer
+        if customer.owner_id is not None and customer.owner_id != user.id and customer.archived_at is None:
+            if user not in customer.collaborators:
+                return customer.owner
+    return None
+
+
+# --- detail ---------------------------------------------------------------------------------------------
+
+def completeness_of(customer: Customer):
+    """(percent as int, missing key field labels) for DESIGN.md's key fields."""
+    primary = customer.primary_contact
+    values = {name: getattr(customer, name, None) for name in KEY_FIELDS}
+    values["scale"] = customer.scale_employees or customer.revenue_band
+    values["contact_phone"] = primary.phone if primary else ""
+    share, missing = completeness(values, KEY_FIELDS)
+    return int(round(share * 100)), [KEY_FIELD_LABELS.get(name, name) for name in missing]
+
+
+def customer_audit_history(customer: Customer, limit: int = 30) -> list[AuditEntry]:
+    """The file's own audit entries, newest first, with the acting user loaded."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.record_type == "Customer", AuditEntry.record_id == str(customer.id))
+        .options(joinedload(AuditEntry.user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def due_next(customer: Customer) -> dict:
+    """What is due next: the follow-up due date and whether it is overdue, today or later."""
+    today = clock.today()
+    due = customer.next_due_on
+    if due is None:
+        return {"on": None, "state": "none"}
+    return {"on": due, "state": "overdue" if due < today else ("today" if due == today else "later"),
+            "days": (today - due).days}
+
+
+def pool_warning_on(customer: Customer):
+    """When an owned customer would return to the pool, if the rule is on."""
+    if customer.owner_id is None or not get_setting("pool_return_enabled"):
+        return None
+    days = (get_setting("pool_return_days") or {}).get(customer.grade)
+    last = customer.last_contacted_at or customer.created_at
+    return (last + timedelta(days=int(days))).date() if days and last else None
+
+
+def load_for_detail(user: User, customer_id: int) -> Customer | None:
+    query = visible_customers(user).where(Customer.id == customer_id).options(
+        joinedload(Customer.owner), joinedload(Customer.entered_by), selectinload(Customer.contacts),
+        selectinload(Customer.collaborators),
+    )
+    return db.session.scalar(query)
+
+
+def visible_ids(user: User, ids: list[int]) -> set[int]:
+    """Which of these customer ids the user may see (posted ids are never trusted)."""
+    if not ids:
+        return set()
+    query = visible_customers(user).with_only_columns(Customer.id).where(Customer.id.in_(ids))
+    return set(db.session.scalars(query))
+
+
+# --- timeline sources -------------------------------------------------------------------------------------
+
+@register_timeline_source
+def stage_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
+    query = (
+        select(StageChange).where(StageChange.customer_id == customer.id)
+        .options(joinedload(StageChange.changed_by))
+        .order_by(StageChange.changed_at.desc(), StageChange.id.desc()).limit(limit)
+    )
+    return [
+        TimelineEvent(
+            at=change.changed_at, kind="阶段变更",
+            title=f"{change.from_stage} → {change.to_stage}" if change.from_stage else f"建档：{change.to_stage}",
+            detail=change.reason, actor=change.changed_by.display_name if change.changed_by else "系统",
+        )
+        for change in db.session.scalars(query)
+    ]
+
+
+@register_timeline_source
+def owner_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
+    query = (
+        select(OwnerChange).where(OwnerChange.customer_id == customer.id)
+        .options(joinedload(OwnerChange.from_owner), joinedload(OwnerChange.to_owner),
+                 joinedload(OwnerChange.changed_by))
+        .order_by(OwnerChange.changed_at.desc(), OwnerChange.id.desc()).limit(limit)
+    )
+    events = []
+    for change in db.session.scalars(query):
+        before = change.from_owner.display_name if change.from_owner else "公海"
+        after = change.to_owner.display_name if change.to_owner else "公海"
+        events.append(TimelineEvent(
+            at=change.changed_at, kind="负责人变更", title=f"{change.kind}：{before} → {after}", detail=change.reason,
+            actor=change.changed_by.display_name if change.changed_by else "系统",
+        ))
+    return events
+
