@@ -28,11 +28,13 @@ def department_choices() -> list[tuple[str, str]]:
 
 
 def handler_choices() -> list[tuple[str, str]]:
-    users = db.session.scalars(
-        select(User).where(User.is_active_user.is_(True), User.role.in_(("tech", "service", "supervisor")))
+    rows = db.session.execute(
+        select(User.id, User.display_name, Department.name)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(User.is_active_user.is_(True), User.role.in_(("tech", "service", "supervisor")))
         .order_by(User.department_id, User.id)
     )
-    return [(str(u.id), f"{u.display_name}（{u.department.name if u.department else '无部门'}）") for u in users]
+    return [(str(user_id), f"{name}（{department or '无部门'}）") for user_id, name, department in rows]
 
 
 class TicketForm(FlaskForm):

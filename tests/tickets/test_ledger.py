@@ -1,0 +1,145 @@
+"""The ledger: filters, breached first, constant query count, page/fragment, export, print, analysis, intake."""
+import io
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models.audit import AuditEntry
+from portal.models.tickets import Ticket
+
+
+@pytest.fixture
+def desk(app, make_user, make_department, make_customer, make_ticket, frozen_now):
+    tech_department = make_department("技术部")
+    service = make_user("service", department=make_department("客服部"))
+    tech = make_user("tech", department=tech_department)
+    customer = make_customer(name="苏州恒达精密机械有限公司")
+    late = make_ticket(customer, service, severity="重大", received_at=datetime(2026, 11, 19, 9, 0), category="服务")
+    fresh = make_ticket(customer, service, severity="轻微", category="产品")
+    fresh.dispatch(tech_department, tech, service)
+    db.session.commit()
+    return {"service": service, "tech": tech, "customer": customer, "late": late, "fresh": fresh,
+            "tech_department": tech_department}
+
+
+def numbers_in_order(body: str, tickets) -> list[str]:
+    return sorted((t.number for t in tickets), key=body.index)
+
+
+def test_breached_first_with_words(desk, login_as):
+    body = login_as(desk["service"]).get("/tickets/").get_data(as_text=True)
+    assert numbers_in_order(body, [desk["late"], desk["fresh"]]) == [desk["late"].number, desk["fresh"].number]
+    assert "已超时" in body and "剩余" in body
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("status=新建", {"late", "fresh"}),
+    ("dispatch_state=已派工未确认", {"fresh"}),
+    ("category=服务", {"late"}),
+    ("severity=轻微", {"fresh"}),
+    ("breached=1", {"late"}),
+    ("breached=0", {"fresh"}),
+    ("date_from=2026-11-20", {"fresh"}),
+    ("date_to=2026-11-19", {"late"}),
+    ("q=恒达", {"late", "fresh"}),
+])
+def test_filters(desk, login_as, query, expected):
+    body = login_as(desk["service"]).get(f"/tickets/?{query}").get_data(as_text=True)
+    assert {name for name in ("late", "fresh") if desk[name].number in body} == expected
+
+
+def test_filter_by_department_assignee_and_customer(desk, login_as):
+    client = login_as(desk["service"])
+    for query in (f"department_id={desk['tech_department'].id}", f"assignee_id={desk['tech'].id}"):
+        body = client.get(f"/tickets/?{query}").get_data(as_text=True)
+        assert desk["fresh"].number in body and desk["late"].number not in body
+    body = client.get(f"/tickets/?customer_id={desk['customer'].id}&per_page=100000").get_data(as_text=True)
+    assert desk["fresh"].number in body and desk["late"].number in body
+
+
+def test_fragment_for_htmx_and_page_otherwise(desk, login_as, hx):
+    client = login_as(desk["service"])
+    fragment = client.get("/tickets/?severity=重大", headers=hx).get_data(as_text=True)
+    assert "<html" not in fragment and desk["late"].number in fragment
+    assert "<html" in client.get("/tickets/?severity=重大").get_data(as_text=True)
+
+
+def cold_start():
+    """The test's app context outlives requests: drop its cached objects and settings so each count starts cold."""
+    from flask import g
+
+    db.session.expire_all()
+    g.pop("settings", None)
+
+
+def test_ledger_query_count_does_not_grow_with_rows(desk, login_as, make_ticket, count_queries):
+    client = login_as(desk["service"])
+    client.get("/tickets/")
+    cold_start()
+    with count_queries() as few:
+        assert client.get("/tickets/").status_code == 200
+    for _ in range(12):
+        ticket = make_ticket(desk["customer"], desk["service"])
+        ticket.dispatch(desk["tech_department"], desk["tech"], desk["service"])
+    db.session.commit()
+    cold_start()
+    with count_queries() as many:
+        assert client.get("/tickets/").status_code == 200
+    assert many.count == few.count, "\n".join(s[:90] for s in few.statements)
+
+
+def test_export_is_scoped_and_audited(desk, login_as):
+    response = login_as(desk["service"]).get("/tickets/export.xlsx?severity=重大")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "工单号" and [row[0] for row in rows[1:]] == [desk["late"].number]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "read", AuditEntry.record_type == "Ticket"))
+    assert entry is not None and "1 条" in entry.note
+
+
+def test_print_view_lists_the_filtered_tickets(desk, login_as):
+    body = login_as(desk["tech"]).get("/tickets/print").get_data(as_text=True)
+    assert desk["fresh"].number in body and desk["late"].number not in body
+
+
+def test_analysis_counts(desk, login_as, make_ticket):
+    make_ticket(desk["customer"], desk["service"], category="服务")
+    body = login_as(desk["service"]).get("/tickets/analysis").get_data(as_text=True)
+    assert "苏州恒达精密机械有限公司" in body  # 3 complaints: a repeat complainer
+    assert "<svg" in body and "style=" not in body
+
+
+def test_intake_creates_a_ticket_and_keeps_input_on_error(desk, login_as):
+    client = login_as(desk["service"])
+    form = {"customer_id": str(desk["customer"].id), "received_at": "2026-11-24T09:30", "channel": "电话",
+            "complainant": "王经理", "contact": "13812345678", "kind": "投诉", "category": "产品", "severity": "重大",
+            "description": ""}
+    response = client.post("/tickets/new", data=form)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "请填写问题描述" in body and "王经理" in body
+    response = client.post("/tickets/new", data={**form, "description": "设备频繁报警"})
+    assert response.status_code == 303
+    ticket = db.session.scalar(select(Ticket).where(Ticket.description == "设备频繁报警"))
+    assert ticket.number == "TS20261124-0002" and ticket.received_at == datetime(2026, 11, 24, 9, 30)
+    assert ticket.respond_due_at == datetime(2026, 11, 24, 11, 30)
+
+
+def test_intake_refuses_a_customer_out_of_scope(app, login_as, make_user, make_customer):
+    owner, other = make_user("sales"), make_user("sales")
+    customer = make_customer(owner=owner)
+    response = login_as(other).post("/tickets/new", data={
+        "customer_id": str(customer.id), "received_at": "2026-11-24T09:30", "channel": "电话", "complainant": "李",
+        "kind": "投诉", "category": "产品", "severity": "一般", "description": "x"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(Ticket)) is None
+
+
+def test_customer_search_narrows_options(desk, login_as, make_customer, hx):
+    make_customer(name="上海浦江物流有限公司")
+    body = login_as(desk["service"]).get("/tickets/customer-options?customer_query=浦江", headers=hx).get_data(as_text=True)
+    assert "上海浦江物流有限公司" in body and "苏州恒达" not in body
