@@ -190,7 +190,7 @@ class PlanForm(FlaskForm):
                                    validators=[InputRequired("请填写完成时限"), NumberRange(1, 60, "应为1到60个工作日")])
     questionnaire_id = SelectField("问卷", choices=[], validators=[InputRequired("请选择问卷")])
     assignee_ids = CheckboxListField("回访人员", choices=[], validators=[Optional()])
-    customer_codes = TextAreaField("客户编号名单（每行一个，仅手工名单使用）", validators=[Optional(), Length(max=20000)])
+    customer_codes = TextAreaField("客户编号名单（每行一个，仅手工名单使用）", validators=[Length(max=20000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +237,7 @@ class FindingForm(FlaskForm):
     version = HiddenField()
     result = RadioField("抽查结论", choices=[(r, r) for r in SPOT_CHECK_RESULTS], validators=[InputRequired("请选择抽查结论")])
     comment = TextAreaField("说明", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
-    corrective_action = TextAreaField("整改要求", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
+    corrective_action = TextAreaField("整改要求", validators=[Length(max=2000, message="不能超过2000个字符")])
 
     def validate_corrective_action(self, field):
         if self.result.data and self.result.data != "合格" and not (field.data or "").strip():
