@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "portal.revisits.routes",
     "portal.revisits.spot_check_routes",
     "portal.reports.routes",
+    "portal.reports.customer_pdf_routes",
 )
 
 log = logging.getLogger(__name__)

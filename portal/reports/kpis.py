@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.models.auth import Department, User
 from portal.models.customers import Customer, StageChange
+from portal.models.followups import Deal, FollowUp
 from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
 from portal.models.tickets import DONE_STATUSES, Ticket
 from portal.reports.periods import Period
@@ -263,6 +265,39 @@ def spot_checks_passed(period, scope):
     return spot_checks_made(period, scope).where(SpotCheck.result == SPOT_CHECK_PASS)
 
 
+def deal_amounts(period, scope):
+    return select(Deal.id.label("record_id"), Deal.owner_id.label("owner_id"), Deal.amount.label("value")).where(
+        scope.owner_condition(Deal.owner_id), Deal.signed_on >= period.start, Deal.signed_on < period.end
+    )
+
+
+def deals_this_period(period, scope):
+    return deal_amounts(period, scope)
+
+
+def deals_previous_period(period, scope):
+    return deal_amounts(period.previous(), scope)
+
+
+def followups_due(period, scope):
+    """Follow-ups whose recorded next action fell due in the period, counted for their author."""
+    return select(FollowUp.id.label("record_id"), FollowUp.author_id.label("owner_id"), literal(1).label("value")).where(
+        scope.owner_condition(FollowUp.author_id),
+        FollowUp.next_action_on >= period.start,
+        FollowUp.next_action_on < period.end,
+    )
+
+
+def followups_on_time(period, scope):
+    later = aliased(FollowUp)
+    done = exists().where(
+        later.customer_id == FollowUp.customer_id,
+        later.contacted_at > FollowUp.contacted_at,
+        func.date(later.contacted_at) <= FollowUp.next_action_on,
+    )
+    return followups_due(period, scope).where(done)
+
+
 def nothing(period, scope):
     return select(literal(0).label("record_id"), literal(None).label("owner_id"), literal(0).label("value")).where(
         literal(False)
@@ -281,7 +316,7 @@ KPI_LIST = (
             numerator_label="期末仍在保的客户", denominator_label="期初成交客户"),
     KpiSpec("complaint_rate", "customer", complaints, active_customers,
             numerator_label="投诉工单", denominator_label="活跃客户"),
-    KpiSpec("growth", "deal", nothing, nothing, evaluate=rules.growth, available=False,
+    KpiSpec("growth", "deal", deals_this_period, deals_previous_period, evaluate=rules.growth,
             numerator_label="本期成交金额", denominator_label="上期成交金额"),
     KpiSpec("completeness", "customer", completeness_filled, completeness_fields,
             numerator_label="已填关键字段", denominator_label="关键字段总数"),
@@ -293,7 +328,7 @@ KPI_LIST = (
             numerator_label="SLA内解决", denominator_label="已解决工单"),
     KpiSpec("conversion", "customer", conversion_won, conversion_base,
             numerator_label="转为成交的客户", denominator_label="期初潜在/意向客户"),
-    KpiSpec("followup_timeliness", "followup", nothing, nothing, available=False,
+    KpiSpec("followup_timeliness", "followup", followups_on_time, followups_due,
             numerator_label="按时跟进", denominator_label="应跟进"),
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
             numerator_label="抽查合格", denominator_label="抽查总数"),

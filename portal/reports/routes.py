@@ -1,6 +1,7 @@
 """Routes of the reports area: the review on the web, its drill-downs, PDF, Excel export and issuing."""
 import logging
-from urllib.parse import urlencode
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -15,6 +16,7 @@ from portal.models.reports import IssuedReview
 from portal.reports import charts, exports, services
 from portal.reports.forms import ReviewFilterForm
 from portal.reports.kpis import KPIS
+from portal.settings_store import get_setting
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -26,6 +28,25 @@ FILTER_FIELDS = ("kind", "year", "number", "date_from", "date_to", "scope")
 @bp.record_once
 def check_pdf_environment(_state) -> None:
     pdf.log_environment_problems()
+
+
+@bp.context_processor
+def review_helpers() -> dict:
+    return {"kpis": KPIS, "num": number_text, "request_args": parse_qsl, "with_scope": with_scope,
+            "can_issue_review": can_issue_review}
+
+
+def number_text(value) -> str:
+    """Counts without decimals, sums (satisfaction points, weights) with at most two."""
+    value = Decimal(str(value))
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def with_scope(query: str, scope_value: str) -> str:
+    """The same period with another scope (a department's or employee's row links to its own records)."""
+    args = dict(parse_qsl(query))
+    args["scope"] = scope_value
+    return urlencode(args)
 
 
 def filter_form(formdata=None) -> ReviewFilterForm:
@@ -52,7 +73,8 @@ def review_context(form: ReviewFilterForm) -> dict:
         services.issued_for(current_user, period, scope).order_by(IssuedReview.issued_at.desc()).limit(5)
     ).all()
     return {"form": form, "review": review, "charts": charts.review_charts(review), "query": filter_args(form),
-            "pdf_problems": pdf.pdf_environment_problems(), "issued": issued}
+            "pdf_problems": pdf.pdf_environment_problems(), "issued": issued,
+            "weights": get_setting("kpi_weights")}
 
 
 @bp.get("/")

@@ -92,6 +92,7 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     from sqlalchemy.orm import joinedload
 
     from portal.models.customers import Customer
+    from portal.models.followups import Deal, FollowUp
     from portal.models.revisits import RevisitRecord, RevisitTask, SpotCheck
     from portal.models.tickets import Ticket
     from portal.reports.kpis import part_query
@@ -99,6 +100,8 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     rows = part_query(code, part, period, scope).subquery()
     model, options, order = {
         "customer": (Customer, [joinedload(Customer.owner)], Customer.code),
+        "deal": (Deal, [joinedload(Deal.customer), joinedload(Deal.owner)], Deal.signed_on),
+        "followup": (FollowUp, [joinedload(FollowUp.customer), joinedload(FollowUp.author)], FollowUp.next_action_on),
         "ticket": (Ticket, [joinedload(Ticket.customer), joinedload(Ticket.assignee)], Ticket.received_at),
         "revisit_task": (RevisitTask, [joinedload(RevisitTask.customer), joinedload(RevisitTask.assignee)],
                          RevisitTask.due_on),
@@ -240,12 +243,13 @@ def drift(issued, viewer: User) -> list[dict]:
     scope = resolve_scope(viewer, value[issued.scope_kind])
     now = review_for(viewer, period, scope).as_json()
     rows = []
-    sections = [("total", issued.figures["total"], now["total"])]
-    sections += [(key, row, now["departments"].get(key)) for key, row in issued.figures["departments"].items()]
-    sections += [(key, row, now["employees"].get(key)) for key, row in issued.figures["employees"].items()]
-    for key, frozen, current in sections:
-        for code, figure in frozen["figures"].items():
-            today = current["figures"][code]["text"] if current else "—"
-            rows.append({"label": frozen["label"], "kpi": KPIS[code].name, "code": code, "frozen": figure["text"],
-                         "now": today, "drifted": today != figure["text"]})
+    frozen_figures = issued.figures
+    sections = [("total", frozen_figures.get("total", {}), now["total"])]
+    for group in ("departments", "employees"):
+        sections += [(key, row, now[group].get(key)) for key, row in frozen_figures.get(group, {}).items()]
+    for _key, frozen, current in sections:
+        for code, figure in frozen.get("figures", {}).items():
+            today = current["figures"][code]["text"] if current and code in current["figures"] else "—"
+            rows.append({"label": frozen.get("label", ""), "kpi": KPIS[code].name if code in KPIS else code,
+                         "code": code, "frozen": figure["text"], "now": today, "drifted": today != figure["text"]})
     return rows

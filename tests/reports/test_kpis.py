@@ -54,6 +54,13 @@ def test_ticket_revisit_and_spot_check_kpis(review_world):
     assert (c["growth"], c["followup_timeliness"]) == ("—", "—")
 
 
+def test_deal_and_followup_kpis(review_world):
+    a, b, _ = (texts(row) for row in company_review(review_world).employees[:3])
+    assert a["growth"] == "25.0%"  # 50,000 / 40,000 − 1
+    assert b["growth"] == "—"  # nothing signed in Q2
+    assert a["followup_timeliness"] == "50.0%"  # f1 met on its due date, f2 missed; f3 is due in Q4
+
+
 def test_department_totals_and_company(review_world):
     review = company_review(review_world)
     sales, service = (texts(row) for row in review.departments)
@@ -74,8 +81,10 @@ def test_previous_period_and_change(review_world):
 def test_weighted_score_and_rank(review_world):
     review = company_review(review_world)
     scores = {row.label: (row.score_text, row.rank) for row in review.employees}
-    # B: (100×10 + 100×10 + 0×5 + 0×5) / 30; C: (73.33×15 + 50×35) / 50; A: (50×10 + 66.67×10 + 32.5×5 + 50×5) / 30
-    assert scores == {"李娜": ("66.7", 1), "王芳": ("57.0", 2), "张伟": ("52.6", 3)}
+    # B: (100×10 + 100×10 + 0×5 + 0×5) / 30; C: (73.33×15 + 50×35) / 50;
+    # A: (retention 50×10 + complaints 66.67×10 + growth 62.5×10 + completeness 32.5×5 + conversion 50×5
+    #     + follow-ups 50×10) / 50
+    assert scores == {"李娜": ("66.7", 1), "王芳": ("57.0", 2), "张伟": ("54.1", 3)}
 
 
 def test_zero_denominator_shows_dash(review_world):

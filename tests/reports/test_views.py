@@ -1,0 +1,224 @@
+"""The review on the web, as PDF and as Excel: same numbers everywhere, drill-downs, scope, issuing."""
+import subprocess
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from portal import pdf
+from portal.extensions import db
+from portal.models.reports import IssuedReview
+
+Q3 = {"kind": "quarter", "year": "2026", "number": "3"}
+
+
+def q3(scope, **extra):
+    return {**Q3, "scope": scope, **extra}
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_fonts(data: bytes, tmp_path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def finished_job_pdf(client, response) -> bytes:
+    assert response.status_code == 303
+    job_url = response.headers["Location"]
+    pdf.wait_for_jobs()
+    page = client.get(job_url).get_data(as_text=True)
+    assert "已完成" in page
+    download = client.get(job_url + "/file")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    return download.data
+
+
+def test_web_page_shows_figures_and_previous_period(review_world, login_as):
+    client = login_as(review_world.supervisor)
+    response = client.get("/reports/", query_string=q3(f"d{review_world.sales_dept.id}"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "销售一部 · 2026年第3季度" in html and "2026年第2季度" in html
+    assert "66.7%" in html and "33.3%" in html and "18.6%" in html  # retention, conversion, completeness
+    assert "王芳" not in html  # another department's employee is not listed
+
+
+def test_fragment_for_htmx(review_world, login_as, hx):
+    client = login_as(review_world.supervisor)
+    html = client.get("/reports/", query_string=q3(f"d{review_world.sales_dept.id}"), headers=hx).get_data(as_text=True)
+    assert "<html" not in html and "指标汇总" in html
+
+
+def test_supervisor_cannot_report_on_another_department(review_world, login_as):
+    client = login_as(review_world.supervisor)
+    assert client.get("/reports/", query_string=q3(f"d{review_world.service_dept.id}")).status_code == 404
+    assert client.get("/reports/", query_string=q3(f"u{review_world.c.id}")).status_code == 404
+    assert client.get("/reports/", query_string=q3("company")).status_code == 404
+    assert client.get(f"/reports/employees/{review_world.c.id}/sheet.pdf", query_string=Q3).status_code == 404
+    drill = client.get("/reports/kpis/satisfaction/numerator", query_string=q3(f"u{review_world.c.id}"))
+    assert drill.status_code == 404
+
+
+def test_admin_sees_company_and_ranking(review_world, login_as):
+    html = login_as(review_world.admin).get("/reports/", query_string=q3("company")).get_data(as_text=True)
+    assert "全公司" in html and "客服一部" in html and "66.7" in html and "57.0" in html and "54.1" in html
+
+
+def test_invalid_custom_period_is_422(review_world, login_as):
+    client = login_as(review_world.admin)
+    response = client.get("/reports/", query_string={"kind": "custom", "date_from": "2026-09-01",
+                                                     "date_to": "2026-08-01", "scope": "company"})
+    assert response.status_code == 422 and "截止日期不能早于起始日期" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("code", "part", "scope", "expected"), [
+    ("retention", "numerator", "a", ["KH20260001"]),
+    ("retention", "denominator", "a", ["KH20260001", "KH20260002"]),
+    ("conversion", "denominator", "dept", ["KH20260004", "KH20260005", "KH20260007"]),
+    ("complaint_rate", "numerator", "a", ["GD2026080001"]),
+    ("timeliness_sla", "denominator", "c", ["GD2026080001", "GD2026060001"]),
+])
+def test_drill_down_lists_exactly_the_counted_records(review_world, login_as, code, part, scope, expected):
+    scopes = {"a": f"u{review_world.a.id}", "c": f"u{review_world.c.id}", "dept": f"d{review_world.sales_dept.id}"}
+    client = login_as(review_world.admin)
+    html = client.get(f"/reports/kpis/{code}/{part}", query_string=q3(scopes[scope])).get_data(as_text=True)
+    listed = [token for token in ("KH2026000" + str(n) for n in range(1, 8)) if token in html]
+    listed += [t for t in ("GD2026080001", "GD2026080002", "GD2026100001", "GD2026060001") if t in html]
+    assert sorted(listed) == sorted(expected)
+    assert f"共 {len(expected)} 条" in html
+
+
+def test_drill_down_query_count_does_not_grow_with_rows(review_world, login_as, count_queries):
+    from tests.reports.conftest import add_customer
+
+    client = login_as(review_world.admin)
+    url = "/reports/kpis/retention/denominator"
+    client.get(url, query_string=q3("company"))  # warm-up: per-process caches (settings) are not per row
+    db.session.commit()
+    with count_queries() as few:
+        assert "共 3 条" in client.get(url, query_string=q3("company")).get_data(as_text=True)
+    for n in range(10):
+        add_customer(f"05{n:02d}", [review_world.a, review_world.b][n % 2], "2026-01-01 09:00:00",
+                     [("2026-01-01 09:00:00", "成交")])
+    db.session.commit()
+    with count_queries() as more:
+        assert "共 13 条" in client.get(url, query_string=q3("company")).get_data(as_text=True)
+    assert data_queries(more) == data_queries(few)
+
+
+def test_review_query_count_does_not_grow_with_staff(review_world, login_as, count_queries, make_user):
+    client = login_as(review_world.admin)
+    client.get("/reports/", query_string=q3("company"))
+    db.session.commit()
+    with count_queries() as few:
+        client.get("/reports/", query_string=q3("company"))
+    for n in range(5):
+        make_user("sales", review_world.sales_dept)
+    with count_queries() as more:
+        client.get("/reports/", query_string=q3("company"))
+    assert data_queries(more) == data_queries(few)
+
+
+def data_queries(counter) -> int:
+    """Statements other than cached look-ups (settings, holiday table) whose warm-up depends on the app context."""
+    return sum("FROM setting" not in s and "holiday_override" not in s for s in counter.statements)
+
+
+def test_web_pdf_and_xlsx_show_the_same_numbers(review_world, login_as, tmp_path):
+    client = login_as(review_world.admin)
+    scope = f"u{review_world.a.id}"
+    html = client.get("/reports/", query_string=q3(scope)).get_data(as_text=True)
+    workbook = load_workbook(BytesIO(client.get("/reports/export.xlsx", query_string=q3(scope)).data))
+    summary = {row[0]: row[1] for row in workbook["指标汇总"].iter_rows(values_only=True) if row and row[0]}
+    text = pdf_text(finished_job_pdf(client, client.post("/reports/pdf", data=q3(scope))), tmp_path)
+    expected = {"客户留存率": "50.0%", "业务转化率": "50.0%", "信息完整率": "32.5%", "客户投诉率": "33.3%",
+                "业务增长率": "25.0%", "跟进及时率": "50.0%", "综合得分": "54.1"}
+    for name, value in expected.items():
+        assert summary[name] == value
+        assert value in html
+        assert any(name in line and value in line for line in text.splitlines()), name
+
+
+def test_review_pdf_has_chinese_headings_and_embedded_cjk_font(review_world, login_as, tmp_path):
+    client = login_as(review_world.admin)
+    data = finished_job_pdf(client, client.post("/reports/pdf", data=q3("company")))
+    text = pdf_text(data, tmp_path)
+    for heading in ("客户跟踪考核报告", "指标汇总", "部门考核", "员工考核明细", "超时工单", "抽查发现的问题",
+                    "附录：指标定义", "被考核人", "主管", "日期", "第 1 页 / 共", "全公司 · 2026年第3季度"):
+        assert heading in text, heading
+    assert "回访内容不完整" in text  # the spot-check finding is listed
+    fonts = pdf_fonts(data, tmp_path)
+    assert "NotoSansCJK" in fonts.replace("-", "") and " yes yes yes " in fonts
+
+
+def test_assessment_sheet_pdf(review_world, login_as, tmp_path):
+    response = login_as(review_world.supervisor).get(f"/reports/employees/{review_world.a.id}/sheet.pdf", query_string=Q3)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    text = pdf_text(response.data, tmp_path)
+    assert "员工考核表" in text and "张伟" in text and "54.1" in text and "被考核人" in text
+
+
+def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, tmp_path):
+    from portal.models.customers import Customer, StageChange
+    from datetime import datetime
+
+    client = login_as(review_world.supervisor)
+    response = client.post("/reports/issue", data=q3(f"d{review_world.sales_dept.id}"))
+    assert response.status_code == 303
+    issued = db.session.scalar(db.select(IssuedReview))
+    assert issued.figures["total"]["figures"]["retention"]["text"] == "66.7%"
+    first = client.get(f"/reports/issued/{issued.id}.pdf").data
+    # c1 was lost during Q3 after all: today's figures change, the issued document does not.
+    db.session.add(StageChange(customer_id=review_world.customers["c1"].id, from_stage="成交", to_stage="流失",
+                               changed_at=datetime(2026, 9, 1)))
+    db.session.commit()
+    assert client.get(f"/reports/issued/{issued.id}.pdf").data == first
+    assert "66.7%" in pdf_text(first, tmp_path)
+    detail = client.get(f"/reports/issued/{issued.id}").get_data(as_text=True)
+    assert "已变化" in detail and "33.3%" in detail
+    other = login_as(review_world.other_supervisor)
+    assert other.get(f"/reports/issued/{issued.id}").status_code == 404
+
+
+def test_stored_html_in_customer_field_renders_literally(app, login_as, make_user, tmp_path):
+    from portal.models.customers import Customer
+
+    sales = make_user("sales")
+    payload = '<img src="file:///etc/hostname"><link rel="attachment" href="file:///etc/passwd">'
+    customer = Customer(code="KH20260100", name="注入测试有限公司", owner_id=sales.id, main_business=payload,
+                        address="<a rel=attachment href=file:///etc/passwd>附件</a>")
+    db.session.add(customer)
+    db.session.commit()
+    response = login_as(sales).get(f"/reports/customers/{customer.id}.pdf")
+    assert response.status_code == 200
+    path = tmp_path / "customer.pdf"
+    path.write_bytes(response.data)
+    text = pdf_text(response.data, tmp_path)
+    assert 'file:///etc/hostname' in text and "注入测试有限公司" in text
+    assert "0 embedded files" in subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True).stdout
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) == 2  # header lines only, no image
+
+
+def test_customer_pdf_out_of_scope_is_404(app, login_as, make_user):
+    from portal.models.customers import Customer
+
+    owner, other = make_user("sales"), make_user("sales")
+    customer = Customer(code="KH20260101", name="别人的客户", owner_id=owner.id)
+    db.session.add(customer)
+    db.session.commit()
+    assert login_as(other).get(f"/reports/customers/{customer.id}.pdf").status_code == 404
+
+
+def test_pdf_job_belongs_to_its_requester(review_world, login_as):
+    client = login_as(review_world.admin)
+    job_url = client.post("/reports/pdf", data=q3("company")).headers["Location"]
+    pdf.wait_for_jobs()
+    assert login_as(review_world.supervisor).get(job_url).status_code == 404
