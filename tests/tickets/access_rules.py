@@ -29,13 +29,41 @@ def ticket_args(world):
     return {"ticket_id": ticket(world)}
 
 
+def ticket_at(world, step: str) -> dict:
+    """A ticket dispatched to 技术部 and confirmed by tech, then in progress or resolved by the spare user."""
+
+    def build():
+        from portal.models.tickets import Ticket
+
+        users = world.users
+        customer = db.session.get(Ticket, ticket(world)).customer
+        record = create_ticket(customer=customer, kind="投诉", category="服务", severity="重大",
+                               description=f"矩阵测试 {step}", by=users["service"], channel="电话")
+        record.dispatch(world.departments["tech"], users["tech"], users["service"])
+        record.confirm(users["tech"])
+        record.start(users["tech"])
+        if step == "resolved":
+            record.resolve(world.spare_user, "已处理", "其他", "矩阵测试")
+        db.session.commit()
+        return record.id
+
+    return {"ticket_id": world.once(f"ticket-{step}", build)}
+
+
 def attachment_args(world):
     from portal.models.tickets import TicketAttachment
 
     def build():
         ticket_id = ticket(world)
+        from pathlib import Path
+
+        from flask import current_app
+
+        store = Path(current_app.config["FILE_STORE"]) / "tickets"
+        store.mkdir(parents=True, exist_ok=True)
+        (store / ("0" * 32)).write_bytes(b"%PDF-1.4\n")
         item = TicketAttachment(ticket_id=ticket_id, filename="a.pdf", stored_name="0" * 32,
-                                content_type="application/pdf", size=1)
+                                content_type="application/pdf", size=9)
         db.session.add(item)
         db.session.commit()
         return item.id
@@ -54,11 +82,15 @@ RULES = [
     Rule("tickets.detail", "GET", AREA, url_values=ticket_args),
     # Transitions: a POST with no body is refused by role (403) or fails validation (422).
     Rule("tickets.dispatch", "POST", AREA, url_values=ticket_args, expect={"sales": 403, "tech": 403}),
+    # Roles run in order on one ticket: tech (in 技术部) confirms it first; after that the ticket is
+    # no longer awaiting confirmation, so supervisor and admin are refused too (state, not role).
     Rule("tickets.transition", "POST", AREA, url_values=lambda w: {**ticket_args(w), "action": "confirm"},
-         expect={"sales": 403, "service": 403}),
-    Rule("tickets.resolve", "POST", AREA, url_values=ticket_args, expect={"sales": 403}),
-    Rule("tickets.close", "POST", AREA, url_values=ticket_args, expect={"sales": 403, "tech": 403}),
-    Rule("tickets.reopen", "POST", AREA, url_values=ticket_args, expect={"sales": 403, "tech": 403}),
+         expect={"sales": 403, "service": 403, "tech": 303, "supervisor": 403, "admin": 403}),
+    # Empty bodies: allowed roles get 422 and nothing changes, so every role meets the same state.
+    Rule("tickets.resolve", "POST", AREA, url_values=lambda w: ticket_at(w, "in_progress"),
+         expect={"sales": 403, "service": 403}),  # service is not the handler (not in 技术部)
+    Rule("tickets.close", "POST", AREA, url_values=lambda w: ticket_at(w, "resolved"), expect={"sales": 403, "tech": 403}),
+    Rule("tickets.reopen", "POST", AREA, url_values=lambda w: ticket_at(w, "resolved"), expect={"sales": 403, "tech": 403}),
     Rule("tickets.comment", "POST", AREA, url_values=ticket_args),
     Rule("tickets.attachment_upload", "POST", AREA, url_values=ticket_args),
     Rule("tickets.attachment", "GET", AREA, url_values=attachment_args),
