@@ -1,7 +1,7 @@
 """Small server-rendered SVG charts (no script, no inline style: CSP) for the revisit analysis."""
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 560, 200, 36, 28, 12
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP, PAD_RIGHT = 560, 200, 36, 28, 12, 30
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def _grid(max_value: float) -> list:
 
 def line_chart(series: list[tuple[str, float]], max_value: float) -> Chart:
     """A line of (label, value) points, e.g. mean satisfaction per month on a 0–5 axis."""
-    step = (WIDTH - PAD_LEFT - 20) / max(len(series) - 1, 1)
+    step = (WIDTH - PAD_LEFT - 10 - PAD_RIGHT) / max(len(series) - 1, 1)
     points = [(round(PAD_LEFT + 10 + i * step, 1), round(_scale(v, max_value), 1), label, v)
               for i, (label, v) in enumerate(series)]
     polyline = " ".join(f"{x},{y}" for x, y, _l, _v in points)
@@ -36,7 +36,8 @@ def line_chart(series: list[tuple[str, float]], max_value: float) -> Chart:
 
 def bar_chart(series: list[tuple[str, int]]) -> Chart:
     """Bars of (label, count), e.g. issues raised per category."""
-    max_value = max([v for _l, v in series] + [1])
+    # Counts: whole-number gridlines (five steps of ceil(max / 5)).
+    max_value = 5 * -(-max([v for _l, v in series] + [1]) // 5)
     slot = (WIDTH - PAD_LEFT - 10) / max(len(series), 1)
     bars = []
     for i, (label, value) in enumerate(series):

@@ -281,6 +281,7 @@ def analysis_context(form: AnalysisFilterForm) -> dict:
     today = clock.today()
     end = form.end.data if form.end.data and not form.errors else today
     start = form.start.data if form.start.data and not form.errors else date(end.year - (end.month <= 5), (end.month - 6) % 12 + 1, 1)
+    form.start.data, form.end.data = start, end
     tasks, records = visible_revisit_tasks(current_user), visible_revisit_records(current_user)
     done, due = queries.revisit_completion(tasks, start, end)
     total, count, good = queries.satisfaction(records, start, end)
