@@ -125,7 +125,10 @@ def analysis_base(user, date_from: date | None, date_to: date | None) -> Select:
 
 def counts_by(user, column, date_from=None, date_to=None) -> list[tuple[str, int]]:
     """Ticket counts grouped by one column, largest first."""
-    base = analysis_base(user, date_from, date_to).subquery()
+    query = analysis_base(user, date_from, date_to)
+    if column == "root_cause_type":  # only resolved tickets have a root cause
+        query = query.where(Ticket.root_cause_type != "")
+    base = query.subquery()
     col = base.c[column]
     rows = db.session.execute(select(col, func.count()).group_by(col).order_by(func.count().desc(), col))
     return [(value or "未填写", count) for value, count in rows]
