@@ -97,3 +97,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_module("portal.followups.cli").followups_cli)
     app.cli.add_command(import_module("portal.tickets.cli").tickets_cli)
     app.cli.add_command(import_module("portal.revisits.cli").revisits_cli)
+    app.cli.add_command(import_module("portal.customers.cli").customers_cli)

@@ -19,12 +19,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.models.customers import CONTACT_CHANNELS, DECISION_ROLES, GRADES, SOURCE_CHANNELS, STAGES, TIERS
 from portal.rules.contact_format import is_valid_phone
 from portal.rules.dedupe import is_valid_credit_code
 
+# A practical address check (no network lookups): one @, a dotted domain, no spaces.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SORT_KEYS = ("code", "name", "grade", "tier", "stage", "owner", "last_contacted", "next_due")
 BUDGET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*(?:-|~|～|至|到)\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*$")
 
@@ -105,7 +107,7 @@ class ContactForm(Form):
     position = StringField(_l("职位"), filters=[strip], validators=[Optional(), Length(max=64)])
     phone = StringField(_l("电话"), filters=[strip], validators=[Optional(), Length(max=32, message=_l("电话过长"))])
     email = StringField(_l("邮箱"), filters=[strip],
-                        validators=[Optional(), Length(max=128), Email(message=_l("邮箱格式不正确"))])
+                        validators=[Optional(), Length(max=128)])
     decision_role = SelectField(_l("决策角色"), choices=blank_choice(DECISION_ROLES, _l("未指定")), validators=[Optional()])
     is_primary = BooleanField(_l("主要联系人"))
     remove = BooleanField(_l("删除"))
@@ -113,6 +115,10 @@ class ContactForm(Form):
     def validate_phone(self, field):
         if field.data and not is_valid_phone(field.data):
             raise ValidationError(_l("电话应为11位手机号，或带区号的座机（如 0571-88886666）"))
+
+    def validate_email(self, field):
+        if field.data and not EMAIL_RE.match(field.data):
+            raise ValidationError(_l("邮箱格式不正确"))
 
     def validate_name(self, field):
         if not field.data and (self.phone.data or self.email.data) and not self.remove.data:
@@ -174,8 +180,11 @@ class CustomerForm(FlaskForm):
 
     def __init__(self, *args, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [("", _l("公海（无负责人）"))] + [(str(u.id), u.display_name) for u in owner_choices or []]
         self.can_choose_owner = owner_choices is not None
+        if self.can_choose_owner:
+            self.owner_id.choices = [("", _l("公海（无负责人）"))] + [(str(u.id), u.display_name) for u in owner_choices]
+        else:
+            del self.owner_id  # not offered to this role, so a posted owner_id is never read (no mass assignment)
 
     def validate_credit_code(self, field):
         if field.data and not is_valid_credit_code(field.data):
@@ -190,9 +199,13 @@ class CustomerForm(FlaskForm):
         if problem:
             raise ValidationError(problem)
 
-    def validate_registered_on(self, field):
-        if self.is_member.data and not field.data:
-            raise ValidationError(_l("会员请填写注册日期"))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() stops the field's own chain on an empty date, so the member rule lives here.
+        if self.is_member.data and not self.registered_on.data and not self.registered_on.errors:
+            self.registered_on.errors.append(_l("会员请填写注册日期"))
+            valid = False
+        return valid
 
     def customer_values(self) -> dict:
         values = {name: getattr(self, name).data for name in CUSTOMER_FIELDS}

@@ -160,7 +160,8 @@ def edit(customer_id: int):
     require(can_edit_customer(current_user, customer))
     form = customer_form(obj=customer if request.method == "GET" else None)
     if request.method == "GET":
-        form.owner_id.data = str(customer.owner_id or "")
+        if form.can_choose_owner:
+            form.owner_id.data = str(customer.owner_id or "")
         return render_form(form, customer)
     if not form.validate():
         return render_form(form, customer, status=422)

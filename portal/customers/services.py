@@ -256,6 +256,8 @@ def customers_due_for_pool_return(settings: dict) -> list[Customer]:
 def return_to_pool(settings: dict, by: User | None = None) -> list[Customer]:
     """The auto-return rule (DESIGN.md): move overdue sales customers to the pool. No commit."""
     customers = customers_due_for_pool_return(settings)
+    if customers:
+        audit_note("超期未跟进，自动回收公海")
     for customer in customers:
         days = (settings.get("pool_return_days") or {}).get(customer.grade)
         assign_owner(customer, None, "自动回收", f"超过{days}天未跟进，自动回收公海", by)
