@@ -2,7 +2,7 @@
 page, edits within the window, and deals."""
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, flash, make_response, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from openpyxl import Workbook
 
@@ -17,6 +17,7 @@ from portal.followups import queries, services, timeline  # noqa: F401  (timelin
 from portal.followups.forms import DealForm, EditFollowUpForm, FollowUpFilterForm, FollowUpForm
 from portal.models.customers import Customer
 from portal.models.followups import Deal, FollowUp
+from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("followups", __name__, url_prefix="/followups")
@@ -120,9 +121,9 @@ def customer_section(customer_id: int):
 
 def section_response(customer: Customer, event: str):
     """After an inline save: the refreshed section replaces the old one, and the page hears `event`."""
-    response = make_response(
-        render_page_or_fragment("followups/customer.html", "followups/_customer_section.html", customer=customer)
-    )
+    html = render_template("followups/_customer_section.html", customer=customer) + render_template(
+        "followups/_timeline_oob.html", timeline=customer_timeline(customer, limit=100))
+    response = make_response(html)
     response.headers["HX-Retarget"] = "#followup-section"
     response.headers["HX-Reswap"] = "outerHTML"
     response.headers["HX-Trigger"] = f'{{"{event}": {{"customer_id": {customer.id}}}, "timeline-changed": {{}}}}'

@@ -43,6 +43,13 @@ def customer_link(customer_id: int) -> str:
     return url_for("followups.customer_section", customer_id=customer_id)
 
 
+def overdue_list_url(owner_id: int) -> str:
+    """The customers list filtered to this owner's overdue customers (the customers area's filters)."""
+    if "customers.index" in current_app.view_functions:
+        return url_for("customers.index", owner=owner_id, due="overdue")
+    return url_for("followups.index", author_id=owner_id)
+
+
 def active_customers() -> Select:
     return select(Customer).where(Customer.archived_at.is_(None), Customer.stage != "流失")
 
@@ -104,7 +111,7 @@ def followups_due(user: User, today: date) -> WorkSection | None:
         items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on,
                               status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}"))
     return WorkSection(key="followups_due", title="今日及逾期跟进", total=total, items=items,
-                       more_url=url_for("followups.index"), empty_text="今天没有到期的跟进，保持节奏！")
+                       more_url=overdue_list_url(user.id), empty_text="今天没有到期的跟进，保持节奏！")
 
 
 @register_work_section(12)
@@ -127,7 +134,7 @@ def team_overdue(user: User, today: date) -> WorkSection | None:
     )
     rows = db.session.execute(query).all()
     items = [
-        WorkItem(title=name, url=url_for("followups.index", author_id=user_id),
+        WorkItem(title=name, url=overdue_list_url(user_id),
                  status_word=f"逾期{count}位" + (f"，超{workdays}个工作日{int(late or 0)}位" if late else ""),
                  tone="red" if late else "amber", detail="")
         for user_id, name, count, late in rows
