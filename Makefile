@@ -65,3 +65,19 @@ test-pg: system-deps-test system-deps-pg deps
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .stamp-*
+
+# --- Proof at scale (issue 6): bench, drills, attack tools -------------------------------------------
+# make bench [BENCH_ARGS=--quick]: large data set (cached in bench/cache/), table + bench/results/latest.json.
+# DATABASE_URL=postgresql://... make bench runs it on PostgreSQL.
+bench: deps
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The drills at full size: 16 clients × 500 requests, 200 kill -9 iterations (make test runs them small).
+drill: deps
+	DRILL_SCALE=large $(BIN)/pytest -q -s -p no:randomly tests/drills
+
+# bandit, sqlmap, wapiti and axe-core against a scratch instance on 127.0.0.1 (installs what it needs).
+security-scan: system-deps-test deps
+	$(call apt_install_missing,sqlmap wapiti)
+	cd bench && npm ci --no-audit --no-fund --silent
+	$(BIN)/python scripts/security_scan.py $(SCAN_ARGS)
