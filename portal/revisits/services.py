@@ -109,8 +109,12 @@ def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: da
 
 
 def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "") -> RevisitTask | None:
-    """One task for one business event, due by the trigger's working-day window."""
+    """One task for one business event, due by the trigger's working-day window.
+
+    A backdated event (an imported registration, a deal entered weeks after signing) counts from the
+    day the portal learns of it, so a new task is never born overdue."""
     rule_trigger = "event" if trigger in {"dormant", "ticket_closed"} else trigger
+    event_on = max(event_on, clock.today())
     due_on = trigger_due_on(rule_trigger, event_on, work_calendar(), revisit_windows())
     return ensure_task(customer=customer, trigger=trigger, unique_key=unique_key, due_on=due_on,
                        source_ref=source_ref)
@@ -132,6 +136,8 @@ def generate_periodic_tasks(today: date, lookahead_days: int = 7) -> int:
     months = revisit_windows().get("inactive", 3)
     last = last_revisit_dates()
     existing = set(db.session.scalars(select(RevisitTask.unique_key).where(RevisitTask.trigger == "inactive")))
+    # A customer who already has an open revisit task is not called twice.
+    busy = set(db.session.scalars(select(RevisitTask.customer_id).where(RevisitTask.status == TASK_OPEN)))
     customers = db.session.scalars(
         select(Customer).where(Customer.archived_at.is_(None), Customer.merged_into_id.is_(None),
                                Customer.stage != "流失").order_by(Customer.id)
@@ -141,7 +147,7 @@ def generate_periodic_tasks(today: date, lookahead_days: int = 7) -> int:
         start = customer.registered_on or customer.created_at.date()
         due_on = inactive_revisit_due_on(last.get(customer.id), start, customer.tier, months)
         key = f"inactive:{customer.id}:{due_on.isoformat()}"
-        if due_on > today + timedelta(days=lookahead_days) or key in existing:
+        if due_on > today + timedelta(days=lookahead_days) or key in existing or customer.id in busy:
             continue
         if ensure_task(customer=customer, trigger="inactive", unique_key=key, due_on=max(due_on, today)):
             created += 1

@@ -60,3 +60,26 @@ def test_analysis_page_shows_the_figures(app, frozen_now, make_user, make_depart
     fragment = client.get("/revisits/analysis?start=2026-11-01&end=2026-11-30", headers=hx).get_data(as_text=True)
     assert "60.0%" in fragment and "<html" not in fragment
     assert login_as(staff).get("/revisits/analysis").status_code == 403
+
+
+def test_spot_check_pass_rate_counts_marked_checks_in_the_period(app, make_user, make_department, make_customer,
+                                                                 make_record):
+    from portal.access.revisits import visible_spot_checks
+    from portal.models.revisits import SpotCheck
+    from portal.extensions import db
+
+    team = make_department("客服部")
+    staff, supervisor = make_user("service", team), make_user("supervisor", team)
+    customer = make_customer()
+    marks = [("合格", datetime(2026, 11, 3, 9)), ("合格", datetime(2026, 11, 30, 18)), ("不真实", datetime(2026, 11, 4, 9)),
+             ("待抽查", None), ("合格", datetime(2026, 12, 1, 9))]
+    for result, checked_at in marks:
+        record = make_record(customer, staff, datetime(2026, 10, 20, 10), satisfaction=5)
+        db.session.add(SpotCheck(record_id=record.id, staff_id=staff.id, supervisor_id=supervisor.id, sample_seed=1,
+                                 period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), result=result,
+                                 checked_at=checked_at))
+    db.session.commit()
+    # November: two 合格 of three marked (the pending one and December's are not counted) → 2 / 3.
+    assert queries.spot_check_pass(visible_spot_checks(supervisor), NOV_START, NOV_END) == (2, 3)
+    assert queries.spot_check_pass(visible_spot_checks(make_user("supervisor", make_department("别的部门"))),
+                                   NOV_START, NOV_END) == (0, 0)

@@ -132,3 +132,18 @@ def test_finding_flow_mark_see_acknowledge(app, frozen_now, make_user, make_depa
     assert worker.post(f"/revisits/findings/{check.id}/acknowledge").status_code == 409
     # Once acknowledged the finding is final.
     assert boss.post(f"/spot-checks/{check.id}", data={"version": str(check.version), "result": "合格"}).status_code == 409
+
+
+def test_lists_render_as_page_and_as_fragment(app, frozen_now, make_user, make_department, make_customer, make_record,
+                                              login_as, hx):
+    supervisor, staff, _records, _ = service_team(make_user, make_department, make_customer, make_record)
+    client = login_as(supervisor)
+    client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "1", "seed": "5"})
+    page = client.get("/spot-checks/?state=pending")
+    fragment = client.get("/spot-checks/?state=pending", headers=hx)
+    assert page.status_code == fragment.status_code == 200
+    assert "<html" in page.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+    assert fragment.get_data(as_text=True).count("待抽查") == 2
+    assert "HX-Request" in page.headers["Vary"]
+    findings = login_as(staff[0]).get("/revisits/findings/", headers=hx).get_data(as_text=True)
+    assert "<html" not in findings and "还没有被抽查过" in findings  # pending draws are not findings yet

@@ -25,6 +25,7 @@ def test_registration_creates_one_task_due_in_three_working_days(app, frozen_now
 
 def test_registration_window_skips_national_day_and_counts_the_makeup_saturday(app, frozen_now, make_customer):
     # 2026-09-30 (Wed) + 3 working days: 10-01..10-07 are 国庆 holidays, 10-08 Thu, 10-09 Fri, 10-10 Sat (调休 workday).
+    frozen_now.move_to("2026-09-30 10:00:00+08:00")
     customer = make_customer(registered_on=date(2026, 9, 30))
     events.customer_registered.send(customer)
     db.session.commit()
@@ -54,6 +55,13 @@ def test_ticket_closed_creates_one_event_task_in_two_working_days(app, frozen_no
     assert [(t.trigger, t.due_on) for t in tasks_of(customer)] == [("ticket_closed", date(2026, 12, 1))]
 
 
+def test_backdated_registration_counts_from_today_so_the_task_is_not_born_overdue(app, frozen_now, make_customer):
+    customer = make_customer(registered_on=date(2025, 3, 1))  # imported today, registered last year
+    events.customer_registered.send(customer)
+    db.session.commit()
+    assert [t.due_on for t in tasks_of(customer)] == [date(2026, 11, 27)]
+
+
 def test_dormant_customer_gets_one_task(app, frozen_now, make_customer):
     customer = make_customer(stage="沉睡")
     events.customer_went_dormant.send(customer)
@@ -75,7 +83,7 @@ def test_admin_window_setting_changes_the_due_date(app, frozen_now, make_custome
 
 def test_periodic_generation_is_idempotent_and_priority_customers_come_twice_as_often(app, frozen_now, runner,
                                                                                     make_customer, make_user,
-                                                                                    make_record):
+                                                                                    make_record, make_task):
     staff = make_user("service")
     due_today = make_customer(registered_on=date(2026, 8, 24))  # 3 months → 2026-11-24
     priority = make_customer(tier="重点", registered_on=date(2026, 10, 10))  # 92 days // 2 = 46 → 2026-11-25
@@ -83,13 +91,16 @@ def test_periodic_generation_is_idempotent_and_priority_customers_come_twice_as_
     revisited = make_customer(registered_on=date(2025, 1, 1))
     make_record(revisited, staff, datetime(2026, 9, 5, 10))  # 3 months later → 2026-12-05, beyond the 7-day lookahead
     lost = make_customer(registered_on=date(2026, 1, 1), stage="流失")
+    busy = make_customer(registered_on=date(2026, 8, 1))  # due, but already has an open revisit task
+    make_task(busy, due_on=date(2026, 11, 30))
 
     result = runner.invoke(args=["revisits", "generate"])
     assert result.exit_code == 0 and "created 2 revisit tasks" in result.output
     assert [(t.trigger, t.due_on) for t in tasks_of(due_today)] == [("inactive", date(2026, 11, 24))]
     assert [t.due_on for t in tasks_of(priority)] == [date(2026, 11, 25)]
     assert tasks_of(ordinary) == tasks_of(revisited) == tasks_of(lost) == []
+    assert [t.trigger for t in tasks_of(busy)] == ["plan"]
 
     again = runner.invoke(args=["revisits", "generate"])
     assert "created 0 revisit tasks" in again.output
-    assert db.session.scalar(select(func.count(RevisitTask.id))) == 2
+    assert db.session.scalar(select(func.count(RevisitTask.id))) == 3
