@@ -174,3 +174,24 @@ def test_marketing_reads_but_cannot_record(app, frozen_now, login_as, make_user,
     assert marketing.get(f"/followups/customers/{customer.id}/section").status_code == 200
     assert marketing.post(f"/followups/customers/{customer.id}/new", data=form()).status_code == 403
     assert db.session.scalar(select(FollowUp)) is None
+
+
+def test_deal_edit_updates_total_and_refuses_stale_version(app, frozen_now, login_as, make_user, new_customer):
+    sales = make_user("sales")
+    customer = new_customer(sales, stage="成交")
+    client = login_as(sales)
+    data = {"amount": "5000", "signed_on": "2026-11-20", "product": "实施服务", "payment_status": "未付款"}
+    client.post(f"/followups/customers/{customer.id}/deals/new", data=data)
+    deal = db.session.scalar(select(Deal))
+    response = client.post(f"/followups/deals/{deal.id}/edit",
+                           data={**data, "amount": "6000", "payment_status": "已付清", "version": str(deal.version)})
+    assert response.status_code == 303
+    db.session.refresh(customer)
+    db.session.refresh(deal)
+    assert (deal.amount, deal.payment_status, customer.total_deal_amount) == (Decimal("6000"), "已付清", Decimal("6000"))
+    stale = client.post(f"/followups/deals/{deal.id}/edit", data={**data, "amount": "1", "version": "1"})
+    assert stale.status_code == 409
+    db.session.refresh(deal)
+    assert deal.amount == Decimal("6000")
+    # The customer was already 成交: no stage change was written.
+    assert db.session.scalar(select(StageChange)) is None
