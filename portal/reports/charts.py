@@ -25,7 +25,7 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
              _text(0, 16, title, 13, fill="#111")]
-    for index, (name, _) in enumerate(series):
+    for index, name in enumerate(series):
         parts.append(f'<rect x="{label_width + index * 90}" y="24" width="10" height="10" fill="{COLORS[index]}"/>')
         parts.append(_text(label_width + index * 90 + 14, 33, name, 10))
     for row, (label, value) in enumerate(items):

@@ -26,6 +26,7 @@ KEY_FIELDS = (
     "credit_code", "industry", "scale_employees", "address", "source_channel",
     "main_business", "decision_maker", "budget_range", "preferred_channel", "purchase_intent",
 )
+KEY_FIELD_LABELS = ("统一社会信用代码", "行业", "规模", "地址", "来源渠道", "主营业务", "决策人", "预算范围", "偏好渠道", "采购意向")
 PERCENT, MEAN = "percent", "mean"
 
 

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models.reports import IssuedReview
 from portal.reports import charts, exports, services
 from portal.reports.forms import ReviewFilterForm
-from portal.reports.kpis import KPIS
+from portal.reports.kpis import KEY_FIELD_LABELS, KPIS
 from portal.settings_store import get_setting
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -32,7 +32,7 @@ def check_pdf_environment(_state) -> None:
 
 @bp.context_processor
 def review_helpers() -> dict:
-    return {"kpis": KPIS, "num": number_text, "request_args": parse_qsl, "with_scope": with_scope,
+    return {"kpis": KPIS, "key_field_labels": KEY_FIELD_LABELS, "num": number_text, "request_args": parse_qsl, "with_scope": with_scope,
             "can_issue_review": can_issue_review}
 
 
