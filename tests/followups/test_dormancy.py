@@ -33,3 +33,15 @@ def test_mark_dormant_flags_once_and_announces(app, frozen_now, runner, make_use
         (exactly.id, "潜在", "沉睡"), (never.id, "潜在", "沉睡")]
     assert "90天无互动" in changes[0].reason and changes[0].changed_by_id is None
     assert one_day_short.id and already.id and lost.id
+
+
+def test_dormant_customer_gets_one_revisit_task(app, frozen_now, runner, make_user, new_customer):
+    """The revisits area listens to customer_went_dormant; the sweep run twice leaves one task."""
+    from portal.models.revisits import RevisitTask
+
+    rep = make_user("sales")
+    customer = new_customer(rep, last_contacted_at=datetime(2026, 6, 1, 9, 0))
+    runner.invoke(args=["followups", "mark-dormant"])
+    runner.invoke(args=["followups", "mark-dormant"])
+    tasks = db.session.scalars(select(RevisitTask).where(RevisitTask.customer_id == customer.id)).all()
+    assert [task.trigger for task in tasks] == ["dormant"]
