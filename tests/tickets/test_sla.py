@@ -1,5 +1,5 @@
 """SLA deadlines on the working-day calendar, pauses, breaches recorded once, dispatch escalation."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 

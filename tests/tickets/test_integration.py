@@ -1,0 +1,71 @@
+"""The tickets area seen from elsewhere: customer section, customer timeline, CSRF, inert stored markup."""
+import re
+
+from flask import render_template_string
+
+from portal.extensions import db
+from portal.models.tickets import Ticket
+from portal.timeline import customer_timeline
+from tests.conftest import log_in
+
+XSS = '<img src=x onerror=alert(1)><div hx-get="/admin/users/" hx-trigger="load">x</div>'
+
+
+def test_customer_section_shows_recent_tickets_in_scope_and_a_prefilled_link(app, make_user, make_customer, make_ticket):
+    owner, other = make_user("sales"), make_user("sales")
+    customer = make_customer(owner=owner)
+    ticket = make_ticket(customer, owner)
+    for user, sees in ((owner, True), (other, False)):
+        with app.test_request_context():
+            from flask_login import login_user
+
+            login_user(user)
+            html = render_template_string('{% include "tickets/_customer_section.html" %}', customer=customer)
+        assert (ticket.number in html) is sees
+        assert f"/tickets/new?customer_id={customer.id}" in html
+
+
+def test_new_ticket_form_is_prefilled_with_the_customer(app, login_as, make_user, make_customer):
+    service = make_user("service")
+    customer = make_customer(name="温州瓯江阀门有限公司")
+    body = login_as(service).get(f"/tickets/new?customer_id={customer.id}").get_data(as_text=True)
+    assert f'<option selected value="{customer.id}">温州瓯江阀门有限公司' in body
+
+
+def test_timeline_source_lists_the_customers_tickets(app, make_user, make_customer, make_ticket):
+    service = make_user("service")
+    customer = make_customer()
+    ticket = make_ticket(customer, service)
+    with app.test_request_context():
+        from flask_login import login_user
+
+        login_user(service)
+        events = [e for e in customer_timeline(customer) if e.kind == "工单"]
+    assert [e.url for e in events] == [f"/tickets/{ticket.id}"] and ticket.number in events[0].title
+
+
+def test_csrf_is_enforced_on_ticket_posts(csrf_app, make_user, make_customer, make_ticket):
+    service = make_user("service")
+    ticket = make_ticket(make_customer(), service)
+    client = csrf_app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+    response = client.post("/login", data={"username": service.username, "password": "correct-horse-battery", "csrf_token": token})
+    assert response.status_code == 303
+    response = client.post(f"/tickets/{ticket.id}/comments", data={"body": "无令牌"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert [e.kind for e in db.session.get(Ticket, ticket.id).events] == ["受理"]
+
+
+def test_stored_markup_renders_inert(app, login_as, make_user, make_customer, make_ticket):
+    service = make_user("service")
+    ticket = make_ticket(make_customer(name=XSS), service)
+    ticket.description = XSS
+    ticket.log("评论", service, XSS)
+    db.session.commit()
+    client = login_as(service)
+    for url in (f"/tickets/{ticket.id}", "/tickets/", "/tickets/print"):
+        body = client.get(url).get_data(as_text=True)
+        assert "<img src=x" not in body and 'hx-trigger="load"' not in body
+        assert "&lt;img src=x onerror=alert(1)&gt;" in body
