@@ -66,15 +66,18 @@ def filter_args(form: ReviewFilterForm, **extra) -> str:
 
 
 def review_context(form: ReviewFilterForm) -> dict:
+    context = {"form": form, "query": filter_args(form), "pdf_problems": pdf.pdf_environment_problems(),
+               "weights": get_setting("kpi_weights"), "review": None, "charts": {}, "issued": []}
+    if form.errors:
+        return context  # the form is shown again with its errors; no figures for a period that isn't one
     period = form.period()
     scope = services.resolve_scope(current_user, form.scope.data)
     review = services.review_for(current_user, period, scope)
-    issued = db.session.scalars(
+    context["issued"] = db.session.scalars(
         services.issued_for(current_user, period, scope).order_by(IssuedReview.issued_at.desc()).limit(5)
     ).all()
-    return {"form": form, "review": review, "charts": charts.review_charts(review), "query": filter_args(form),
-            "pdf_problems": pdf.pdf_environment_problems(), "issued": issued,
-            "weights": get_setting("kpi_weights")}
+    context.update(review=review, charts=charts.review_charts(review))
+    return context
 
 
 @bp.get("/")

@@ -252,4 +252,5 @@ def drift(issued, viewer: User) -> list[dict]:
             today = current["figures"][code]["text"] if current and code in current["figures"] else "—"
             rows.append({"label": frozen.get("label", ""), "kpi": KPIS[code].name if code in KPIS else code,
                          "code": code, "frozen": figure["text"], "now": today, "drifted": today != figure["text"]})
+    rows.sort(key=lambda row: not row["drifted"])  # drifted figures first; the sort is stable
     return rows
