@@ -89,7 +89,9 @@ def filtered_tasks(form: TaskFilterForm, today: date):
 def index():
     """My and my team's revisit tasks, due/overdue first, filtered by plan, method, status."""
     plans = db.session.scalars(visible_revisit_plans(current_user).order_by(RevisitPlan.id.desc()).limit(100))
-    form = TaskFilterForm(request.args, plans=plans)
+    # People who do revisits start on their own tasks; planners and managers on the team's.
+    default_scope = "mine" if current_user.role in {"service", "tech"} else "team"
+    form = TaskFilterForm(request.args, plans=plans, data={"scope": default_scope})
     form.validate()
     today = clock.today()
     page = paginate(filtered_tasks(form, today))
@@ -102,7 +104,8 @@ def task_context(task: RevisitTask, form):
     # Seeing the task means working on this customer; contact masking still follows the role.
     customer = task.customer
     return {"task": task, "customer": customer, "form": form,
-            "can_see_contact": can_see_contact_details(current_user, customer), "history": customer_timeline(customer, limit=20),
+            "can_see_contact": can_see_contact_details(current_user, customer),
+            "can_do": can_do_revisit(current_user, task), "history": customer_timeline(customer, limit=20),
             "today": clock.today()}
 
 
@@ -242,11 +245,14 @@ def plan_create():
     if request.method == "GET":
         form.starts_on.data = clock.today()
     if form.validate_on_submit():
-        plan = RevisitPlan(created_by=current_user)
-        form.populate_obj(plan)
-        plan.questionnaire_id = int(form.questionnaire_id.data)
         chosen = [int(i) for i in form.assignee_ids.data or []]
-        plan.assignees = list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else []
+        plan = RevisitPlan(
+            name=form.name.data.strip(), segment=form.segment.data, method=form.method.data,
+            starts_on=form.starts_on.data, window_workdays=form.window_workdays.data,
+            customer_codes=form.customer_codes.data or "", questionnaire_id=int(form.questionnaire_id.data),
+            created_by=current_user,
+            assignees=list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else [],
+        )
         db.session.add(plan)
         db.session.commit()
         flash("回访计划已创建，点击“生成任务”为目标客户生成回访任务", "success")

@@ -4,7 +4,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models.revisits import RevisitRecord, RevisitTask
+from portal.models.revisits import RevisitRecord
 from portal.revisits.services import default_questionnaire
 
 ANSWERS = {"q_q1": "无变化", "q_q2": "经常使用", "q_q3": ["交付时效", "售后响应"], "q_q4": "4", "q_q5": "希望增加培训"}
@@ -157,3 +157,14 @@ def test_task_list_query_count_does_not_grow_with_rows(app, make_user, make_cust
     with count_queries() as many:
         assert client.get("/revisits/").status_code == 200
     assert many.count == few.count
+
+
+def test_planners_see_the_team_list_by_default_and_no_form_they_cannot_submit(app, frozen_now, make_user,
+                                                                             make_customer, make_task, login_as):
+    service = make_user("service", display_name="小王")
+    task = make_task(make_customer(name="团队客户丁"), assignee=service)
+    marketing = login_as(make_user("marketing"))
+    assert "团队客户丁" in marketing.get("/revisits/").get_data(as_text=True)
+    assert "团队客户丁" not in marketing.get("/revisits/?scope=mine").get_data(as_text=True)
+    page = marketing.get(f"/revisits/tasks/{task.id}").get_data(as_text=True)
+    assert "只有回访人" in page and "保存回访结果" not in page
