@@ -46,7 +46,7 @@ def seed(rng, users: dict, customers: int = 60) -> None:
         return
     now = clock.now()
     for index in range(max(customers // 3, 8)):
-        kind, category, description, cause_type, cause, solution = PROBLEMS[index % len(PROBLEMS)]
+        kind, category, description, cause_type, cause, solution = rng.choice(PROBLEMS)
         customer = pool[index % 5] if index % 4 == 0 else rng.choice(pool)  # some customers complain repeatedly
         day = now - timedelta(days=rng.randrange(1, 40))
         received = day.replace(hour=rng.randrange(8, 18), minute=rng.randrange(0, 60), second=0)  # office hours

@@ -27,14 +27,25 @@ def department_choices() -> list[tuple[str, str]]:
     return [(str(d.id), d.name) for d in db.session.scalars(select(Department).order_by(Department.id))]
 
 
-def handler_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(
+def handler_rows():
+    return db.session.execute(
         select(User.id, User.display_name, Department.name)
         .outerjoin(Department, Department.id == User.department_id)
         .where(User.is_active_user.is_(True), User.role.in_(("tech", "service", "supervisor")))
         .order_by(User.department_id, User.id)
     )
-    return [(str(user_id), f"{name}（{department or '无部门'}）") for user_id, name, department in rows]
+
+
+def handler_choices() -> list[tuple[str, str]]:
+    return [(str(user_id), f"{name}（{department or '无部门'}）") for user_id, name, department in handler_rows()]
+
+
+def handler_choices_by_department() -> dict[str, list[tuple[str, str]]]:
+    """Handlers grouped by department (rendered as <optgroup>), so the choice matches the department."""
+    groups: dict[str, list[tuple[str, str]]] = {"不指定个人": [("", "（部门内任何人）")]}
+    for user_id, name, department in handler_rows():
+        groups.setdefault(department or "无部门", []).append((str(user_id), f"{name}（{department or '无部门'}）"))
+    return groups
 
 
 class TicketForm(FlaskForm):
@@ -69,7 +80,7 @@ class DispatchForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.department_id.choices = [("", "请选择部门")] + department_choices()
-        self.assignee_id.choices = [("", "（部门内任何人）")] + handler_choices()
+        self.assignee_id.choices = handler_choices_by_department()
 
     def validate_assignee_id(self, field):
         if not field.data:
