@@ -52,6 +52,11 @@ def seed(rng, users: dict, customers: int = 60) -> None:
                                    issues_raised=issue, issue_category=category)
             db.session.add_all([task, record])
             records.append(record)
+    for days_late, customer in zip((1, 3, 6), rng.sample(all_customers, min(3, len(all_customers)))):
+        # A few event revisits that slipped, so the lists show what overdue looks like.
+        db.session.add(RevisitTask(customer=customer, trigger="ticket_closed", unique_key=f"demo:late:{customer.id}",
+                                   method="电话", due_on=now.date() - timedelta(days=days_late), assignee=service,
+                                   attempts=1 if days_late == 6 else 0))
     if marketing is not None:
         plan = RevisitPlan(name="2026年第四季度成交客户回访", segment="deal", method="电话", starts_on=now.date(),
                            window_workdays=7, questionnaire=questionnaire, created_by=marketing, assignees=[service])

@@ -15,6 +15,7 @@ from portal.access.revisits import (
     visible_revisit_plans,
     visible_revisit_records,
     visible_revisit_tasks,
+    visible_spot_checks,
 )
 from portal.audit import record_sensitive_read
 from portal.auth.permissions import (
@@ -292,11 +293,13 @@ def analysis_context(form: AnalysisFilterForm) -> dict:
     done, due = queries.revisit_completion(tasks, start, end)
     total, count, good = queries.satisfaction(records, start, end)
     months = queries.satisfaction_by_month(records, start, end)
+    checks = queries.spot_check_pass(visible_spot_checks(current_user), start, end) \
+        if current_user.role in {"supervisor", "admin"} else None
     methods = queries.results_by_method(records, start, end)
     issues = queries.issues_by_category(records, start, end)
     return {
         "form": form, "start": start, "end": end, "done": done, "due": due, "sat_sum": total, "sat_count": count,
-        "sat_good": good, "months": months, "methods": methods, "issues": issues,
+        "sat_good": good, "checks": checks, "months": months, "methods": methods, "issues": issues,
         "trend_chart": line_chart([(m, round(s / c, 2) if c else 0) for m, s, c, _g in months], max_value=5),
         "issue_chart": bar_chart([(category, n) for category, n, _t in issues]),
     }

@@ -57,6 +57,7 @@ def test_analysis_page_shows_the_figures(app, frozen_now, make_user, make_depart
     assert "60.0%" in page and "已完成 3 / 期间到期 5" in page  # 3 / 5
     assert "3.50" in page and "50.0%" in page  # 14 / 4 and 2 / 4
     assert "<svg" in page and "style=" not in page
+    assert "抽查合格率" in page and "合格 0 / 已抽查 0 条" in page
     fragment = client.get("/revisits/analysis?start=2026-11-01&end=2026-11-30", headers=hx).get_data(as_text=True)
     assert "60.0%" in fragment and "<html" not in fragment
     assert login_as(staff).get("/revisits/analysis").status_code == 403
