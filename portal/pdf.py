@@ -8,8 +8,10 @@ import json
 import logging
 import mimetypes
 import os
+import resource
 import shutil
 import subprocess
+import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +30,11 @@ PDF_BASE_URL = "https://portal.invalid/"
 CJK_FAMILY = "Noto Sans CJK SC"
 # One render at a time: WeasyPrint is CPU-bound and the machine has two cores shared with requests.
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+# Bounds of a background render (SECURITY.md #21): it runs in a child process that is killed after
+# JOB_TIMEOUT_SECONDS and cannot grow past JOB_MEMORY_BYTES, so a runaway document never takes the
+# web worker down. 50 dense pages measured ≈ 25 s and 0.5 GB.
+JOB_TIMEOUT_SECONDS = 180
+JOB_MEMORY_BYTES = 2 * 1024**3
 
 
 class RefusedURL(ValueError):
@@ -131,30 +138,42 @@ def _job_paths(directory: Path, job_id: str) -> tuple[Path, Path, Path]:
 def start_pdf_job(html: str, owner_id: int, filename: str, on_done=None) -> str:
     """Queue the rendering of an HTML string; the PDF lands in PDF_CACHE_DIR. Returns the job id.
 
-    The HTML is built in the request (scoped queries, escaping); the worker only lays it out, so it
-    needs no database session and holds no transaction open. `on_done(pdf_bytes)` runs in the worker.
+    The HTML is built in the request (scoped queries, escaping); the render runs in a bounded child
+    process, so it needs no database session and holds no transaction open. `on_done(pdf_bytes)`
+    runs in the worker thread when the file is there.
     """
     directory = cache_dir()
     job_id = uuid.uuid4().hex
     meta, _, _ = _job_paths(directory, job_id)
     meta.write_text(json.dumps({"owner_id": owner_id, "filename": filename}), encoding="utf-8")
-    fetcher = app_fetcher()
-    _executor.submit(_run_job, directory, job_id, html, fetcher, on_done)
+    (directory / f"{job_id}.html").write_text(html, encoding="utf-8")
+    _executor.submit(_run_job, directory, job_id, current_app.static_folder, on_done)
     return job_id
 
 
-def _run_job(directory: Path, job_id: str, html: str, fetcher: StaticOnlyFetcher, on_done) -> None:
+def _limit_child_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (JOB_MEMORY_BYTES, JOB_MEMORY_BYTES))
+
+
+def _run_job(directory: Path, job_id: str, static_root: str, on_done) -> None:
     _, pdf_path, error_path = _job_paths(directory, job_id)
+    html_path, partial = directory / f"{job_id}.html", directory / f"{job_id}.part"
     try:
-        pdf = html_to_pdf(html, fetcher)
-        partial = pdf_path.with_suffix(".part")
-        partial.write_bytes(pdf)
+        subprocess.run(  # noqa: S603  (our own module, paths we created)
+            [sys.executable, "-m", "portal.pdf", str(html_path), str(partial), static_root],
+            check=True, timeout=JOB_TIMEOUT_SECONDS, preexec_fn=_limit_child_memory,  # noqa: PLW1509
+            capture_output=True, cwd=str(Path(__file__).resolve().parent.parent),
+        )
         os.replace(partial, pdf_path)
         if on_done is not None:
-            on_done(pdf)
-    except Exception:  # noqa: BLE001  (a failed render must be reported to the poller, not lost)
-        log.exception("PDF job %s failed", job_id)
+            on_done(pdf_path.read_bytes())
+    except Exception as error:  # noqa: BLE001  (a failed render must be reported to the poller, not lost)
+        stderr = getattr(error, "stderr", b"") or b""
+        log.error("PDF job %s failed: %s %s", job_id, error, stderr[-2000:].decode("utf-8", "replace"))
         error_path.write_text("failed", encoding="utf-8")
+    finally:
+        html_path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
 
 
 def pdf_job_state(job_id: str, owner_id: int) -> dict | None:
@@ -176,3 +195,13 @@ def wait_for_jobs(timeout: float = 60) -> None:
     done = threading.Event()
     _executor.submit(done.set)
     done.wait(timeout)
+
+
+def _render_file(html_path: str, pdf_path: str, static_root: str) -> None:
+    """Child-process entry: HTML file in, PDF file out, same fetcher rules as in the app."""
+    html = Path(html_path).read_text(encoding="utf-8")
+    Path(pdf_path).write_bytes(html_to_pdf(html, StaticOnlyFetcher(static_root)))
+
+
+if __name__ == "__main__":
+    _render_file(*sys.argv[1:4])

@@ -226,6 +226,7 @@ def revisit_scored(value):
             scope.owner_condition(RevisitRecord.staff_id),
             RevisitRecord.revisited_at >= period.start_at,
             RevisitRecord.revisited_at < period.end_at,
+            RevisitRecord.outcome == "完成",
             RevisitRecord.satisfaction.is_not(None),
         )
 
@@ -473,9 +474,11 @@ def build_review(period: Period, scope: Scope, staff: list[User], departments: l
     owners_total = None if scope.kind == "company" else [u.id for u in staff]
     total_row = row(scope.key, scope.label, owners_total)
     employees = [row(f"u{u.id}", u.display_name, [u.id], u.department.name if u.department else "") for u in staff]
-    ranks = rules.rank({r.key: r.score for r in employees})
+    # Ranking one person against themself says nothing: an employee scope leaves rank empty (the
+    # assessment sheet ranks within the department instead).
+    ranks = rules.rank({r.key: r.score for r in employees}) if scope.kind != "employee" else {}
     for employee in employees:
-        employee.rank = ranks[employee.key]
+        employee.rank = ranks.get(employee.key)
     department_rows = []
     if scope.kind == "company":
         for department in departments:

@@ -147,13 +147,16 @@ def pdf_job_file(job_id: str):
 def assessment_sheet(user_id: int):
     """One employee's one-page assessment sheet 考核表 for the chosen period, rendered in the request."""
     form = filter_form()
-    scope = services.resolve_scope(current_user, f"u{user_id}")
+    employee = services.resolve_scope(current_user, f"u{user_id}")
     period = form.period()
+    # Ranked among the department's staff, so the sheet's 排名 means something.
+    scope = services.resolve_scope(current_user, f"d{employee.department.id}") if employee.department else employee
     review = services.review_for(current_user, period, scope)
-    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=review.employees[0],
+    row = next(r for r in review.employees if r.key == f"u{user_id}")
+    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=len(review.employees),
                               generated_at=services.generated_at(), printed_by=current_user)
     record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
-    return services.pdf_response(document, f"考核表_{scope.label}_{period.label}.pdf")
+    return services.pdf_response(document, f"考核表_{employee.label}_{period.label}.pdf")
 
 
 @bp.post("/issue")

@@ -109,3 +109,27 @@ def test_department_scope_excludes_other_departments(review_world):
     counts = count_kpis(Q3, scope)
     assert set(counts.denominators["retention"]) == {review_world.a.id, review_world.b.id}
     assert counts.denominators["resolution_rate"] == {}  # the tickets' assignee is in 客服一部
+
+
+def test_revisit_figures_agree_with_the_revisits_area(review_world):
+    """The revisits area's aggregate functions and this module count the same records (company-wide)."""
+    from sqlalchemy import select
+
+    from portal.models.revisits import RevisitRecord, RevisitTask, SpotCheck
+    from portal.revisits import queries
+
+    total = company_review(review_world).total.figures
+    last_day = Q3.last_day
+    score_sum, scored, good = queries.satisfaction(select(RevisitRecord), Q3.start, last_day)
+    assert (total["satisfaction"].numerator, total["satisfaction"].denominator) == (score_sum, scored)
+    assert total["satisfaction_share"].numerator == good
+    done, due = queries.revisit_completion(select(RevisitTask), Q3.start, last_day)
+    assert (total["revisit_completion"].numerator, total["revisit_completion"].denominator) == (done, due)
+    passed, checked = queries.spot_check_pass(select(SpotCheck), Q3.start, last_day)
+    assert (total["spot_check_pass"].numerator, total["spot_check_pass"].denominator) == (passed, checked)
+
+
+def test_an_employee_scope_is_not_ranked_against_itself(review_world):
+    scope = Scope("employee", "张伟", department=review_world.sales_dept, user=review_world.a)
+    review = build_review(Q3, scope, [review_world.a], [], DEFAULT_KPI_WEIGHTS)
+    assert review.employees[0].score_text == "54.1" and review.employees[0].rank is None

@@ -163,6 +163,7 @@ def test_assessment_sheet_pdf(review_world, login_as, tmp_path):
     assert response.headers["Cache-Control"] == "no-store"
     text = pdf_text(response.data, tmp_path)
     assert "员工考核表" in text and "张伟" in text and "54.1" in text and "被考核人" in text
+    assert "排名 2 / 3" in text  # behind 李娜 (66.7) in 销售一部; 赵敏 has no figures and is unranked
 
 
 def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, tmp_path):
@@ -222,3 +223,24 @@ def test_pdf_job_belongs_to_its_requester(review_world, login_as):
     job_url = client.post("/reports/pdf", data=q3("company")).headers["Location"]
     pdf.wait_for_jobs()
     assert login_as(review_world.supervisor).get(job_url).status_code == 404
+
+
+def test_a_render_that_runs_too_long_is_stopped_and_reported(review_world, login_as, monkeypatch):
+    monkeypatch.setattr(pdf, "JOB_TIMEOUT_SECONDS", 0.01)
+    client = login_as(review_world.admin)
+    job_url = client.post("/reports/pdf", data=q3("company")).headers["Location"]
+    pdf.wait_for_jobs()
+    page = client.get(job_url).get_data(as_text=True)
+    assert "失败" in page and "生成失败" in page
+    assert client.get(job_url + "/file").status_code == 404
+
+
+def test_issued_pdf_is_stored_by_the_background_render(review_world, login_as):
+    client = login_as(review_world.admin)
+    client.post("/reports/issue", data=q3(f"d{review_world.sales_dept.id}"))
+    db.session.commit()  # the test's own session must not hold a read transaction the worker waits on
+    pdf.wait_for_jobs()
+    db.session.expire_all()
+    issued = db.session.scalar(db.select(IssuedReview))
+    assert issued.pdf is not None and issued.pdf.startswith(b"%PDF")
+    assert client.get(f"/reports/issued/{issued.id}.pdf").data == issued.pdf
