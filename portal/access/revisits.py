@@ -2,7 +2,14 @@
 from sqlalchemy import Select, false, or_, select
 
 from portal.models.auth import User
-from portal.models.revisits import Questionnaire, RevisitPlan, RevisitRecord, RevisitTask, SpotCheck
+from portal.models.revisits import (
+    SPOT_CHECK_PENDING,
+    Questionnaire,
+    RevisitPlan,
+    RevisitRecord,
+    RevisitTask,
+    SpotCheck,
+)
 
 # Marketing runs revisit campaigns and analysis over every revisit; admins see everything.
 ALL_REVISIT_ROLES = frozenset({"admin", "marketing"})
@@ -72,4 +79,4 @@ def visible_spot_checks(user: User) -> Select:
 
 def own_findings(user: User) -> Select:
     """Findings on the user's own revisit records (what they must read and acknowledge)."""
-    return select(SpotCheck).where(SpotCheck.staff_id == user.id, SpotCheck.result != "待抽查")
+    return select(SpotCheck).where(SpotCheck.staff_id == user.id, SpotCheck.result != SPOT_CHECK_PENDING)

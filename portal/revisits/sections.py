@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.models.revisits import TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
-from portal.access.revisits import own_findings
+from portal.models.revisits import SPOT_CHECK_PENDING, TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
+from portal.access.revisits import own_findings, visible_spot_checks
 from portal.timeline import TimelineEvent, register_timeline_source
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
 
@@ -76,3 +76,22 @@ def revisit_timeline(customer, limit: int) -> list[TimelineEvent]:
                                     detail=detail, url=url_for("revisits.record", record_id=record.id),
                                     actor=record.staff.display_name))
     return events
+
+
+@register_work_section(46)
+def pending_spot_checks_section(user, today: date) -> WorkSection | None:
+    """Drawn spot-checks the supervisor has not marked yet."""
+    if user.role not in {"supervisor", "admin"}:
+        return None
+    query = visible_spot_checks(user).where(SpotCheck.result == SPOT_CHECK_PENDING)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if not total:
+        return None
+    checks = db.session.scalars(query.options(selectinload(SpotCheck.staff), selectinload(SpotCheck.record)
+                                              .selectinload(RevisitRecord.customer))
+                                .order_by(SpotCheck.period_end, SpotCheck.id).limit(SHOWN))
+    items = [WorkItem(title=f"抽查 {check.staff.display_name} · {check.record.customer.name}",
+                      url=url_for("spot_checks.detail", spot_check_id=check.id), due=check.period_end,
+                      status_word="待抽查", tone="amber", detail=f"随机种子 {check.sample_seed}") for check in checks]
+    return WorkSection(key="pending_spot_checks", title="待完成的回访抽查", total=total, items=items,
+                       more_url=url_for("spot_checks.index", state="pending"))
