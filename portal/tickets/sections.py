@@ -1,13 +1,14 @@
-"""What the tickets area adds to other pages: the customer timeline and 我的工作台 sections."""
+"""What the tickets area adds to other areas: customer timeline, 我的工作台 sections, handover and merge movers."""
 from flask import has_request_context, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.access.tickets import visible_tickets
 from portal.extensions import db
-from portal.models.tickets import Ticket
+from portal.customers import services as customer_services
+from portal.models.tickets import CLOSED, Ticket
 from portal.tickets import queries
 from portal.timeline import TimelineEvent, register_timeline_source
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
@@ -75,3 +76,31 @@ def tickets_needing_supervisor(user, _today) -> WorkSection | None:
     if db.session.scalar(select(func.count()).select_from(headed.subquery())):
         return section_from("tickets_escalated", "待部门确认的派工（已升级）", headed, url_for("tickets.index"), "")
     return None
+
+
+def hand_over_tickets(from_user, _to_user_for_customer: dict[int, int], dry_run: bool) -> dict[str, int]:
+    """A leaving handler's unclosed tickets go back to their department unassigned (改派, to be
+    confirmed by a colleague); the SLA clock is kept. No commit."""
+    tickets = list(db.session.scalars(
+        select(Ticket).where(Ticket.assignee_id == from_user.id, Ticket.status != CLOSED).order_by(Ticket.id)
+    ))
+    if not dry_run:
+        for ticket in tickets:
+            if ticket.department is not None:
+                ticket.dispatch(ticket.department, None, None, f"{from_user.display_name} 离岗交接")
+            else:
+                ticket.assignee, ticket.assignee_id = None, None
+    return {"工单": len(tickets)} if tickets else {}
+
+
+def move_merged_tickets(kept, merged, _by) -> dict[str, int]:
+    """Tickets of a merged customer file follow it to the kept file. No commit."""
+    result = db.session.execute(
+        update(Ticket).where(Ticket.customer_id == merged.id).values(customer_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    return {"工单": result.rowcount} if result.rowcount else {}
+
+
+customer_services.handover_movers.append(hand_over_tickets)
+customer_services.merge_movers.append(move_merged_tickets)

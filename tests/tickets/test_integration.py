@@ -69,3 +69,28 @@ def test_stored_markup_renders_inert(app, login_as, make_user, make_customer, ma
         body = client.get(url).get_data(as_text=True)
         assert "<img src=x" not in body and 'hx-trigger="load"' not in body
         assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_handover_returns_a_leavers_tickets_to_their_department_and_merge_moves_tickets(
+        app, make_user, make_department, make_customer, make_ticket, frozen_now):
+    from portal.customers import services as customer_services
+    from portal.tickets.sections import hand_over_tickets, move_merged_tickets
+
+    assert hand_over_tickets in customer_services.handover_movers
+    assert move_merged_tickets in customer_services.merge_movers
+    department = make_department("技术部")
+    leaver, service = make_user("tech", department=department), make_user("service")
+    customer, duplicate = make_customer(), make_customer()
+    ticket = make_ticket(customer, service)
+    ticket.dispatch(department, leaver, service)
+    ticket.confirm(leaver)
+    due = ticket.resolve_due_at
+    db.session.commit()
+    assert hand_over_tickets(leaver, {}, dry_run=True) == {"工单": 1} and ticket.assignee_id == leaver.id
+    assert hand_over_tickets(leaver, {}, dry_run=False) == {"工单": 1}
+    assert (ticket.assignee_id, ticket.department_id, ticket.dispatch_state) == (None, department.id, "已派工未确认")
+    assert ticket.resolve_due_at == due
+    other = make_ticket(duplicate, service)
+    assert move_merged_tickets(customer, duplicate, service) == {"工单": 1}
+    db.session.expire_all()
+    assert other.customer_id == customer.id
