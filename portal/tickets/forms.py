@@ -138,6 +138,7 @@ class TicketFilterForm(FlaskForm):
     date_from = DateField("受理日期从", validators=[Optional()])
     date_to = DateField("至", validators=[Optional()])
     customer_id = HiddenField()
+    sort = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

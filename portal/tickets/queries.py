@@ -30,6 +30,10 @@ def with_list_relations(query: Select) -> Select:
     return query.options(selectinload(Ticket.customer), selectinload(Ticket.department), selectinload(Ticket.assignee))
 
 
+# Sortable columns (allow-list; anything else keeps the urgency order). Each is indexed.
+SORT_COLUMNS = {"received_at": Ticket.received_at, "resolve_due_at": Ticket.resolve_due_at, "number": Ticket.number}
+
+
 def ledger_query(user, form) -> Select:
     """问题跟踪台账 for this user: scoped, filtered, open breached tickets first, then by time left."""
     now = clock.now()
@@ -60,6 +64,11 @@ def ledger_query(user, form) -> Select:
         keyword = f"%{form.q.data.strip()}%"
         matching = select(Customer.id).where(Customer.name.like(keyword))
         query = query.where(or_(Ticket.number.like(keyword), Ticket.customer_id.in_(matching)))
+    sort = (form.sort.data or "").lstrip("-")
+    if sort in SORT_COLUMNS:
+        column = SORT_COLUMNS[sort]
+        ordering = column.desc() if (form.sort.data or "").startswith("-") else column.asc()
+        return with_list_relations(query).order_by(column.is_(None), ordering, Ticket.id.desc())
     open_breached = case((and_(Ticket.status.in_(OPEN_STATUSES), breached_condition(now)), 0), else_=1)
     is_open = case((Ticket.status.in_(OPEN_STATUSES), 0), else_=1)
     return with_list_relations(query).order_by(

@@ -143,3 +143,13 @@ def test_customer_search_narrows_options(desk, login_as, make_customer, hx):
     make_customer(name="上海浦江物流有限公司")
     body = login_as(desk["service"]).get("/tickets/customer-options?customer_query=浦江", headers=hx).get_data(as_text=True)
     assert "上海浦江物流有限公司" in body and "苏州恒达" not in body
+
+
+def test_sort_by_allowed_columns_only(desk, login_as):
+    client = login_as(desk["service"])
+    body = client.get("/tickets/?sort=-received_at").get_data(as_text=True)
+    assert numbers_in_order(body, [desk["late"], desk["fresh"]]) == [desk["fresh"].number, desk["late"].number]
+    assert 'aria-sort="descending"' in body
+    body = client.get("/tickets/?sort=received_at").get_data(as_text=True)
+    assert numbers_in_order(body, [desk["late"], desk["fresh"]]) == [desk["late"].number, desk["fresh"].number]
+    assert client.get("/tickets/?sort=password_hash").status_code == 200  # ignored, urgency order
