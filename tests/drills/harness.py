@@ -235,3 +235,66 @@ def sqlite_rows(path: Path, sql: str, *params) -> list[tuple]:
 def drill_scale(small: int, large: int) -> int:
     """`make drill` sets DRILL_SCALE=large for the long versions; `make test` runs the small ones."""
     return large if os.environ.get("DRILL_SCALE") == "large" else small
+
+
+class FormParser(__import__("html.parser").parser.HTMLParser):
+    """The fields a browser would submit for each <form>: inputs, checked boxes, selected options, textareas."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action", ""), "method": (attrs.get("method") or "get").lower(),
+                               "fields": {}})
+        if not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    fields[name] = attrs.get("value", "y")
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                fields[name] = attrs.get("value", "")
+        elif tag == "select" and name:
+            self._select, self._select_first = name, None
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+                fields.setdefault(self._select, value)
+            if "selected" in attrs:
+                fields[self._select] = value
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            fields = self.forms[-1]["fields"]
+            # Browsers drop the newline right after <textarea> (HTML spec); Jinja templates put one there.
+            fields[self._textarea] = re.sub(r"^\r?\n", "", fields[self._textarea])
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1]["fields"][self._textarea] += data
+
+
+def form_fields(page: str, action_contains: str = "") -> dict[str, str]:
+    """What submitting the first form whose action contains `action_contains` would send (POST forms only)."""
+    parser = FormParser()
+    parser.feed(page)
+    for form in parser.forms:
+        if form["method"] == "post" and action_contains in form["action"]:
+            return dict(form["fields"])
+    raise LookupError(f"no POST form with action containing {action_contains!r}")
