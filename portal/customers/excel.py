@@ -3,6 +3,7 @@
 The import writes with SQLAlchemy Core bulk inserts (PERFORMANCE.md: ~45k rows/s) inside the request's
 single transaction, so 10,000 rows take seconds and a failure part-way leaves nothing behind.
 """
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -251,6 +252,18 @@ def read_rows(path: Path) -> tuple[list[ImportRow], str]:
     return parsed, ""
 
 
+def parsed_rows(token: str) -> tuple[list[ImportRow], str]:
+    """The upload's rows, parsed once at preview and cached as JSON beside it for the confirm step."""
+    path = upload_path(token)
+    cache = path.with_suffix(".json")
+    if cache.exists():
+        return [ImportRow(number, values) for number, values in json.loads(cache.read_text("utf-8"))], ""
+    rows, problem = read_rows(path)
+    if not problem:
+        cache.write_text(json.dumps([(row.number, row.values) for row in rows], ensure_ascii=False), "utf-8")
+    return rows, problem
+
+
 def parse_date(text: str):
     try:
         return date.fromisoformat(text[:10]) if text else None
@@ -333,7 +346,7 @@ def existing_contact_keys(digits: set[str], emails: set[str]) -> set[str]:
 def preview_import(token: str, on_match: str, user: User) -> ImportPreview:
     """Dry run: read, validate, find duplicates; writes nothing."""
     preview = ImportPreview(token=token, on_match=on_match if on_match in ("skip", "update") else "skip")
-    rows, problem = read_rows(upload_path(token))
+    rows, problem = parsed_rows(token)
     if problem:
         preview.unreadable = problem
         return preview
@@ -387,7 +400,7 @@ def run_import(token: str, on_match: str, user: User) -> ImportPreview:
     if preview.unreadable:
         return preview
     accepted = preview.accepted
-    owners = dict(db.session.execute(select(User.username, User.id)))
+    owners = {username: user_id for username, user_id in db.session.execute(select(User.username, User.id))}
     new_rows = [row for row in accepted if row.match_id is None and not row.contact_only]
     now, actor = clock.now(), request_actor()
     codes = services.reserve_customer_codes(clock.today().year, len(new_rows))
