@@ -40,7 +40,7 @@ from portal.models.revisits import (
     RevisitTask,
     SpotCheck,
 )
-from portal.revisits import queries, services, sections, triggers  # noqa: F401  (receivers, sections, timeline)
+from portal.revisits import movers, queries, services, sections, triggers  # noqa: F401  (receivers, sections, timeline, movers)
 from portal.revisits.forms import (
     AnalysisFilterForm,
     PlanForm,

@@ -5,6 +5,7 @@ Nothing here commits; views and the CLI commit once.
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from portal import clock
 from portal.access.customers import visible_customers
@@ -97,15 +98,27 @@ def least_busy_revisitor() -> User | None:
 
 def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: date, source_ref: str = "",
                 method: str = "电话", assignee: User | None = None, plan: RevisitPlan | None = None) -> RevisitTask | None:
-    """Create the task unless its unique key exists; None when it already did (idempotent)."""
-    if db.session.scalar(select(RevisitTask.id).where(RevisitTask.unique_key == unique_key)):
+    """Create the task unless its unique key exists; None when it already did (idempotent).
+
+    The check answers the common case; the unique constraint, inside a savepoint, answers two
+    generators racing for the same key without failing the caller's transaction."""
+    if task_key_taken(unique_key):
         return None
-    task = RevisitTask(customer=customer, customer_id=customer.id, trigger=trigger, unique_key=unique_key,
-                       due_on=due_on, source_ref=source_ref, method=method, plan=plan,
-                       assignee=assignee if assignee is not None else least_busy_revisitor())
-    db.session.add(task)
-    db.session.flush()
+    chosen = assignee if assignee is not None else least_busy_revisitor()
+    task = RevisitTask(customer_id=customer.id, trigger=trigger, unique_key=unique_key, due_on=due_on,
+                       source_ref=source_ref, method=method, plan_id=plan.id if plan else None,
+                       assignee_id=chosen.id if chosen else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(task)
+            db.session.flush()
+    except IntegrityError:
+        return None
     return task
+
+
+def task_key_taken(unique_key: str) -> bool:
+    return db.session.scalar(select(RevisitTask.id).where(RevisitTask.unique_key == unique_key)) is not None
 
 
 def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "") -> RevisitTask | None:

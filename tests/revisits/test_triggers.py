@@ -104,3 +104,15 @@ def test_periodic_generation_is_idempotent_and_priority_customers_come_twice_as_
     again = runner.invoke(args=["revisits", "generate"])
     assert "created 0 revisit tasks" in again.output
     assert db.session.scalar(select(func.count(RevisitTask.id))) == 3
+
+
+def test_a_racing_duplicate_is_absorbed_by_the_unique_key(app, frozen_now, make_customer, monkeypatch):
+    from portal.revisits import services
+
+    customer = make_customer()
+    first = services.ensure_task(customer=customer, trigger="event", unique_key="event:race:1", due_on=date(2026, 11, 26))
+    monkeypatch.setattr(services, "task_key_taken", lambda key: False)  # the other generator checked before we inserted
+    second = services.ensure_task(customer=customer, trigger="event", unique_key="event:race:1", due_on=date(2026, 11, 26))
+    db.session.commit()  # the caller's transaction survives
+    assert first is not None and second is None
+    assert len(tasks_of(customer)) == 1
