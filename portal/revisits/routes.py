@@ -66,6 +66,8 @@ def revisit_ticket_url(ticket_id: int) -> str | None:
 def filtered_tasks(form: TaskFilterForm, today: date):
     query = visible_revisit_tasks(current_user).options(
         selectinload(RevisitTask.customer), selectinload(RevisitTask.assignee), selectinload(RevisitTask.plan))
+    # Archived (or merged-away) customers' tasks leave the working list.
+    query = query.join(RevisitTask.customer).where(Customer.archived_at.is_(None))
     if form.scope.data != "team":
         query = query.where(RevisitTask.assignee_id == current_user.id)
     status = form.status.data or "open"

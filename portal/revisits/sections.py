@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.models.customers import Customer
 from portal.models.revisits import SPOT_CHECK_PENDING, TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
 from portal.access.revisits import own_findings, visible_spot_checks
 from portal.timeline import TimelineEvent, register_timeline_source
@@ -29,8 +30,9 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
     """My open revisit tasks due within 3 days or overdue."""
     if user.role not in REVISIT_ROLES:
         return None
-    query = select(RevisitTask).where(RevisitTask.assignee_id == user.id, RevisitTask.status == TASK_OPEN,
-                                      RevisitTask.due_on <= today + timedelta(days=3))
+    query = select(RevisitTask).join(RevisitTask.customer).where(
+        RevisitTask.assignee_id == user.id, RevisitTask.status == TASK_OPEN,
+        RevisitTask.due_on <= today + timedelta(days=3), Customer.archived_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer))
                                .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))

@@ -1,5 +1,5 @@
 """Doing a revisit: answers against the questionnaire version, 未接通 retries, issue → ticket."""
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -135,9 +135,11 @@ def test_task_list_filters_and_marks_overdue_with_a_word(app, frozen_now, make_u
     make_task(make_customer(name="逾期客户甲"), assignee=service, due_on=date(2026, 11, 20), method="电话")
     make_task(make_customer(name="今日客户乙"), assignee=service, due_on=date(2026, 11, 24), method="邮件")
     make_task(make_customer(name="别人的客户丙"), assignee=make_user("service"), due_on=date(2026, 11, 24))
+    make_task(make_customer(name="已归档客户戊", archived_at=datetime(2026, 11, 1)), assignee=service)
     client = login_as(service)
     page = client.get("/revisits/").get_data(as_text=True)
     assert "逾期客户甲" in page and "逾期4天" in page and "今日到期" in page and "别人的客户丙" not in page
+    assert "已归档客户戊" not in page
     fragment = client.get("/revisits/?method=邮件", headers=hx).get_data(as_text=True)
     assert "今日客户乙" in fragment and "逾期客户甲" not in fragment and "<html" not in fragment
     overdue = client.get("/revisits/?due=overdue").get_data(as_text=True)
