@@ -35,6 +35,8 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
 # web worker down. 50 dense pages measured ≈ 25 s and 0.5 GB.
 JOB_TIMEOUT_SECONDS = 180
 JOB_MEMORY_BYTES = 2 * 1024**3
+# Rendered job files are kept for a day so the requester can download them again, then pruned.
+JOB_RETENTION_SECONDS = 24 * 3600
 
 
 class RefusedURL(ValueError):
@@ -143,12 +145,23 @@ def start_pdf_job(html: str, owner_id: int, filename: str, on_done=None) -> str:
     runs in the worker thread when the file is there.
     """
     directory = cache_dir()
+    prune_jobs(directory)
     job_id = uuid.uuid4().hex
     meta, _, _ = _job_paths(directory, job_id)
     meta.write_text(json.dumps({"owner_id": owner_id, "filename": filename}), encoding="utf-8")
     (directory / f"{job_id}.html").write_text(html, encoding="utf-8")
     _executor.submit(_run_job, directory, job_id, current_app.static_folder, on_done)
     return job_id
+
+
+def prune_jobs(directory: Path) -> None:
+    """Delete job files older than JOB_RETENTION_SECONDS (issued reviews live in the database)."""
+    import time
+
+    cutoff = time.time() - JOB_RETENTION_SECONDS
+    for path in directory.iterdir():
+        if path.is_file() and len(path.stem) == 32 and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def _limit_child_memory() -> None:

@@ -48,3 +48,19 @@ def test_environment_problems_are_reported(monkeypatch):
         assert any("libharfbuzz-subset0" in p for p in problems) and any("fonts-noto-cjk" in p for p in problems)
     finally:
         pdf_environment_problems.cache_clear()
+
+
+def test_old_job_files_are_pruned(tmp_path):
+    import os
+    import time
+
+    from portal.pdf import JOB_RETENTION_SECONDS, prune_jobs
+
+    old, fresh, other = tmp_path / ("a" * 32 + ".pdf"), tmp_path / ("b" * 32 + ".pdf"), tmp_path / "keep.txt"
+    for path in (old, fresh, other):
+        path.write_text("x")
+    stale = time.time() - JOB_RETENTION_SECONDS - 60
+    os.utime(old, (stale, stale))
+    os.utime(other, (stale, stale))
+    prune_jobs(tmp_path)
+    assert (old.exists(), fresh.exists(), other.exists()) == (False, True, True)
