@@ -126,6 +126,7 @@ def stage_at(moment):
 
 
 def customer_rows(value, period: Period, scope: Scope) -> Select:
+    """Customers of the scope that still counted at period end (not merged, not archived before it)."""
     return select(
         Customer.id.label("record_id"), Customer.owner_id.label("owner_id"), value.label("value")
     ).where(
@@ -139,18 +140,22 @@ def customer_rows(value, period: Period, scope: Scope) -> Select:
 
 
 def retention_base(period, scope):
+    """客户留存率 denominator: customers in 成交 at period start."""
     return customer_rows(literal(1), period, scope).where(stage_at(period.start_at) == WON)
 
 
 def retention_kept(period, scope):
+    """客户留存率 numerator: of those, not 流失/沉睡 at period end."""
     return retention_base(period, scope).where(stage_at(period.end_at).notin_(LOST_STAGES))
 
 
 def conversion_base(period, scope):
+    """业务转化率 denominator: customers in 潜在/意向 at period start."""
     return customer_rows(literal(1), period, scope).where(stage_at(period.start_at).in_(OPEN_STAGES))
 
 
 def conversion_won(period, scope):
+    """业务转化率 numerator: of those, moved to 成交 during the period."""
     reached = exists().where(
         StageChange.customer_id == Customer.id,
         StageChange.to_stage == WON,
@@ -161,10 +166,12 @@ def conversion_won(period, scope):
 
 
 def existing_customers(value, period, scope):
+    """Customers of the scope created before period end."""
     return customer_rows(value, period, scope).where(Customer.created_at < period.end_at)
 
 
 def completeness_filled(period, scope):
+    """信息完整率 numerator: filled key fields per customer (customers with none are left out)."""
     filled = sum(
         (case((func.coalesce(getattr(Customer, name), "") != "", 1), else_=0) for name in KEY_FIELDS),
         start=literal(0),
@@ -173,10 +180,12 @@ def completeness_filled(period, scope):
 
 
 def completeness_fields(period, scope):
+    """信息完整率 denominator: key fields per customer."""
     return existing_customers(literal(len(KEY_FIELDS)), period, scope)
 
 
 def ticket_rows(owner_column, period, scope):
+    """Tickets attributed to `owner_column` within the scope."""
     return select(Ticket.id.label("record_id"), owner_column.label("owner_id"), literal(1).label("value")).where(
         scope.owner_condition(owner_column)
     )
@@ -187,31 +196,37 @@ def received(period):
 
 
 def complaints(period, scope):
+    """客户投诉率 numerator: complaint tickets received in the period, for the customer's owner."""
     rows = ticket_rows(Customer.owner_id, period, scope).join(Customer, Customer.id == Ticket.customer_id)
     return rows.where(received(period), Ticket.kind == "投诉")
 
 
 def active_customers(period, scope):
+    """客户投诉率 denominator: customers existing and not 流失/沉睡 at period end."""
     return existing_customers(literal(1), period, scope).where(stage_at(period.end_at).notin_(LOST_STAGES))
 
 
 def tickets_raised(period, scope):
+    """问题解决率 denominator: tickets received in the period, for their assignee."""
     return ticket_rows(Ticket.assignee_id, period, scope).where(received(period))
 
 
 def tickets_resolved_of_raised(period, scope):
+    """问题解决率 numerator: of those, resolved (已解决/已回访关闭) by period end."""
     return tickets_raised(period, scope).where(
         Ticket.status.in_(DONE_STATUSES), Ticket.resolved_at < period.end_at
     )
 
 
 def tickets_resolved(period, scope):
+    """处理及时率 denominator: tickets resolved in the period."""
     return ticket_rows(Ticket.assignee_id, period, scope).where(
         Ticket.resolved_at >= period.start_at, Ticket.resolved_at < period.end_at
     )
 
 
 def tickets_resolved_in_sla(period, scope):
+    """处理及时率 numerator: of those, resolved by the resolve deadline and never marked breached."""
     return tickets_resolved(period, scope).where(
         Ticket.resolve_breached_at.is_(None),
         or_(Ticket.resolve_due_at.is_(None), Ticket.resolved_at <= Ticket.resolve_due_at),
@@ -219,6 +234,7 @@ def tickets_resolved_in_sla(period, scope):
 
 
 def revisit_scored(value):
+    """客户满意度 rows: completed revisit records with a score in the period, valued by `value`."""
     def rows(period, scope):
         return select(
             RevisitRecord.id.label("record_id"), RevisitRecord.staff_id.label("owner_id"), value.label("value")
@@ -234,10 +250,12 @@ def revisit_scored(value):
 
 
 def satisfied_records(period, scope):
+    """满意占比 numerator: scored records with 4 or 5."""
     return revisit_scored(literal(1))(period, scope).where(RevisitRecord.satisfaction >= 4)
 
 
 def revisit_tasks_due(period, scope):
+    """回访完成率 denominator: tasks due in the period (cancelled ones excluded)."""
     return select(
         RevisitTask.id.label("record_id"), RevisitTask.assignee_id.label("owner_id"), literal(1).label("value")
     ).where(
@@ -249,10 +267,12 @@ def revisit_tasks_due(period, scope):
 
 
 def revisit_tasks_done(period, scope):
+    """回访完成率 numerator: of those, 已完成."""
     return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成")
 
 
 def spot_checks_made(period, scope):
+    """抽查合格率 denominator: spot-checks concluded in the period, for the staff member checked."""
     return select(
         SpotCheck.id.label("record_id"), SpotCheck.staff_id.label("owner_id"), literal(1).label("value")
     ).where(
@@ -264,20 +284,24 @@ def spot_checks_made(period, scope):
 
 
 def spot_checks_passed(period, scope):
+    """抽查合格率 numerator: of those, 合格."""
     return spot_checks_made(period, scope).where(SpotCheck.result == SPOT_CHECK_PASS)
 
 
 def deal_amounts(period, scope):
+    """Deal amounts signed in the period, for the deal's owner."""
     return select(Deal.id.label("record_id"), Deal.owner_id.label("owner_id"), Deal.amount.label("value")).where(
         scope.owner_condition(Deal.owner_id), Deal.signed_on >= period.start, Deal.signed_on < period.end
     )
 
 
 def deals_this_period(period, scope):
+    """业务增长率 numerator: this period's deal amounts."""
     return deal_amounts(period, scope)
 
 
 def deals_previous_period(period, scope):
+    """业务增长率 denominator: the previous period's deal amounts."""
     return deal_amounts(period.previous(), scope)
 
 
@@ -291,6 +315,7 @@ def followups_due(period, scope):
 
 
 def followups_on_time(period, scope):
+    """跟进及时率 numerator: of those, followed by another contact on the customer by the due date."""
     later = aliased(FollowUp)
     done = exists().where(
         later.customer_id == FollowUp.customer_id,
@@ -301,6 +326,7 @@ def followups_on_time(period, scope):
 
 
 def nothing(period, scope):
+    """No rows (a KPI whose records do not exist yet)."""
     return select(literal(0).label("record_id"), literal(None).label("owner_id"), literal(0).label("value")).where(
         literal(False)
     )
@@ -351,6 +377,7 @@ def part_query(code: str, part: str, period: Period, scope: Scope) -> Select:
 
 
 def sums_by_owner(query: Select) -> dict[int | None, Decimal]:
+    """SUM(value) of a KPI part's rows per responsible person, in one grouped query."""
     rows = query.subquery()
     grouped = select(rows.c.owner_id, func.sum(rows.c.value)).group_by(rows.c.owner_id)
     return {owner: Decimal(str(total or 0)) for owner, total in db.session.execute(grouped)}
@@ -374,6 +401,7 @@ class KpiCounts:
 
 
 def total(by_owner: dict, owners) -> Decimal:
+    """The sum over some owners (None: all, unowned included)."""
     if owners is None:
         return sum(by_owner.values(), Decimal(0))
     return sum((by_owner.get(owner, Decimal(0)) for owner in owners), Decimal(0))
