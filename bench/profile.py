@@ -1,0 +1,72 @@
+"""Where a slow page spends its time: each SQL statement's duration and its query plan, plus the time
+outside SQL. Works on a copy of the cached bench database.
+
+    .venv/bin/python -m bench.profile bench_service_001 "/customers/?due=overdue"
+"""
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+from bench.run import CACHE_DIR, SKIP_PREFIXES, make_app, migration_head
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("username")
+    parser.add_argument("path")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    from portal.demo_large import LARGE_PASSWORD
+    from portal.extensions import db
+
+    cached = CACHE_DIR / f"large-{migration_head()}-{args.customers}.db"
+    workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    copy = workdir / "profile.db"
+    shutil.copyfile(cached, copy)
+    app = make_app(f"sqlite:///{copy}")
+    client = app.test_client()
+    assert client.post("/login", data={"username": args.username, "password": LARGE_PASSWORD}).status_code == 303
+    client.get(args.path)
+    timings: list[list] = []
+
+    def before(conn, _cursor, statement, parameters, context, _many):
+        context._bench_started = time.perf_counter()
+
+    def after(conn, _cursor, statement, parameters, context, _many):
+        if not statement.lstrip().upper().startswith(SKIP_PREFIXES):
+            timings.append([statement, parameters, (time.perf_counter() - context._bench_started) * 1000])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    totals = []
+    for _ in range(args.repeat):
+        timings.clear()
+        started = time.perf_counter()
+        status = client.get(args.path).status_code
+        totals.append(((time.perf_counter() - started) * 1000, list(timings)))
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    total, statements = sorted(totals, key=lambda t: t[0])[len(totals) // 2]
+    sql_ms = sum(t[2] for t in statements)
+    print(f"{args.path} as {args.username}: HTTP {status}, median {total:.1f} ms, SQL {sql_ms:.1f} ms "
+          f"in {len(statements)} statements, outside SQL {total - sql_ms:.1f} ms")
+    with app.app_context():
+        for statement, parameters, ms in sorted(statements, key=lambda t: -t[2]):
+            print(f"\n{ms:8.1f} ms  {' '.join(statement.split())[:400]}")
+            print(f"           params {str(parameters)[:200]}")
+            if ms > 2:
+                plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, tuple(parameters))
+                for row in plan:
+                    print(f"           plan: {row[-1]}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
