@@ -244,3 +244,19 @@ def test_issued_pdf_is_stored_by_the_background_render(review_world, login_as):
     issued = db.session.scalar(db.select(IssuedReview))
     assert issued.pdf is not None and issued.pdf.startswith(b"%PDF")
     assert client.get(f"/reports/issued/{issued.id}.pdf").data == issued.pdf
+
+
+def test_pdf_environment_problems_are_shown_on_the_page(review_world, login_as, monkeypatch):
+    monkeypatch.setattr(pdf, "pdf_environment_problems", lambda: ("系统中没有中文（CJK）字体：请安装 fonts-noto-cjk 字体包。",))
+    html = login_as(review_world.admin).get("/reports/", query_string=q3("company")).get_data(as_text=True)
+    assert "PDF 环境问题" in html and "fonts-noto-cjk" in html
+
+
+def test_exports_and_pdfs_leave_an_audit_entry(review_world, login_as):
+    from portal.models.audit import AuditEntry
+
+    client = login_as(review_world.supervisor)
+    client.get("/reports/export.xlsx", query_string=q3(f"d{review_world.sales_dept.id}"))
+    client.get(f"/reports/employees/{review_world.a.id}/sheet.pdf", query_string=Q3)
+    notes = db.session.scalars(db.select(AuditEntry.note).where(AuditEntry.action == "read")).all()
+    assert any("导出考核Excel" in note for note in notes) and any("打印考核表" in note for note in notes)
