@@ -76,6 +76,7 @@ def print_view():
     """Printable ledger (A4 landscape), same filters and scope as the list."""
     form = filter_form()
     tickets = list(db.session.scalars(queries.ledger_query(current_user, form).limit(PRINT_LIMIT)))
+    record_sensitive_read("Ticket", "print", f"打印问题跟踪台账 {len(tickets)} 条：{request.query_string.decode()[:180]}")
     return render_template("tickets/print.html", tickets=tickets, form=form, now=clock.now(), limit=PRINT_LIMIT)
 
 
@@ -147,8 +148,8 @@ def create():
     return render_page_or_fragment("tickets/form.html", "tickets/_form.html", status=status, form=form)
 
 
-@bp.get("/customer-options")
-def customer_options():
+@bp.get("/customer-search")
+def customer_search():
     """Search-as-you-type: the customer select of the intake form, narrowed to the typed keyword."""
     form = intake_form()
     return render_template("tickets/_customer_select.html", form=form)

@@ -78,7 +78,7 @@ RULES = [
     Rule("tickets.analysis", "GET", EXPORTERS, expect={"sales": 403, "tech": 403}),
     Rule("tickets.create", "GET", AREA),
     Rule("tickets.create", "POST", AREA),
-    Rule("tickets.customer_options", "GET", AREA),
+    Rule("tickets.customer_search", "GET", AREA),
     Rule("tickets.detail", "GET", AREA, url_values=ticket_args),
     # Transitions: a POST with no body is refused by role (403) or fails validation (422).
     Rule("tickets.dispatch", "POST", AREA, url_values=ticket_args, expect={"sales": 403, "tech": 403}),

@@ -141,7 +141,7 @@ def test_intake_refuses_a_customer_out_of_scope(app, login_as, make_user, make_c
 
 def test_customer_search_narrows_options(desk, login_as, make_customer, hx):
     make_customer(name="上海浦江物流有限公司")
-    body = login_as(desk["service"]).get("/tickets/customer-options?customer_query=浦江", headers=hx).get_data(as_text=True)
+    body = login_as(desk["service"]).get("/tickets/customer-search?customer_query=浦江", headers=hx).get_data(as_text=True)
     assert "上海浦江物流有限公司" in body and "苏州恒达" not in body
 
 
