@@ -423,6 +423,10 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
             connection.exec_driver_sql("ANALYZE")
 
     timed(loaded, "indexes", rebuild)
+    if connection.dialect.name == "postgresql":
+        # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
+        for table in ("customer", "revisit_task", "ticket"):
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:

@@ -41,3 +41,16 @@ def test_scaled_large_seed(app, frozen_now):
     assert db.session.scalar(select(func.count()).where(FollowUp.customer_id == busy)) == TIMELINE_EVENTS
     codes = db.session.scalars(select(Customer.code)).all()
     assert len(set(codes)) == len(codes) and all(code.startswith("KH") and len(code) == 12 for code in codes)
+
+
+def test_app_writes_after_the_large_seed(app, frozen_now):
+    """Explicit ids in the bulk load leave the id sequences ready: the next customer gets a fresh id and code."""
+    from portal.customers.services import create_customer
+
+    seed_large(Sizes.scaled(100))
+    highest = db.session.scalar(select(func.max(Customer.id)))
+    codes = set(db.session.scalars(select(Customer.code)))
+    customer = create_customer({"name": "宁波新建测试贸易有限公司", "source_channel": "电话咨询"}, [], None)
+    db.session.commit()
+    assert customer.id > highest
+    assert customer.code not in codes
