@@ -282,3 +282,17 @@ class ImportConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
     on_match = HiddenField()
 
+
+
+EXTRA_FIELD_LABELS = {
+    "code": "客户编号", "owner_id": "负责人", "archived_at": "归档时间", "last_contacted_at": "最近联系",
+    "next_due_on": "下次跟进", "pool_since": "进入公海时间", "merged_into_id": "合并到", "entered_by_id": "录入人",
+    "created_at": "创建时间", "total_deal_amount": "累计成交金额",
+}
+
+
+def customer_field_labels() -> dict[str, str]:
+    """Chinese labels of the customer's columns, for the audit history on the file."""
+    labels = {name: str(getattr(CustomerForm, name).args[0]) for name in CUSTOMER_FIELDS}
+    labels.update(EXTRA_FIELD_LABELS)
+    return labels

@@ -211,6 +211,18 @@ def customer_audit_history(customer: Customer, limit: int = 30) -> list[AuditEnt
     return list(db.session.scalars(query))
 
 
+USER_ID_FIELDS = ("owner_id", "entered_by_id")
+
+
+def user_names_in(entries: list[AuditEntry]) -> dict[int, str]:
+    """Display names of the users that audit entries' owner fields point to (one query)."""
+    ids = {value for entry in entries for name in USER_ID_FIELDS for value in (entry.changes or {}).get(name, [])
+           if isinstance(value, int)}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+
+
 def due_next(customer: Customer) -> dict:
     """What is due next: the follow-up due date and whether it is overdue, today or later."""
     today = clock.today()

@@ -36,6 +36,7 @@ from portal.customers.forms import (
     ImportForm,
     MergeForm,
     ReleaseForm,
+    customer_field_labels,
 )
 from portal.extensions import db
 from portal.models.auth import User
@@ -143,7 +144,9 @@ def create():
     require(can_create_customer(current_user))
     form = customer_form()
     if not form.validate_on_submit():
-        return render_form(form, status=422 if form.is_submitted() else 200)
+        if not form.is_submitted():
+            return render_form(form)
+        return render_form(form, status=422, duplicates=form_duplicates(form, None))
     duplicates = form_duplicates(form, None)
     if duplicate_problem(form, duplicates):
         return render_form(form, status=422, duplicates=duplicates)
@@ -164,7 +167,7 @@ def edit(customer_id: int):
             form.owner_id.data = str(customer.owner_id or "")
         return render_form(form, customer)
     if not form.validate():
-        return render_form(form, customer, status=422)
+        return render_form(form, customer, status=422, duplicates=form_duplicates(form, customer.id))
     if form.version.data != str(customer.version):
         return conflict_response(form, customer)
     duplicates = form_duplicates(form, customer.id)
@@ -221,12 +224,15 @@ def contact_row():
 
 def detail_context(customer: Customer) -> dict:
     percent, missing = queries.completeness_of(customer)
+    history = queries.customer_audit_history(customer)
     return {
         "customer": customer, "completeness": percent, "missing": missing, "due": queries.due_next(customer),
-        "timeline": customer_timeline(customer, limit=100), "history": queries.customer_audit_history(customer),
+        "timeline": customer_timeline(customer, limit=100), "history": history,
+        "user_names": queries.user_names_in(history),
         "pool_return_on": queries.pool_warning_on(customer), "release_form": ReleaseForm(),
         "archive_form": ArchiveForm(), "show_contacts": can_see_contact_details(current_user, customer),
         "merged_into": db.session.get(Customer, customer.merged_into_id) if customer.merged_into_id else None,
+        "field_labels": customer_field_labels(),
     }
 
 
