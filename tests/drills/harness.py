@@ -59,6 +59,17 @@ def prepare_database(template: Path, target: Path, admins: int = 1, extra_users:
         db.engine.dispose()
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL the server when the test process dies (a killed pytest must not leave it running);
+    its workers notice the master is gone and exit."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class PortalServer:
     """gunicorn (sync workers, no --preload) serving the portal on 127.0.0.1:<free port>."""
 
@@ -87,6 +98,7 @@ class PortalServer:
              "--timeout", "60", "--graceful-timeout", "5", "--error-logfile", "-", "wsgi:app"],
             cwd=PROJECT_ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill -9 reaches master and workers at once
+            preexec_fn=die_with_parent,
         )
         log.close()
         deadline = time.monotonic() + timeout
