@@ -126,16 +126,6 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def is_breached(self) -> bool:
-        """Either deadline passed while the work was not done (now, or recorded by check-sla)."""
-        now = clock.now()
-        if self.response_breached_at or self.resolve_breached_at:
-            return True
-        if self.responded_at is None and self.status not in DONE_STATUSES and now > self.respond_due_at:
-            return True
-        return self.is_open and self.resolve_due_at is not None and now > self.resolve_due_at
-
     def log(self, kind: str, actor: User | None, note: str = "", *, from_status=None, to_status=None,
             internal: bool = False) -> "TicketEvent":
         event = TicketEvent(kind=kind, actor=actor, note=note, from_status=from_status,
