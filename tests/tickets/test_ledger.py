@@ -153,3 +153,25 @@ def test_sort_by_allowed_columns_only(desk, login_as):
     body = client.get("/tickets/?sort=received_at").get_data(as_text=True)
     assert numbers_in_order(body, [desk["late"], desk["fresh"]]) == [desk["late"].number, desk["fresh"].number]
     assert client.get("/tickets/?sort=password_hash").status_code == 200  # ignored, urgency order
+
+
+def test_mean_times_per_department_are_hand_computed(desk, make_ticket, frozen_now):
+    from portal import clock
+    from portal.tickets import queries
+
+    tech, service, department = desk["tech"], desk["service"], desk["tech_department"]
+    for confirm_at, resolve_at in ((datetime(2026, 11, 24, 11, 30), datetime(2026, 11, 25, 10, 0)),
+                                   (datetime(2026, 11, 24, 12, 30), None)):
+        frozen_now.move_to(datetime(2026, 11, 24, 10, 0, tzinfo=clock.LOCAL_TZ))
+        ticket = make_ticket(desk["customer"], service)
+        ticket.dispatch(department, tech, service)
+        frozen_now.move_to(confirm_at.replace(tzinfo=clock.LOCAL_TZ))
+        ticket.confirm(tech)
+        ticket.start(tech)
+        if resolve_at:
+            frozen_now.move_to(resolve_at.replace(tzinfo=clock.LOCAL_TZ))
+            ticket.resolve(tech, "处理", "其他", "原因")
+    db.session.commit()
+    rows = queries.department_times(service, date_from=datetime(2026, 11, 24).date())
+    # fresh (dispatched, never confirmed) + the two above: responses 1.5 h and 2.5 h, one resolution 24 h.
+    assert rows == [{"department": "技术部", "tickets": 3, "respond_hours": 2.0, "resolve_hours": 24.0, "resolved": 1}]
