@@ -175,3 +175,14 @@ def test_mean_times_per_department_are_hand_computed(desk, make_ticket, frozen_n
     rows = queries.department_times(service, date_from=datetime(2026, 11, 24).date())
     # fresh (dispatched, never confirmed) + the two above: responses 1.5 h and 2.5 h, one resolution 24 h.
     assert rows == [{"department": "技术部", "tickets": 3, "respond_hours": 2.0, "resolve_hours": 24.0, "resolved": 1}]
+
+
+def test_ticket_page_and_fragment(desk, login_as, hx):
+    client = login_as(desk["tech"])
+    page = client.get(f"/tickets/{desk['fresh'].id}")
+    fragment = client.get(f"/tickets/{desk['fresh'].id}", headers=hx)
+    assert "<html" in page.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+    assert 'id="ticket-detail"' in fragment.get_data(as_text=True)
+    assert "HX-Request" in page.headers["Vary"]
+    assert 'data-action="confirm"' in fragment.get_data(as_text=True)  # tech is the assignee: may confirm
+    assert 'data-action="start"' not in fragment.get_data(as_text=True)
