@@ -296,7 +296,10 @@ def measure_throughput(app, database_url: str, workdir: Path, seconds: float) ->
 
 def print_table(report: dict) -> None:
     print()
-    print(f"bench on {report['database']} · {report['customers']} customers · {report['requests']} requests per page type")
+    load = report["machine"]
+    print(f"bench on {report['database']} · {report['customers']} customers · {report['requests']} requests per page type"
+          f" · load average {load['load_average_at_start'][0]:.1f} → {load['load_average_at_end'][0]:.1f}"
+          f" on {load['cpus']} CPUs (others' work on a shared machine slows every figure)")
     print(f"{'page type':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target")
     for row in report["pages"]:
         if "note" in row:
@@ -337,12 +340,14 @@ def main(argv: list[str] | None = None) -> dict:
         app = make_app(database_url)
         report = {"started_at": datetime.now().isoformat(timespec="seconds"), "database": database,
                   "customers": args.customers, "requests": requests, "build": build,
-                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                              "load_average_at_start": os.getloadavg()}}
         print("page types:", flush=True)
         report["pages"] = measure_pages(app, requests)
         if not args.no_throughput:
             print("throughput:", flush=True)
             report["throughput"] = measure_throughput(app, database_url, workdir, seconds)
+        report["machine"]["load_average_at_end"] = os.getloadavg()
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         report["written_to"] = str(args.output)
