@@ -211,7 +211,11 @@ def downgrade():
     with op.batch_alter_table('questionnaire_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questionnaire_version_questionnaire_id'))
 
-    with op.batch_alter_table('questionnaire', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('fk_questionnaire_current_version_id_questionnaire_version'), type_='foreignkey')
+    # Break the questionnaire <-> version cycle without rebuilding a referenced table (SQLite batch
+    # mode would copy and drop `questionnaire` while versions still point at it).
+    op.execute("UPDATE questionnaire SET current_version_id = NULL")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f('fk_questionnaire_current_version_id_questionnaire_version'), 'questionnaire',
+                           type_='foreignkey')
     op.drop_table('questionnaire_version')
     op.drop_table('questionnaire')
