@@ -70,6 +70,7 @@ class RevisitForm(FlaskForm):
     """Outcome and notes; question fields `q_<key>` are added per questionnaire version."""
 
     version = HiddenField()
+    questionnaire_version = HiddenField()
     outcome = RadioField("回访结果", choices=[(o, o) for o in OUTCOMES], validators=[InputRequired("请选择回访结果")])
     contact_person = StringField("受访人", validators=[Optional(), Length(max=64, message="不能超过64个字符")])
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])

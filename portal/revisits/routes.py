@@ -116,7 +116,7 @@ def task_context(task: RevisitTask, form):
 def task(task_id: int):
     """Do a revisit: customer facts and history beside the questionnaire; outcome, answers, issue."""
     task = get_visible_or_404(visible_revisit_tasks(current_user), task_id, RevisitTask)
-    version = services.questionnaire_for(task)
+    version = services.questionnaire_for(task, shown_id=request.form.get("questionnaire_version", type=int))
     form = revisit_form_for(version.questions)
     if request.method == "POST":
         if not can_do_revisit(current_user, task):
@@ -138,6 +138,7 @@ def task(task_id: int):
             return redirect_after_post(url_for("revisits.index"))
         return render_template("revisits/task.html", **task_context(task, form), version=version), 422
     form.version.data = str(task.version)
+    form.questionnaire_version.data = str(version.id)
     return render_template("revisits/task.html", **task_context(task, form), version=version)
 
 

@@ -68,10 +68,18 @@ def default_questionnaire() -> Questionnaire:
     return questionnaire
 
 
-def questionnaire_for(task: RevisitTask) -> QuestionnaireVersion:
-    """The version a new record on this task answers: the plan's questionnaire, else the default."""
+def questionnaire_for(task: RevisitTask, shown_id: int | None = None) -> QuestionnaireVersion:
+    """The version a new record on this task answers: the plan's questionnaire, else the default.
+
+    When the form names the version it showed (and it belongs to that questionnaire), answers are
+    checked against that one, so a questionnaire edited meanwhile cannot reject or relabel them."""
     questionnaire = task.plan.questionnaire if task.plan and task.plan.questionnaire else None
-    return (questionnaire or default_questionnaire()).current_version
+    questionnaire = questionnaire or default_questionnaire()
+    if shown_id is not None:
+        shown = db.session.get(QuestionnaireVersion, shown_id)
+        if shown is not None and shown.questionnaire_id == questionnaire.id:
+            return shown
+    return questionnaire.current_version
 
 
 def satisfaction_from(questions: list[dict], answers: dict) -> int | None:

@@ -110,3 +110,23 @@ def test_manual_plan_needs_codes(app, make_user, login_as):
         "name": "名单回访", "segment": "manual", "method": "电话", "starts_on": "2026-11-24", "window_workdays": "3",
         "questionnaire_id": str(questionnaire_id), "customer_codes": ""})
     assert response.status_code == 422 and "手工名单请至少填写一个客户编号" in response.get_data(as_text=True)
+
+
+def test_answers_are_checked_against_the_version_the_form_showed(app, frozen_now, make_user, make_customer,
+                                                                 make_task, login_as):
+    questionnaire = default_questionnaire()
+    first = questionnaire.current_version
+    db.session.commit()
+    service = make_user("service")
+    task = make_task(make_customer(), assignee=service)
+    client = login_as(service)
+    assert f'name="questionnaire_version" type="hidden" value="{first.id}"' in client.get(
+        f"/revisits/tasks/{task.id}").get_data(as_text=True)
+    questionnaire.publish([{"key": "q1", "text": "新题", "type": "text", "required": True, "options": []}], by=None)
+    db.session.commit()  # edited while the revisitor was on the phone
+    response = client.post(f"/revisits/tasks/{task.id}", data={
+        "version": str(task.version), "questionnaire_version": str(first.id), "outcome": "完成",
+        "q_q1": "无变化", "q_q2": "经常使用", "q_q4": "4"})
+    assert response.status_code == 303
+    record = db.session.scalar(select(RevisitRecord))
+    assert record.questionnaire_version_id == first.id and record.answers["q1"] == "无变化"
