@@ -1,5 +1,5 @@
 """Which customers a user may see (DESIGN.md "Who uses it")."""
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, or_, select, union_all
 
 from portal.access.tickets import tech_ticket_condition
 from portal.models.auth import User
@@ -23,9 +23,13 @@ def visible_customers(user: User) -> Select:
             return query
         return query.where(or_(owned_by_department(user.department_id), Customer.owner_id.is_(None)))
     if user.role == "sales":
-        collaborates = exists().where(
-            customer_collaborator.c.customer_id == Customer.id, customer_collaborator.c.user_id == user.id
+        # One id list from three index lookups (own, pool, collaborations): an OR with a correlated
+        # EXISTS cannot use an index, so counting a rep's customers would scan every customer.
+        scope_ids = union_all(
+            select(Customer.id).where(Customer.owner_id == user.id),
+            select(Customer.id).where(Customer.owner_id.is_(None)),
+            select(customer_collaborator.c.customer_id).where(customer_collaborator.c.user_id == user.id),
         )
-        return query.where(or_(Customer.owner_id == user.id, Customer.owner_id.is_(None), collaborates))
+        return query.where(Customer.id.in_(scope_ids))
     # tech: the customers of the tickets dispatched to them or their department.
     return query.where(Customer.id.in_(select(Ticket.customer_id).where(tech_ticket_condition(user))))

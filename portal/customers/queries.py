@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import clock
@@ -19,8 +19,6 @@ from portal.rules.dedupe import normalize_company_name, normalize_credit_code, n
 from portal.settings_store import get_setting
 from portal.timeline import TimelineEvent, register_timeline_source
 
-# A search matching more customers than this shows the first ones and says so (the scan stays bounded).
-SEARCH_MATCH_CAP = 1000
 PHONE_SEPARATORS = re.compile(r"[\s\-()+]")
 
 SORT_COLUMNS = {
@@ -55,15 +53,33 @@ def search_terms(q: str) -> list[str]:
     return [term for term in text.split() if term][:5]
 
 
+def is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def search_condition(q: str):
-    """customer.id among the (capped) search rows whose text contains every term."""
+    """customer.id among the search rows whose text contains every term.
+
+    The narrow customer_search table is scanned (1–2 character Chinese keywords are the common case and
+    no trigram index answers them); on SQLite instr() is a plain substring test, faster than LIKE's
+    case folding (the text is stored lower-case). SQLite then fetches the matching ids by rowid and
+    sorts only them instead of walking a sort index over every customer."""
     terms = search_terms(q)
     if not terms:
         return None
-    matches = select(CustomerSearch.customer_id).where(
-        *[CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
-    ).limit(SEARCH_MATCH_CAP)
-    return Customer.id.in_(matches)
+    if is_sqlite():
+        conditions = [func.instr(CustomerSearch.text, term) > 0 for term in terms]
+    else:
+        conditions = [CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
+    return Customer.id.in_(select(CustomerSearch.customer_id).where(*conditions))
+
+
+def not_archived():
+    """archived_at IS NULL holds for nearly every row: on SQLite it is wrapped in likely() so the planner
+    never drives the list from ix_customer_archived_at (which forces a sort of the whole table) and
+    walks the sort column's index instead (PERFORMANCE.md: 0.3 ms instead of 130 ms at 100k)."""
+    condition = Customer.archived_at.is_(None)
+    return func.likely(condition) if is_sqlite() else condition
 
 
 def filtered_customers(user: User, filters: dict) -> Select:
@@ -73,7 +89,7 @@ def filtered_customers(user: User, filters: dict) -> Select:
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))
     elif archived != "with":
-        query = query.where(Customer.archived_at.is_(None))
+        query = query.where(not_archived())
     if filters.get("q"):
         condition = search_condition(filters["q"])
         if condition is not None:

@@ -80,7 +80,6 @@ def list_context() -> dict:
     filters = form.values()
     page = paginate(queries.filtered_customers(current_user, filters))
     return {"form": form, "filters": filters, "page": page, "today": clock.today(),
-            "search_capped": bool(filters.get("q")) and page.total >= queries.SEARCH_MATCH_CAP,
             "show_archived_filter": is_manager(current_user)}
 
 
