@@ -82,10 +82,16 @@ def entry_for(obj, action: str, changes: dict) -> AuditEntry:
         address=address[:64],
         action=g.get("audit_action", action) if action == "update" else action,
         record_type=type(obj).__name__,
-        record_id=str(inspect(obj).identity[0]) if inspect(obj).identity else "",
+        record_id=record_key(obj),
         changes=changes,
         note=g.get("audit_note", "")[:256],
     )
+
+
+def record_key(obj) -> str:
+    """The primary key as text; read from the attributes since identity keys are set after the flush."""
+    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ":".join(str(loggable("primary_key", value)) for value in values)
 
 
 def is_audited(obj) -> bool:
@@ -94,7 +100,8 @@ def is_audited(obj) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def collect_changes(session, _flush_context, _instances):
-    pending = session.info.setdefault("audit_pending", [])
+    # A fresh list per flush: entries queued by a flush that failed must not be written by the retry.
+    pending = session.info["audit_pending"] = []
     for obj in session.new:
         if is_audited(obj):
             pending.append((obj, "create", None))

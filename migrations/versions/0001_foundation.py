@@ -24,7 +24,6 @@ def upgrade():
     sa.Column('head_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['head_id'], ['user.id'], name=op.f('fk_department_head_id_user'), use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
     sa.UniqueConstraint('name', name=op.f('uq_department_name'))
     )
@@ -75,6 +74,10 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
+
+    # department and user reference each other: the head's key is added once both tables exist.
+    with op.batch_alter_table('department', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_department_head_id_user'), 'user', ['head_id'], ['id'])
 
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -251,6 +254,8 @@ def downgrade():
         batch_op.drop_index('ix_audit_entry_at')
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('department', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_department_head_id_user'), type_='foreignkey')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_department_id'))

@@ -77,9 +77,6 @@ def create_ticket(*, customer: Customer, kind: str, category: str, severity: str
                 db.session.flush()
             break
         except IntegrityError:
-            # The audit hook queued this insert before the failed flush; it is queued again on retry.
-            pending = db.session.info.get("audit_pending", [])
-            pending[:] = [entry for entry in pending if entry[0] is not ticket]
             if attempt == NUMBER_ATTEMPTS - 1:
                 raise
     ticket.log("受理", by, f"{channel}受理：{kind} / {category} / {severity}")

@@ -57,6 +57,8 @@ def test_create_is_audited_without_secrets(make_user, login_as):
     admin = login_as(make_user("admin"))
     admin.post("/admin/users/new", data={"username": "zhaoliu", "display_name": "赵六", "role": "sales", "password": "赵六的密码也很长哦"})
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.record_type == "User", AuditEntry.action == "create").order_by(AuditEntry.id.desc()))
+    created = db.session.scalar(select(User).where(User.username == "zhaoliu"))
+    assert entry.record_id == str(created.id)
     assert entry.changes["username"] == [None, "zhaoliu"]
     assert "password_hash" not in entry.changes and "session_token" not in entry.changes
 
