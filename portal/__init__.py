@@ -71,7 +71,9 @@ def init_extensions(app: Flask) -> None:
 
 # Per-request values kept on `g`; cleared at the end of each request because an outer app context
 # (CLI commands, tests) outlives the requests made inside it.
-REQUEST_STATE_KEYS = ("_login_user", "csrf_token", "settings", "write_intent", "audit_note", "audit_action")
+REQUEST_STATE_KEYS = (
+    "_login_user", "csrf_token", "settings", "write_intent", "audit_note", "audit_action", "my_ticket_customer_ids",
+)
 
 
 def forget_request_state(_error=None) -> None:

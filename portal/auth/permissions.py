@@ -1,7 +1,9 @@
 """Who may use which area and do which record-level action. Views and templates share these."""
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 from flask_login import current_user
+from sqlalchemy import select
 
+from portal.extensions import db
 from portal.models.auth import User
 
 ALL_ROLES = frozenset({"sales", "service", "tech", "marketing", "supervisor", "admin"})
@@ -57,10 +59,20 @@ def is_manager(user: User) -> bool:
 
 
 def can_see_contact_details(user: User, customer) -> bool:
-    """Phone/email in full, or masked for roles that only need to know the customer exists."""
+    """Phone/email in full; tech support sees them only on customers of tickets assigned to them."""
     if user.role not in MASKED_CONTACT_ROLES:
         return True
-    return False
+    return customer.id in customers_with_my_tickets(user)
+
+
+def customers_with_my_tickets(user: User) -> frozenset[int]:
+    """Customer ids of tickets assigned to the user, read once per request (lists ask per row)."""
+    if "my_ticket_customer_ids" not in g:
+        from portal.models.tickets import Ticket
+
+        query = select(Ticket.customer_id).where(Ticket.assignee_id == user.id).distinct()
+        g.my_ticket_customer_ids = frozenset(db.session.scalars(query))
+    return g.my_ticket_customer_ids
 
 
 def can_edit_customer(user: User, customer) -> bool:
