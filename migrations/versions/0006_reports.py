@@ -35,12 +35,14 @@ def upgrade():
     op.create_index("ix_issued_review_scope_period", "issued_review", ["scope_kind", "scope_id", "period_start"])
     op.create_index("ix_issued_review_department_issued_at", "issued_review", ["department_id", "issued_at"])
     # Filters of the review on other areas' tables (declared in portal/models/reports.py).
-    op.create_index("ix_follow_up_next_action_author", "follow_up", ["next_action_on", "author_id"])
+    op.create_index("ix_follow_up_next_action_author", "follow_up", ["next_action_on", "author_id", "customer_id", "contacted_at"])
+    op.create_index("ix_follow_up_author_next_action", "follow_up", ["author_id", "next_action_on", "customer_id", "contacted_at"])
     op.create_index("ix_ticket_resolved_at", "ticket", ["resolved_at"])
 
 
 def downgrade():
     op.drop_index("ix_ticket_resolved_at", table_name="ticket")
+    op.drop_index("ix_follow_up_author_next_action", table_name="follow_up")
     op.drop_index("ix_follow_up_next_action_author", table_name="follow_up")
     op.drop_index("ix_issued_review_department_issued_at", table_name="issued_review")
     op.drop_index("ix_issued_review_scope_period", table_name="issued_review")
