@@ -236,7 +236,7 @@ def user_names_in(entries: list[AuditEntry]) -> dict[int, str]:
            if isinstance(value, int)}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+    return {user_id: name for user_id, name in db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
 
 
 def due_next(customer: Customer) -> dict:
