@@ -39,21 +39,32 @@ class ReviewFilterForm(FlaskForm):
         if not self.scope.data or self.scope.data == "None":
             self.scope.data = scope_choices[0][0] if scope_choices else ""
 
-    def validate_date_to(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the custom range (Optional() would skip a validate_date_to on empty dates)."""
+        valid = super().validate(extra_validators)
         if self.kind.data != "custom":
-            return
-        if not self.date_from.data or not field.data:
-            raise ValidationError("自定义周期请填写起始日期和截止日期")
-        if field.data < self.date_from.data:
-            raise ValidationError("截止日期不能早于起始日期")
-        if (field.data - self.date_from.data).days > 366 * 3:
-            raise ValidationError("自定义周期不能超过三年")
+            return valid
+        problem = custom_range_problem(self.date_from.data, self.date_to.data)
+        if problem:
+            self.date_to.errors = [*self.date_to.errors, problem]
+            return False
+        return valid
 
     def period(self) -> Period:
         """The chosen period (the current quarter when the form is invalid)."""
-        if self.errors:
+        if self.errors or (self.kind.data == "custom" and custom_range_problem(self.date_from.data, self.date_to.data)):
             return Period.containing("quarter", clock.today())
         if self.kind.data == "custom":
             return Period.custom(self.date_from.data, self.date_to.data)
         return Period.of(self.kind.data, int(self.year.data), int(self.number.data or 1))
 
+
+def custom_range_problem(first_day, last_day) -> str | None:
+    """Why a custom range cannot be reported on, in Chinese, or None."""
+    if not first_day or not last_day:
+        return "自定义周期请填写起始日期和截止日期"
+    if last_day < first_day:
+        return "截止日期不能早于起始日期"
+    if (last_day - first_day).days > 366 * 3:
+        return "自定义周期不能超过三年"
+    return None

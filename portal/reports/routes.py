@@ -58,6 +58,13 @@ def filter_form(formdata=None) -> ReviewFilterForm:
     return form
 
 
+def chosen_period_and_scope(form: ReviewFilterForm):
+    """The form's period and scope for the endpoints that act on them; an invalid period is a 422."""
+    if form.errors:
+        abort(422)
+    return form.period(), services.resolve_scope(current_user, form.scope.data)
+
+
 def filter_args(form: ReviewFilterForm, **extra) -> str:
     """The query string that reproduces this form's period and scope (for links and POSTs)."""
     values = {name: form[name].data for name in FILTER_FIELDS if form[name].data not in (None, "")}
@@ -95,7 +102,7 @@ def drill_down(code: str, part: str):
     if code not in KPIS or not KPIS[code].available or part not in ("numerator", "denominator"):
         abort(404)
     form = filter_form()
-    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    period, scope = chosen_period_and_scope(form)
     page = paginate(services.drill_query(code, part, period, scope), scalars=False)
     return render_page_or_fragment(
         "reports/drill.html", "reports/_drill_table.html", form=form, spec=KPIS[code], part=part, page=page,
@@ -107,7 +114,7 @@ def drill_down(code: str, part: str):
 def export():
     """The review's KPI tables as an Excel workbook (same figures as the page)."""
     form = filter_form()
-    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    period, scope = chosen_period_and_scope(form)
     review = services.review_for(current_user, period, scope)
     record_sensitive_read("Review", scope.key, f"导出考核Excel {period.label} {scope.label}")
     filename = f"考核_{period.label}_{scope.label}.xlsx"
@@ -119,7 +126,7 @@ def export():
 def review_pdf():
     """Queue the review PDF (rendered outside the request) and send the user to its progress page."""
     form = filter_form(request.form)
-    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    period, scope = chosen_period_and_scope(form)
     review = services.review_for(current_user, period, scope)
     html = services.review_html(review, current_user)
     job_id = pdf.start_pdf_job(html, current_user.id, f"考核报告_{period.label}_{scope.label}.pdf")
@@ -147,8 +154,8 @@ def pdf_job_file(job_id: str):
 def assessment_sheet(user_id: int):
     """One employee's one-page assessment sheet 考核表 for the chosen period, rendered in the request."""
     form = filter_form()
+    period, _scope = chosen_period_and_scope(form)
     employee = services.resolve_scope(current_user, f"u{user_id}")
-    period = form.period()
     # Ranked among the department's staff, so the sheet's 排名 means something.
     scope = services.resolve_scope(current_user, f"d{employee.department.id}") if employee.department else employee
     review = services.review_for(current_user, period, scope)
@@ -163,9 +170,7 @@ def assessment_sheet(user_id: int):
 def issue():
     """签发: freeze this review's figures and printed document (supervisors of the scope, admins)."""
     form = filter_form(request.form)
-    if form.errors:
-        abort(422)
-    period, scope = form.period(), services.resolve_scope(current_user, form.scope.data)
+    period, scope = chosen_period_and_scope(form)
     if not can_issue_review(current_user, scope):
         abort(403)
     review = services.review_for(current_user, period, scope)

@@ -260,3 +260,14 @@ def test_exports_and_pdfs_leave_an_audit_entry(review_world, login_as):
     client.get(f"/reports/employees/{review_world.a.id}/sheet.pdf", query_string=Q3)
     notes = db.session.scalars(db.select(AuditEntry.note).where(AuditEntry.action == "read")).all()
     assert any("导出考核Excel" in note for note in notes) and any("打印考核表" in note for note in notes)
+
+
+@pytest.mark.parametrize("method,url", [("get", "/reports/"), ("get", "/reports/export.xlsx"),
+                                        ("get", "/reports/kpis/retention/numerator"), ("post", "/reports/pdf"),
+                                        ("post", "/reports/issue")])
+def test_a_custom_period_without_dates_is_422_everywhere(review_world, login_as, method, url):
+    client = login_as(review_world.admin)
+    args = {"kind": "custom", "scope": "company"}
+    response = client.get(url, query_string=args) if method == "get" else client.post(url, data=args)
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(IssuedReview.id))) == 0
