@@ -152,6 +152,7 @@ class CustomerForm(FlaskForm):
     source_channel = SelectField(_l("来源渠道"), choices=blank_choice(SOURCE_CHANNELS, _l("请选择")),
                                  validators=[DataRequired(_l("请选择来源渠道"))])
     owner_id = SelectField(_l("负责人"), choices=[], validators=[Optional()])
+    collaborator_ids = SelectMultipleField(_l("协作人"), choices=[], validators=[Optional()])
     grade = SelectField(_l("意向等级"), choices=[(g, g) for g in GRADES], default="C")
     tier = SelectField(_l("客户分层"), choices=[(t, t) for t in TIERS], default="普通")
     stage = SelectField(_l("生命周期阶段"), choices=[(s, s) for s in STAGES], default="潜在")
@@ -183,8 +184,11 @@ class CustomerForm(FlaskForm):
         self.can_choose_owner = owner_choices is not None
         if self.can_choose_owner:
             self.owner_id.choices = [("", _l("公海（无负责人）"))] + [(str(u.id), u.display_name) for u in owner_choices]
+            self.collaborator_ids.choices = [(str(u.id), u.display_name) for u in owner_choices]
         else:
-            del self.owner_id  # not offered to this role, so a posted owner_id is never read (no mass assignment)
+            # Not offered to this role, so posted values are never read (no mass assignment).
+            del self.owner_id
+            del self.collaborator_ids
 
     def validate_credit_code(self, field):
         if field.data and not is_valid_credit_code(field.data):
@@ -219,6 +223,12 @@ class CustomerForm(FlaskForm):
         if self.can_choose_owner:
             values["owner_id"] = int(self.owner_id.data) if self.owner_id.data else None
         return values
+
+    def collaborators(self) -> list[int] | None:
+        """Chosen collaborator ids, or None when this role does not manage collaborators."""
+        if not self.can_choose_owner:
+            return None
+        return [int(value) for value in self.collaborator_ids.data or [] if value.isdigit()]
 
     def contact_rows(self) -> list[dict]:
         rows = []
@@ -287,7 +297,7 @@ class ImportConfirmForm(FlaskForm):
 EXTRA_FIELD_LABELS = {
     "code": "客户编号", "owner_id": "负责人", "archived_at": "归档时间", "last_contacted_at": "最近联系",
     "next_due_on": "下次跟进", "pool_since": "进入公海时间", "merged_into_id": "合并到", "entered_by_id": "录入人",
-    "created_at": "创建时间", "total_deal_amount": "累计成交金额",
+    "created_at": "创建时间", "total_deal_amount": "累计成交金额", "collaborators": "协作人",
 }
 
 

@@ -150,6 +150,8 @@ def create():
     if duplicate_problem(form, duplicates):
         return render_form(form, status=422, duplicates=duplicates)
     customer = services.create_customer(form.customer_values(), form.contact_rows(), current_user)
+    if form.collaborators():
+        services.set_collaborators(customer, form.collaborators())
     db.session.commit()
     flash(f"客户档案 {customer.code} 已创建", "success")
     return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
@@ -164,6 +166,7 @@ def edit(customer_id: int):
     if request.method == "GET":
         if form.can_choose_owner:
             form.owner_id.data = str(customer.owner_id or "")
+            form.collaborator_ids.data = [str(user.id) for user in customer.collaborators]
         return render_form(form, customer)
     if not form.validate():
         return render_form(form, customer, status=422, duplicates=form_duplicates(form, customer.id))
@@ -175,6 +178,8 @@ def edit(customer_id: int):
     try:
         services.update_customer(customer, form.customer_values(), form.contact_rows(), current_user,
                                  stage_reason=form.stage_reason.data or "编辑客户档案")
+        if form.collaborators() is not None:
+            services.set_collaborators(customer, form.collaborators())
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

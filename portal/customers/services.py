@@ -208,6 +208,19 @@ def update_customer(customer: Customer, data: dict, contacts: list[dict] | None,
         events.customer_registered.send(customer)
 
 
+def set_collaborators(customer: Customer, user_ids: list[int]) -> None:
+    """Replace the customer's collaborators (the owner is never their own collaborator); audited. No commit."""
+    wanted = sorted({user_id for user_id in user_ids if user_id != customer.owner_id})
+    before = sorted(customer.collaborators, key=lambda user: user.id)
+    if wanted == [user.id for user in before]:
+        return
+    customer.collaborators = list(db.session.scalars(select(User).where(User.id.in_(wanted)))) if wanted else []
+    after = sorted(customer.collaborators, key=lambda user: user.id)
+    db.session.flush()
+    names = ("、".join(user.display_name for user in users) or None for users in (before, after))
+    write_audit_entry("Customer", customer.id, {"collaborators": tuple(names)}, "修改协作人")
+
+
 def change_stage(customer: Customer, to_stage: str, reason: str, by: User | None) -> None:
     """Move the customer to another lifecycle stage and write the StageChange. No commit."""
     if to_stage not in STAGES:

@@ -279,3 +279,21 @@ def test_member_registration_sends_customer_registered(app, make_customer):
     finally:
         events.customer_registered.disconnect(receiver)
     assert received == ["会员公司"]
+
+
+def test_supervisor_sets_collaborators_who_then_see_and_edit(app, login_as, sales_team, make_customer):
+    zhang, li = sales_team["zhang"], sales_team["li"]
+    customer = make_customer("协作客户有限公司", owner=zhang, contacts=[{"name": "王伟"}])
+    assert login_as(li).get(f"/customers/{customer.id}").status_code == 404
+    data = edit_data(customer, owner_id=str(zhang.id), collaborator_ids=[str(li.id), str(zhang.id)])
+    assert login_as(sales_team["boss"]).post(f"/customers/{customer.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    assert [u.id for u in db.session.get(Customer, customer.id).collaborators] == [li.id]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.note == "修改协作人"))
+    assert entry.changes == {"collaborators": [None, "李娜"]}
+    assert login_as(li).get(f"/customers/{customer.id}").status_code == 200
+    # A sales rep's own edit form does not offer collaborators, so a posted list is ignored.
+    zhang_data = edit_data(db.session.get(Customer, customer.id), collaborator_ids=[])
+    assert login_as(zhang).post(f"/customers/{customer.id}/edit", data=zhang_data).status_code == 303
+    db.session.expire_all()
+    assert [u.id for u in db.session.get(Customer, customer.id).collaborators] == [li.id]
