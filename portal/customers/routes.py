@@ -196,7 +196,8 @@ def conflict_response(form: CustomerForm, customer: Customer):
         for name, value in submitted.items()
         if name in form._fields and getattr(customer, name) != value
     ]
-    conflict = {"differences": differences, "history": queries.customer_audit_history(customer, limit=5)}
+    conflict = {"differences": differences, "history": queries.customer_audit_history(customer, limit=5),
+                "labels": customer_field_labels()}
     form.version.data = str(customer.version)
     return render_form(form, customer, status=409, conflict=conflict)
 
