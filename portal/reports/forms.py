@@ -1,4 +1,6 @@
 """Review filter form: period and scope, bound to request.args (CSRF off)."""
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
@@ -6,6 +8,8 @@ from wtforms.validators import Optional, ValidationError
 from portal import clock
 from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period
 
+# A custom range and the previous range of the same length must stay within date arithmetic's reach.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 NUMBER_CHOICES = {
     "month": [(str(n), f"{n}月") for n in range(1, 13)],
     "quarter": [(str(n), f"第{n}季度") for n in range(1, 5)],
@@ -63,6 +67,8 @@ def custom_range_problem(first_day, last_day) -> str | None:
     """Why a custom range cannot be reported on, in Chinese, or None."""
     if not first_day or not last_day:
         return "自定义周期请填写起始日期和截止日期"
+    if not all(EARLIEST <= day <= LATEST for day in (first_day, last_day)):
+        return "日期应在2000-01-01至2099-12-31之间"
     if last_day < first_day:
         return "截止日期不能早于起始日期"
     if (last_day - first_day).days > 366 * 3:

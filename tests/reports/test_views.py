@@ -271,3 +271,15 @@ def test_a_custom_period_without_dates_is_422_everywhere(review_world, login_as,
     response = client.get(url, query_string=args) if method == "get" else client.post(url, data=args)
     assert response.status_code == 422
     assert db.session.scalar(db.select(db.func.count(IssuedReview.id))) == 0
+
+
+@pytest.mark.parametrize("args", [
+    {"kind": "custom", "date_from": "9999-12-31", "date_to": "9999-12-31"},
+    {"kind": "custom", "date_from": "0001-01-01", "date_to": "0001-01-02"},
+    {"kind": "month", "year": "99999999999999999999", "number": "1"},
+    {"kind": "quarter", "year": "2026", "number": "\u202e5"},
+    {"kind": "x\x00"},
+])
+def test_hostile_period_arguments_are_422_not_500(review_world, login_as, args):
+    response = login_as(review_world.admin).get("/reports/", query_string={**args, "scope": "company"})
+    assert response.status_code == 422
