@@ -283,3 +283,18 @@ def test_a_custom_period_without_dates_is_422_everywhere(review_world, login_as,
 def test_hostile_period_arguments_are_422_not_500(review_world, login_as, args):
     response = login_as(review_world.admin).get("/reports/", query_string={**args, "scope": "company"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("url", ["/reports/pdf", "/reports/issue"])
+def test_generate_and_issue_need_a_csrf_token(csrf_app, make_user, make_department, url):
+    from tests.auth.test_csrf_and_headers import csrf_token, login_with_csrf
+
+    supervisor = make_user("supervisor", department=make_department("销售五部"))
+    client = login_with_csrf(csrf_app, supervisor)
+    args = {"kind": "quarter", "year": "2026", "number": "3", "scope": f"d{supervisor.department_id}"}
+    assert client.post(url, data=args).status_code == 400
+    assert client.post(url, data=args | {"csrf_token": "garbage"}).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(IssuedReview.id))) == 0
+    token = csrf_token(client, "/reports/")
+    assert client.post(url, data=args | {"csrf_token": token}).status_code == 303
+    pdf.wait_for_jobs()
