@@ -337,7 +337,7 @@ def merge(customer_id: int):
             db.session.commit()
             flash("已合并：" + "，".join(f"{label} {n}" for label, n in counts.items()), "success")
             return redirect_after_post(url_for("customers.detail", customer_id=kept.id))
-    status = 422 if form.is_submitted() and form.errors or (form.is_submitted() and form.other_code.errors) else 200
+    status = 422 if form.is_submitted() and other is None else 200
     return render_page_or_fragment("customers/merge.html", "customers/_merge.html", status=status,
                                    form=form, kept=kept, other=other)
 
