@@ -44,6 +44,31 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
     return Markup("".join(parts))
 
 
+def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "") -> Markup:
+    """A line over labelled points (e.g. months), value labels on each point, axis at zero."""
+    width, height, left, right, top, bottom = 640, 220, 60, 20, 40, 40
+    inner_w, inner_h = width - left - right, height - top - bottom
+    values = [float(value) for _, value in points]
+    maximum = max(values + [1.0])
+    step = inner_w / max(len(points) - 1, 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+             _text(0, 16, title, 13, fill="#111"),
+             f'<line x1="{left}" y1="{top + inner_h}" x2="{width - right}" y2="{top + inner_h}" stroke="#999"/>']
+    coords = [(left + i * step, top + inner_h - (v / maximum) * inner_h) for i, v in enumerate(values)]
+    if coords:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[0]}" stroke-width="2"/>')
+    every = max(1, len(points) // 12)
+    for index, ((label, value), (x, y)) in enumerate(zip(points, coords)):
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLORS[0]}"/>')
+        if index % every == 0:
+            parts.append(_text(x, top + inner_h + 16, label, 10, "middle"))
+            parts.append(_text(x, y - 6, f"{float(value):,.0f}{unit}", 9, "middle", "#555"))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 def review_charts(review) -> dict[str, Markup]:
     """The charts a review shows: weighted score per employee, and each rate now vs. the previous period."""
     from portal.reports.kpis import KPIS, PERCENT
@@ -55,6 +80,8 @@ def review_charts(review) -> dict[str, Markup]:
     percent = [(KPIS[c].name, pct(review.total.figures[c].value)) for c in codes]
     charts["kpis"] = bar_chart("指标对比（本期 / 上期，%）", percent, ("本期", "上期"),
                                [pct(review.total.previous[c].value) for c in codes], unit="%")
+    if review.trend:
+        charts["deals"] = line_chart("月度成交金额（元，上期至本期）", review.trend)
     return charts
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.extensions import db
@@ -17,7 +17,7 @@ from portal.models.customers import Customer, StageChange
 from portal.models.followups import Deal, FollowUp
 from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
 from portal.models.tickets import DONE_STATUSES, Ticket
-from portal.reports.periods import Period
+from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
 
 WON, LOST_STAGES, OPEN_STAGES = "成交", ("流失", "沉睡"), ("潜在", "意向")
@@ -470,6 +470,7 @@ class Review:
     total: Row
     departments: list[Row]
     employees: list[Row]
+    trend: list[tuple[str, Decimal]] = field(default_factory=list)
 
     @property
     def kpis(self) -> tuple[KpiSpec, ...]:
@@ -519,4 +520,21 @@ def build_review(period: Period, scope: Scope, staff: list[User], departments: l
         department_ranks = rules.rank({r.key: r.score for r in department_rows})
         for department_row in department_rows:
             department_row.rank = department_ranks[department_row.key]
-    return Review(period, previous_period, scope, total_row, department_rows, employees)
+    trend = monthly_deal_amounts(previous_period.start, period.end, scope)
+    return Review(period, previous_period, scope, total_row, department_rows, employees, trend)
+
+
+def monthly_deal_amounts(start, end, scope: Scope) -> list[tuple[str, Decimal]]:
+    """Deal amount signed per month over [start, end) in the scope (months without deals as 0), one query."""
+    year, month = extract("year", Deal.signed_on), extract("month", Deal.signed_on)
+    query = (
+        select(year, month, func.sum(Deal.amount))
+        .where(scope.owner_condition(Deal.owner_id), Deal.signed_on >= start, Deal.signed_on < end)
+        .group_by(year, month)
+    )
+    sums = {(int(y), int(m)): Decimal(str(total or 0)) for y, m, total in db.session.execute(query)}
+    months, day = [], start.replace(day=1)
+    while day < end:
+        months.append((f"{day:%Y-%m}", sums.get((day.year, day.month), Decimal(0))))
+        day = add_months(day, 1)
+    return months

@@ -133,3 +133,9 @@ def test_an_employee_scope_is_not_ranked_against_itself(review_world):
     scope = Scope("employee", "张伟", department=review_world.sales_dept, user=review_world.a)
     review = build_review(Q3, scope, [review_world.a], [], DEFAULT_KPI_WEIGHTS)
     assert review.employees[0].score_text == "54.1" and review.employees[0].rank is None
+
+
+def test_monthly_deal_trend_over_previous_and_current_period(review_world):
+    trend = company_review(review_world).trend
+    assert [month for month, _ in trend] == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+    assert [int(amount) for _, amount in trend] == [0, 40000, 0, 30000, 10000, 20000]
