@@ -84,6 +84,9 @@ def review_context(form: ReviewFilterForm) -> dict:
         services.issued_for(current_user, period, scope).order_by(IssuedReview.issued_at.desc()).limit(5)
     ).all()
     context.update(review=review, charts=charts.review_charts(review))
+    if context["issued"]:  # the page already has today's figures: say how many moved since the last issue
+        changes = services.compare_figures(context["issued"][0].figures, review.as_json())
+        context["drifted"] = sum(change["drifted"] for change in changes)
     return context
 
 

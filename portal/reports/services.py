@@ -236,14 +236,17 @@ def issued_document(issued) -> bytes:
 
 def drift(issued, viewer: User) -> list[dict]:
     """Each frozen figure beside today's computation of the same period and scope; changed ones flagged."""
-    from portal.reports.kpis import KPIS
-
     period = Period(issued.period_kind, issued.period_start, issued.period_end)
     value = {"company": "company", "department": f"d{issued.scope_id}", "employee": f"u{issued.scope_id}"}
     scope = resolve_scope(viewer, value[issued.scope_kind])
-    now = review_for(viewer, period, scope).as_json()
+    return compare_figures(issued.figures, review_for(viewer, period, scope).as_json())
+
+
+def compare_figures(frozen_figures: dict, now: dict) -> list[dict]:
+    """Frozen (issued) figure texts against current ones, drifted first."""
+    from portal.reports.kpis import KPIS
+
     rows = []
-    frozen_figures = issued.figures
     sections = [("total", frozen_figures.get("total", {}), now["total"])]
     for group in ("departments", "employees"):
         sections += [(key, row, now[group].get(key)) for key, row in frozen_figures.get(group, {}).items()]

@@ -184,6 +184,8 @@ def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, 
     assert "66.7%" in pdf_text(first, tmp_path)
     detail = client.get(f"/reports/issued/{issued.id}").get_data(as_text=True)
     assert "已变化" in detail and "33.3%" in detail
+    page = client.get("/reports/", query_string=q3(f"d{review_world.sales_dept.id}")).get_data(as_text=True)
+    assert "最近一次签发后有" in page  # the review page itself says the issued figures have moved
     other = login_as(review_world.other_supervisor)
     assert other.get(f"/reports/issued/{issued.id}").status_code == 404
 
