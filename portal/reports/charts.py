@@ -4,6 +4,7 @@ SVG text does not inherit the page's font in WeasyPrint, so every text element n
 """
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -75,13 +76,14 @@ def review_charts(review) -> dict[str, Markup]:
 
     charts = {}
     if review.employees:
-        charts["scores"] = bar_chart("综合得分（按员工）", [(row.label, row.score) for row in review.employees])
+        charts["scores"] = bar_chart(_("综合得分（按员工）"), [(row.label, row.score) for row in review.employees],
+                                     (_("得分"),))
     codes = [code for code, spec in KPIS.items() if spec.available and spec.display == PERCENT]
-    percent = [(KPIS[c].name, pct(review.total.figures[c].value)) for c in codes]
-    charts["kpis"] = bar_chart("指标对比（本期 / 上期，%）", percent, ("本期", "上期"),
+    percent = [(_(KPIS[c].name), pct(review.total.figures[c].value)) for c in codes]
+    charts["kpis"] = bar_chart(_("指标对比（本期 / 上期，%）"), percent, (_("本期"), _("上期")),
                                [pct(review.total.previous[c].value) for c in codes], unit="%")
     if review.trend:
-        charts["deals"] = line_chart("月度成交金额（元，上期至本期）", review.trend)
+        charts["deals"] = line_chart(_("月度成交金额（元，上期至本期）"), review.trend)
     return charts
 
 

@@ -10,6 +10,8 @@ from portal.reports.kpis import Review, Scope, build_review
 from portal.reports.periods import Period
 from portal.settings_store import get_setting
 
+# The PDF lists at most this many breached tickets / findings (the web drill-down has them all).
+LIST_LIMIT = 200
 # Admin accounts administer the portal; they are not assessed.
 ASSESSED_ROLES = ("sales", "service", "tech", "marketing", "supervisor")
 
@@ -146,16 +148,16 @@ def review_lists(review: Review) -> dict:
         .where(scope.owner_condition(Ticket.assignee_id), Ticket.received_at >= period.start_at,
                Ticket.received_at < period.end_at,
                or_(Ticket.response_breached_at.is_not(None), Ticket.resolve_breached_at.is_not(None)))
-        .order_by(Ticket.received_at).limit(200)
+        .order_by(Ticket.received_at).limit(LIST_LIMIT)
     ).all()
     findings = db.session.scalars(
         select(SpotCheck).options(joinedload(SpotCheck.staff), joinedload(SpotCheck.record).joinedload(
             RevisitRecord.customer))
         .where(scope.owner_condition(SpotCheck.staff_id), SpotCheck.checked_at >= period.start_at,
                SpotCheck.checked_at < period.end_at, SpotCheck.result.notin_((SPOT_CHECK_PASS, SPOT_CHECK_PENDING)))
-        .order_by(SpotCheck.checked_at).limit(200)
+        .order_by(SpotCheck.checked_at).limit(LIST_LIMIT)
     ).all()
-    return {"breached": breached, "findings": findings}
+    return {"breached": breached, "findings": findings, "limit": LIST_LIMIT}
 
 
 def pdf_response(document: bytes, filename: str):
