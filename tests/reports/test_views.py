@@ -47,6 +47,8 @@ def test_web_page_shows_figures_and_previous_period(review_world, login_as):
     assert "销售一部 · 2026年第3季度" in html and "2026年第2季度" in html
     assert "66.7%" in html and "33.3%" in html and "18.6%" in html  # retention, conversion, completeness
     assert "王芳" not in html  # another department's employee is not listed
+    assert "指标对比（本期 / 上期，%）" in html and "月度成交金额" in html  # the SVG charts
+    assert 'font-family="Noto Sans CJK SC' in html
 
 
 def test_fragment_for_htmx(review_world, login_as, hx):
