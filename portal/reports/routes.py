@@ -81,7 +81,8 @@ def review_context(form: ReviewFilterForm) -> dict:
     scope = services.resolve_scope(current_user, form.scope.data)
     review = services.review_for(current_user, period, scope)
     context["issued"] = db.session.scalars(
-        services.issued_for(current_user, period, scope).order_by(IssuedReview.issued_at.desc()).limit(5)
+        services.issued_for(current_user, period, scope).options(*services.ISSUED_LIST_OPTIONS)
+        .order_by(IssuedReview.issued_at.desc()).limit(5)
     ).all()
     context.update(review=review, charts=charts.review_charts(review))
     if context["issued"]:  # the page already has today's figures: say how many moved since the last issue
@@ -186,7 +187,8 @@ def issue():
 @bp.get("/issued/")
 def issued_index():
     """Issued reviews the user may open, newest first."""
-    page = paginate(visible_issued_reviews(current_user).order_by(IssuedReview.issued_at.desc(), IssuedReview.id.desc()))
+    query = visible_issued_reviews(current_user).options(*services.ISSUED_LIST_OPTIONS)
+    page = paginate(query.order_by(IssuedReview.issued_at.desc(), IssuedReview.id.desc()))
     return render_page_or_fragment("reports/issued_index.html", "reports/_issued_table.html", page=page)
 
 

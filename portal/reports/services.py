@@ -1,17 +1,20 @@
 """Gathering a review for a viewer: scope choices and resolution through the scoped queries."""
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from portal.access.reports import reports_company_wide, visible_report_departments, visible_report_users
 from portal.extensions import db
 from portal.models.auth import User
+from portal.models.reports import IssuedReview
 from portal.reports.kpis import Review, Scope, build_review
 from portal.reports.periods import Period
 from portal.settings_store import get_setting
 
 # The PDF lists at most this many breached tickets / findings (the web drill-down has them all).
 LIST_LIMIT = 200
+# Lists of issued reviews: the signer in the same query, the frozen HTML and PDF left in the database.
+ISSUED_LIST_OPTIONS = (joinedload(IssuedReview.issued_by), defer(IssuedReview.html), defer(IssuedReview.pdf))
 # Admin accounts administer the portal; they are not assessed.
 ASSESSED_ROLES = ("sales", "service", "tech", "marketing", "supervisor")
 

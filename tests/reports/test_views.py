@@ -302,3 +302,28 @@ def test_generate_and_issue_need_a_csrf_token(csrf_app, make_user, make_departme
     token = csrf_token(client, "/reports/")
     assert client.post(url, data=args | {"csrf_token": token}).status_code == 303
     pdf.wait_for_jobs()
+
+
+def test_issued_list_query_count_does_not_grow_with_rows(review_world, login_as, count_queries):
+    from datetime import date
+
+    signers = [review_world.a, review_world.b, review_world.c, review_world.supervisor, review_world.other_supervisor]
+
+    def issue(n):
+        for index in range(n):
+            db.session.add(IssuedReview(period_kind="quarter", period_start=date(2026, 7, 1), period_end=date(2026, 10, 1),
+                                        scope_kind="company", scope_id=None, scope_label="全公司", figures={"period": "x"},
+                                        html="<p>x</p>", issued_by_id=signers[index].id))
+        db.session.commit()
+        db.session.expire_all()
+
+    client = login_as(review_world.admin)
+    issue(1)
+    client.get("/reports/issued/")
+    db.session.commit()
+    with count_queries() as few:
+        client.get("/reports/issued/")
+    issue(5)
+    with count_queries() as more:
+        assert "共 6 条" in client.get("/reports/issued/").get_data(as_text=True)
+    assert data_queries(more) == data_queries(few)
