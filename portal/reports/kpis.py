@@ -476,6 +476,15 @@ class Review:
     def kpis(self) -> tuple[KpiSpec, ...]:
         return KPI_LIST
 
+    @property
+    def ranked_employees(self) -> list[Row]:
+        """Employees best first; those without a score after, in staff order."""
+        return sorted(self.employees, key=lambda row: (row.rank is None, row.rank or 0))
+
+    @property
+    def ranked_departments(self) -> list[Row]:
+        return sorted(self.departments, key=lambda row: (row.rank is None, row.rank or 0))
+
     def as_json(self) -> dict:
         """The frozen figures of an issued review."""
         def row_json(row: Row) -> dict:

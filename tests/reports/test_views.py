@@ -327,3 +327,10 @@ def test_issued_list_query_count_does_not_grow_with_rows(review_world, login_as,
     with count_queries() as more:
         assert "共 6 条" in client.get("/reports/issued/").get_data(as_text=True)
     assert data_queries(more) == data_queries(few)
+
+
+def test_employee_table_is_in_rank_order(review_world, login_as):
+    html = login_as(review_world.admin).get("/reports/", query_string=q3("company")).get_data(as_text=True)
+    table = html[html.index("员工考核"):]
+    positions = [table.index(f'<th scope="row">{name}</th>') for name in ("李娜", "王芳", "张伟", "赵敏")]
+    assert positions == sorted(positions)  # 66.7, 57.0, 54.1, then the unscored
