@@ -27,7 +27,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from tests.drills.harness import DRILL_SECRET_KEY, PortalClient, PortalServer  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-RESULTS = PROJECT_ROOT / "bench" / "results" / "security-latest.json"
+RESULTS = Path(os.environ.get("SCAN_RESULTS", PROJECT_ROOT / "bench" / "results" / "security-latest.json"))
 AXE_SCRIPT = PROJECT_ROOT / "bench" / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "demo-portal-2026"
 # Wapiti modules that work offline; ssrf/xxe need wapiti's external endpoint, wapp/nikto download databases.
@@ -102,7 +102,7 @@ def run_sqlmap(server: PortalServer, cookie: str, database_url: str, quick: bool
         command = ["sqlmap", "-u", target["url"], "--cookie", cookie, "--drop-set-cookie", "--batch",
                    "--level", "1" if quick else "2", "--risk", "1", "--technique", "BEUS" if quick else "BEUST",
                    "--time-sec", "2", "--timeout", "15", "--retries", "1", "--threads", "2", "--disable-coloring",
-                   "--output-dir", str(output_dir), "--skip-static", "--flush-session"]
+                   "--output-dir", str(output_dir), "--flush-session"]
         if "data" in target:
             command += ["--data", target["data"], "--csrf-token", "csrf_token", "--csrf-url", target["csrf_url"]]
         started = time.monotonic()
@@ -112,10 +112,14 @@ def run_sqlmap(server: PortalServer, cookie: str, database_url: str, quick: bool
         except subprocess.TimeoutExpired as timeout:
             output = (timeout.stdout or b"").decode("utf-8", "replace") if isinstance(timeout.stdout, bytes) else (timeout.stdout or "")
             output += "\n[timeout]"
-        injectable = sorted(set(re.findall(r"parameter '([^']+)' (?:is|appears to be) .*injectable", output)))
-        tested = sorted(set(re.findall(r"testing if (?:GET|POST) parameter '([^']+)' is dynamic", output)))
+        # Only sqlmap's final verdict counts: "appears to be ... injectable" lines are candidates that its
+        # false-positive check may still reject ("false positive or unexploitable injection point").
+        confirmed = output.split("sqlmap identified the following injection point", 1)
+        injectable = sorted(set(re.findall(r"^Parameter: (\S+) \((?:GET|POST)\)", confirmed[1], re.M))) if len(confirmed) > 1 else []
+        rejected = sorted(set(re.findall(r"(?:GET|POST) parameter '([^']+)' appears to be .* injectable", output)) - set(injectable))
+        tested = sorted(set(re.findall(r"testing for SQL injection on (?:GET|POST) parameter '([^']+)'", output)))
         results.append({"target": target["url"].replace(server.base_url, "") + (" POST" if "data" in target else ""),
-                        "parameters_tested": tested, "injectable": injectable,
+                        "parameters_tested": tested, "injectable": injectable, "candidates_rejected_as_false_positive": rejected,
                         "seconds": round(time.monotonic() - started, 1),
                         "timed_out": "[timeout]" in output})
     shutil.rmtree(output_dir, ignore_errors=True)
@@ -129,18 +133,20 @@ def run_wapiti(server: PortalServer, cookie: str, quick: bool) -> dict:
         return {"skipped": "wapiti not installed (make security-scan installs the Debian package)"}
     report = Path(tempfile.mkdtemp(prefix="wapiti-")) / "report.json"
     base = server.base_url + "/"
-    command = ["wapiti", "-u", base, "--scope", "folder", "-H", f"Cookie: {cookie}", "-m", WAPITI_MODULES,
+    command = ["/usr/bin/python3", str(PROJECT_ROOT / "scripts" / "wapiti_run.py"), "-u", base, "--scope", "folder", "-H", f"Cookie: {cookie}", "-m", WAPITI_MODULES,
                "-x", base + "logout", "-x", base + "account/password", "-x", base + "login",
                "--max-scan-time", "240" if quick else "600", "--max-attack-time", "30" if quick else "90",
                "--max-links-per-page", "40", "-d", "3", "--flush-session", "-f", "json", "-o", str(report),
                "--no-bugreport", "-v", "0"]
     started = time.monotonic()
+    output = ""
     try:
-        subprocess.run(command, capture_output=True, text=True, timeout=600 if quick else 1500)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600 if quick else 1500)
+        output = result.stdout + result.stderr
     except subprocess.TimeoutExpired:
         pass
     if not report.exists():
-        return {"error": "wapiti wrote no report", "seconds": round(time.monotonic() - started, 1)}
+        return {"error": "wapiti wrote no report", "output": output[-2000:], "seconds": round(time.monotonic() - started, 1)}
     data = json.loads(report.read_text())
     by_level: dict[str, list[str]] = {"high": [], "medium": [], "low": []}
     for category, items in (data.get("vulnerabilities") or {}).items():
