@@ -5,15 +5,31 @@ SVG text does not inherit the page's font in WeasyPrint, so every text element n
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLORS = ("#2f6fb0", "#9bb8d6")
 
 
-def _text(x, y, content, size=11, anchor="start", fill="#333") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
-            f'text-anchor="{anchor}" fill="{fill}">{escape(content)}</text>')
+SVG_OPEN = Markup(
+    '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+    'role="img" aria-label="{title}">'
+)
+SVG_CLOSE = Markup("</svg>")
+
+
+def _text(x, y, content, size=11, anchor="start", fill="#333") -> Markup:
+    # Markup.format escapes every argument: names and labels from the database stay text.
+    return Markup(
+        '<text x="{x}" y="{y}" font-family="{font}" font-size="{size}" text-anchor="{anchor}" fill="{fill}">'
+        "{content}</text>"
+    ).format(x=f"{x:.1f}", y=f"{y:.1f}", font=FONT, size=size, anchor=anchor, fill=fill, content=content)
+
+
+def _rect(x, y, width, height, fill) -> Markup:
+    return Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"/>').format(
+        x=f"{x:.1f}", y=f"{y:.1f}", w=f"{width:.1f}", h=height, fill=fill
+    )
 
 
 def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple[str, ...] = ("得分",),
@@ -23,11 +39,9 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
     label_width, bar_width, row_height = 150, 300, 22 if values2 is None else 30
     width = label_width + bar_width + 70
     height = 40 + row_height * max(len(items), 1) + 20
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-             _text(0, 16, title, 13, fill="#111")]
+    parts = [SVG_OPEN.format(w=width, h=height, title=title), _text(0, 16, title, 13, fill="#111")]
     for index, name in enumerate(series):
-        parts.append(f'<rect x="{label_width + index * 90}" y="24" width="10" height="10" fill="{COLORS[index]}"/>')
+        parts.append(_rect(label_width + index * 90, 24, 10, 10, COLORS[index]))
         parts.append(_text(label_width + index * 90 + 14, 33, name, 10))
     for row, (label, value) in enumerate(items):
         top = 44 + row * row_height
@@ -39,10 +53,10 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
                 parts.append(_text(label_width + 4, y + 10, "—", 10, fill="#666"))
                 continue
             length = max(0.0, min(float(bar) / maximum, 1.0)) * bar_width
-            parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="10" fill="{COLORS[index]}"/>')
+            parts.append(_rect(label_width, y, length, 10, COLORS[index]))
             parts.append(_text(label_width + length + 4, y + 9, f"{float(bar):.1f}{unit}", 10))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    parts.append(SVG_CLOSE)
+    return Markup("").join(parts)
 
 
 def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "") -> Markup:
@@ -52,22 +66,23 @@ def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "") ->
     values = [float(value) for _, value in points]
     maximum = max(values + [1.0])
     step = inner_w / max(len(points) - 1, 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-             _text(0, 16, title, 13, fill="#111"),
-             f'<line x1="{left}" y1="{top + inner_h}" x2="{width - right}" y2="{top + inner_h}" stroke="#999"/>']
+    parts = [SVG_OPEN.format(w=width, h=height, title=title), _text(0, 16, title, 13, fill="#111"),
+             Markup('<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#999"/>').format(
+                 x1=left, x2=width - right, y=top + inner_h)]
     coords = [(left + i * step, top + inner_h - (v / maximum) * inner_h) for i, v in enumerate(values)]
     if coords:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[0]}" stroke-width="2"/>')
+        parts.append(Markup('<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>').format(
+            path=path, color=COLORS[0]))
     every = max(1, len(points) // 12)
     for index, ((label, value), (x, y)) in enumerate(zip(points, coords)):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLORS[0]}"/>')
+        parts.append(Markup('<circle cx="{x}" cy="{y}" r="3" fill="{color}"/>').format(
+            x=f"{x:.1f}", y=f"{y:.1f}", color=COLORS[0]))
         if index % every == 0:
             parts.append(_text(x, top + inner_h + 16, label, 10, "middle"))
             parts.append(_text(x, y - 6, f"{float(value):,.0f}{unit}", 9, "middle", "#555"))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    parts.append(SVG_CLOSE)
+    return Markup("").join(parts)
 
 
 def review_charts(review) -> dict[str, Markup]:
