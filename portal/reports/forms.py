@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from portal import clock
 from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period

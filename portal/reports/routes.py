@@ -1,9 +1,8 @@
 """Routes of the reports area: the review on the web, its drill-downs, PDF, Excel export and issuing."""
-import logging
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portal import pdf
@@ -21,7 +20,6 @@ from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_area(bp, "reports")
-log = logging.getLogger(__name__)
 FILTER_FIELDS = ("kind", "year", "number", "date_from", "date_to", "scope")
 
 
