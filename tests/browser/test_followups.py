@@ -44,7 +44,7 @@ def test_record_followup_inline_updates_timeline_and_work_list(live_server, page
     page.wait_for_selector("#followup-section .followup-item >> text=电话沟通续约")
     assert page.url == url_before  # no reload, no navigation
     assert page.locator("#followup-form").count() == 0
-    timeline = page.locator("#timeline-title + ol.timeline")
+    timeline = page.locator("#customer-timeline")
     timeline.locator("text=电话沟通续约").wait_for()
     assert "电话跟进" in timeline.inner_text()
 

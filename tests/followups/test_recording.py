@@ -66,7 +66,7 @@ def test_htmx_save_returns_section_and_triggers_timeline(app, frozen_now, login_
     assert "timeline-changed" in response.headers["HX-Trigger"]
     html = response.get_data(as_text=True)
     assert 'id="followup-section"' in html and "介绍新版方案" in html and "<html" not in html
-    assert 'hx-swap-oob="outerHTML:#timeline-title + ol.timeline"' in html  # the page timeline updates too
+    assert 'id="customer-timeline" hx-swap-oob="true"' in html  # the page timeline updates too
     with app.test_request_context():
         events = [e for e in customer_timeline(customer) if e.kind in ("跟进", "成交")]
     assert [(e.kind, e.title) for e in events] == [("跟进", "电话跟进")]
