@@ -142,6 +142,24 @@ def make_department(app):
 
 
 @pytest.fixture
+def new_customer(app):
+    """new_customer(owner, grade="B", **fields) -> a committed Customer built on the model directly
+    (created 2026-01-05 unless given), for tests that don't exercise the customers area itself."""
+    from portal.models.customers import Customer
+
+    def factory(owner=None, grade: str = "B", **fields) -> Customer:
+        number = next(_sequence)
+        fields.setdefault("name", f"测试客户{number}有限公司")
+        fields.setdefault("created_at", datetime(2026, 1, 5, 9, 0))
+        customer = Customer(code=f"KH2026{number:06d}", owner_id=owner.id if owner else None, grade=grade, **fields)
+        db.session.add(customer)
+        db.session.commit()
+        return customer
+
+    return factory
+
+
+@pytest.fixture
 def make_user(app):
     """Create a user with PASSWORD: make_user("sales", department=dept, username="zhang")."""
     from portal.auth.passwords import hash_password
