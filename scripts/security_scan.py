@@ -155,8 +155,21 @@ def run_wapiti(server: PortalServer, cookie: str, quick: bool) -> dict:
             by_level[level].append(f"{category}: {item.get('method')} {item.get('path')} {item.get('parameter', '')}".strip())
     anomalies = [f"{category}: {item.get('path')}" for category, items in (data.get("anomalies") or {}).items() for item in items]
     return {"high": len(by_level["high"]), "medium": len(by_level["medium"]), "low": len(by_level["low"]),
-            "details": by_level, "anomalies": anomalies, "crawled_urls": len(data.get("infos", {}).get("crawled_pages", []) or []),
+            "details": by_level, "anomalies": anomalies, **wapiti_session_counts(server.port),
             "seconds": round(time.monotonic() - started, 1)}
+
+
+def wapiti_session_counts(port: int) -> dict:
+    """How much wapiti crawled and attacked, from its session database (the JSON report does not say)."""
+    import sqlite3
+
+    sessions = sorted((Path.home() / ".wapiti" / "scans").glob(f"127.0.0.1_{port}_*.db"), key=lambda p: p.stat().st_mtime)
+    if not sessions:
+        return {}
+    with sqlite3.connect(sessions[-1]) as connection:
+        crawled = connection.execute("SELECT count(*) FROM paths").fetchone()[0]
+        attacks = dict(connection.execute("SELECT module_name, count(*) FROM attack_log GROUP BY module_name").fetchall())
+    return {"crawled_requests": crawled, "attacked_requests_by_module": attacks}
 
 
 def axe_pages(customer_id: int) -> dict[str, list[str]]:
