@@ -392,11 +392,12 @@ def drop_secondary_indexes(connection: Connection) -> list[str]:
     """SQLite: drop the big tables' non-unique indexes; return their DDL to recreate after the load."""
     if connection.dialect.name != "sqlite":
         return []
-    rows = connection.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
-        "AND tbl_name IN (" + ", ".join(f"'{t}'" for t in BIG_TABLES) + ")")).all()
+    query = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                 "AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN :tables").bindparams(bindparam("tables", expanding=True))
+    rows = connection.execute(query, {"tables": list(BIG_TABLES)}).all()
+    quote = connection.dialect.identifier_preparer.quote
     for name, _sql in rows:
-        connection.execute(text(f'DROP INDEX "{name}"'))
+        connection.exec_driver_sql("DROP INDEX " + quote(name))
     return [sql for _name, sql in rows]
 
 
@@ -425,8 +426,9 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "indexes", rebuild)
     if connection.dialect.name == "postgresql":
         # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
-        for table in ("customer", "revisit_task", "ticket"):
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__):
+            highest = select(func.max(table.c.id)).scalar_subquery()
+            connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
