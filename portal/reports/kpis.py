@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from portal import clock
 from portal.extensions import db
 from portal.models.auth import Department, User
 from portal.models.customers import Customer, StageChange
@@ -308,11 +309,13 @@ def deals_previous_period(period, scope):
 
 
 def followups_due(period, scope):
-    """Follow-ups whose recorded next action fell due in the period, counted for their author."""
+    """Follow-ups whose recorded next action fell due in the period, counted for their author.
+
+    Only due dates before today count: a next action due later (or today) can still be met."""
     return select(FollowUp.id.label("record_id"), FollowUp.author_id.label("owner_id"), literal(1).label("value")).where(
         scope.owner_condition(FollowUp.author_id),
         FollowUp.next_action_on >= period.start,
-        FollowUp.next_action_on < period.end,
+        FollowUp.next_action_on < min(period.end, clock.today()),
     )
 
 

@@ -139,3 +139,18 @@ def test_monthly_deal_trend_over_previous_and_current_period(review_world):
     trend = company_review(review_world).trend
     assert [month for month, _ in trend] == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
     assert [int(amount) for _, amount in trend] == [0, 40000, 0, 30000, 10000, 20000]
+
+
+def test_followups_not_yet_due_are_not_counted_as_missed(review_world):
+    """Q4 is running (today 2026-11-24): f3 was due 10-05 and missed; a next action due 12-01 is still open."""
+    from datetime import date, datetime
+
+    from portal.models.followups import FollowUp
+
+    a, c4 = review_world.a, review_world.customers["c4"]
+    db.session.add(FollowUp(customer_id=c4.id, author_id=a.id, contacted_at=datetime(2026, 11, 20, 10), recorded_at=datetime(2026, 11, 20, 10),
+                            method="电话", content="电话沟通需求", next_action="报价", next_action_on=date(2026, 12, 1)))
+    db.session.commit()
+    q4 = Period.of("quarter", 2026, 4)
+    due = db.session.execute(part_query("followup_timeliness", "denominator", q4, Scope("employee", a.display_name, user=a))).all()
+    assert len(due) == 1

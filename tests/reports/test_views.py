@@ -151,12 +151,20 @@ def test_review_pdf_has_chinese_headings_and_embedded_cjk_font(review_world, log
     client = login_as(review_world.admin)
     data = finished_job_pdf(client, client.post("/reports/pdf", data=q3("company")))
     text = pdf_text(data, tmp_path)
-    for heading in ("客户跟踪考核报告", "指标汇总", "部门考核", "员工考核明细", "超时工单", "抽查发现的问题",
+    for heading in ("客户跟踪考核报告", "一、指标汇总", "二、部门考核", "四、员工考核明细", "五、超时工单", "六、抽查发现的问题",
                     "附录：指标定义", "被考核人", "主管", "日期", "第 1 页 / 共", "全公司 · 2026年第3季度"):
         assert heading in text, heading
     assert "回访内容不完整" in text  # the spot-check finding is listed
     fonts = pdf_fonts(data, tmp_path)
     assert "NotoSansCJK" in fonts.replace("-", "") and " yes yes yes " in fonts
+
+
+def test_department_review_numbers_its_sections_without_gaps(review_world, login_as, tmp_path):
+    client = login_as(review_world.supervisor)
+    data = finished_job_pdf(client, client.post("/reports/pdf", data=q3(f"d{review_world.sales_dept.id}")))
+    text = pdf_text(data, tmp_path)
+    assert "部门考核" not in text
+    assert "二、员工考核汇总" in text and "五、抽查发现的问题" in text
 
 
 def test_assessment_sheet_pdf(review_world, login_as, tmp_path):
