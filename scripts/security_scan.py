@@ -61,6 +61,9 @@ def session_cookie(server: PortalServer, username: str) -> str:
     reply = client.login(username, DEMO_PASSWORD)
     if reply.status != 303:
         raise RuntimeError(f"login as {username} failed: {reply.status}")
+    # A page with a form puts the CSRF secret into the session cookie; the tools then drop Set-Cookie,
+    # so the cookie they carry must already hold it, or every POST they send is a 400 (CSRF), not a test.
+    client.get("/customers/new")
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies)
 
 
@@ -101,10 +104,12 @@ def run_sqlmap(server: PortalServer, cookie: str, database_url: str, quick: bool
     for target in sqlmap_targets(server.base_url, first_customer_id(database_url)):
         command = ["sqlmap", "-u", target["url"], "--cookie", cookie, "--drop-set-cookie", "--batch",
                    "--level", "1" if quick else "2", "--risk", "1", "--technique", "BEUS" if quick else "BEUST",
-                   "--time-sec", "2", "--timeout", "15", "--retries", "1", "--threads", "2", "--disable-coloring",
+                   "--time-sec", "2", "--timeout", "15", "--retries", "1", "--disable-coloring",
                    "--output-dir", str(output_dir), "--flush-session"]
-        if "data" in target:
+        if "data" in target:  # sqlmap refuses --threads with --csrf-url
             command += ["--data", target["data"], "--csrf-token", "csrf_token", "--csrf-url", target["csrf_url"]]
+        else:
+            command += ["--threads", "2"]
         started = time.monotonic()
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=240 if quick else 600)
@@ -118,7 +123,9 @@ def run_sqlmap(server: PortalServer, cookie: str, database_url: str, quick: bool
         injectable = sorted(set(re.findall(r"^Parameter: (\S+) \((?:GET|POST)\)", confirmed[1], re.M))) if len(confirmed) > 1 else []
         rejected = sorted(set(re.findall(r"(?:GET|POST) parameter '([^']+)' appears to be .* injectable", output)) - set(injectable))
         tested = sorted(set(re.findall(r"testing for SQL injection on (?:GET|POST) parameter '([^']+)'", output)))
+        http_errors = dict(re.findall(r"^(\d{3}) \([^)]*\) - (\d+) times", output, re.M))
         results.append({"target": target["url"].replace(server.base_url, "") + (" POST" if "data" in target else ""),
+                        "http_errors": http_errors, "output_tail": "" if tested else output[-1500:],
                         "parameters_tested": tested, "injectable": injectable, "candidates_rejected_as_false_positive": rejected,
                         "seconds": round(time.monotonic() - started, 1),
                         "timed_out": "[timeout]" in output})
