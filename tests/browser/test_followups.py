@@ -3,6 +3,7 @@ a reload, and see the work list and the top-bar reminder count update."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import clock
 from portal.extensions import db
@@ -31,7 +32,8 @@ def test_record_followup_inline_updates_timeline_and_work_list(live_server, page
     page.goto(live_server.url + "/")
     due = page.locator("#work-followups_due")
     assert "逾期3天" in due.inner_text()
-    page.wait_for_function("document.querySelector('.reminders-count').textContent.trim() === '1'")
+    # A locator assertion, not wait_for_function: the page's CSP forbids the eval that polling needs.
+    expect(page.locator(".reminders-count")).to_have_text("1")
 
     page.goto(f"{live_server.url}/customers/{customer_id}")
     page.click("#followup-section >> text=记录跟进")
@@ -50,7 +52,7 @@ def test_record_followup_inline_updates_timeline_and_work_list(live_server, page
 
     page.goto(live_server.url + "/")
     assert "浏览器测试客户" not in page.locator("#work-followups_due").inner_text()
-    page.wait_for_function("document.querySelector('.reminders-count').textContent.trim() === '0'")
+    expect(page.locator(".reminders-count")).to_have_text("0")
 
 
 @pytest.mark.browser
