@@ -34,18 +34,15 @@ class Writer(threading.Thread):
 
 
 def half_written(database) -> list[tuple]:
-    """Departments without their audit entry, or audit entries without their department.
-
-    Matched on the id inside the entry's field snapshot: creation entries are written in after_flush
-    and (at the time of writing) carry an empty record_id."""
+    """Departments without their audit entry, or audit entries without their department."""
     orphans = sqlite_rows(database, """
         SELECT 'department', d.id FROM department d
         LEFT JOIN audit_entry a ON a.record_type = 'Department' AND a.action = 'create'
-                               AND json_extract(a.changes, '$.id[1]') = d.id
+                               AND a.record_id = CAST(d.id AS TEXT)
         WHERE a.id IS NULL
         UNION ALL
         SELECT 'audit', a.id FROM audit_entry a
-        LEFT JOIN department d ON d.id = json_extract(a.changes, '$.id[1]')
+        LEFT JOIN department d ON CAST(d.id AS TEXT) = a.record_id
         WHERE a.record_type = 'Department' AND a.action = 'create' AND d.id IS NULL""")
     return orphans
 
