@@ -23,7 +23,7 @@ from portal.auth.passwords import hash_password
 from portal.customers import demo as vocabulary
 from portal.customers.services import name_pinyin, search_text
 from portal.extensions import db
-from portal.models.auth import Department, User
+from portal.models.auth import User
 from portal.models.customers import GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch
 from portal.models.followups import FOLLOWUP_METHODS, PAYMENT_STATUSES, Deal, FollowUp
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask

@@ -2,7 +2,7 @@
 from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -11,6 +11,7 @@ from portal.models.revisits import SPOT_CHECK_PENDING, TASK_OPEN, RevisitRecord,
 from portal.access.revisits import own_findings, visible_spot_checks
 from portal.timeline import TimelineEvent, register_timeline_source
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.web import count_rows
 
 REVISIT_ROLES = frozenset({"service", "tech", "supervisor", "admin"})
 SHOWN = 5
@@ -33,7 +34,7 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
     query = select(RevisitTask).join(RevisitTask.customer).where(
         RevisitTask.assignee_id == user.id, RevisitTask.status == TASK_OPEN,
         RevisitTask.due_on <= today + timedelta(days=3), Customer.archived_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(query)
     tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer))
                                .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
     items = []
@@ -51,7 +52,7 @@ def findings_section(user, today: date) -> WorkSection | None:
     if user.role not in REVISIT_ROLES:
         return None
     query = own_findings(user).where(SpotCheck.acknowledged_at.is_(None)).order_by(SpotCheck.checked_at.desc())
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(query)
     if not total:
         return None
     checks = db.session.scalars(query.limit(SHOWN))
@@ -86,7 +87,7 @@ def pending_spot_checks_section(user, today: date) -> WorkSection | None:
     if user.role not in {"supervisor", "admin"}:
         return None
     query = visible_spot_checks(user).where(SpotCheck.result == SPOT_CHECK_PENDING)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count_rows(query)
     if not total:
         return None
     checks = db.session.scalars(query.options(selectinload(SpotCheck.staff), selectinload(SpotCheck.record)

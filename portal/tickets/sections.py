@@ -1,7 +1,7 @@
 """What the tickets area adds to other areas: customer timeline, 我的工作台 sections, handover and merge movers."""
 from flask import has_request_context, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from portal import clock
@@ -12,6 +12,7 @@ from portal.models.tickets import CLOSED, Ticket
 from portal.tickets import queries
 from portal.timeline import TimelineEvent, register_timeline_source
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.web import count_rows
 
 SECTION_ROWS = 5
 HANDLER_ROLES = {"tech", "service", "supervisor", "admin"}
@@ -32,7 +33,7 @@ def ticket_timeline(customer, limit: int) -> list[TimelineEvent]:
 
 
 def section_from(key: str, title: str, query, more_url: str, empty_text: str) -> WorkSection:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = count_rows(query)
     rows = db.session.scalars(
         query.options(selectinload(Ticket.customer))
         .order_by(Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.id).limit(SECTION_ROWS)
@@ -73,7 +74,7 @@ def tickets_needing_supervisor(user, _today) -> WorkSection | None:
         return section_from("tickets_breached", "超时与升级工单", query, url_for("tickets.index", breached="1"),
                             "没有超时或升级的工单")
     headed = queries.head_escalated_dispatches(user)
-    if db.session.scalar(select(func.count()).select_from(headed.subquery())):
+    if count_rows(headed):
         return section_from("tickets_escalated", "待部门确认的派工（已升级）", headed, url_for("tickets.index"), "")
     return None
 

@@ -17,6 +17,7 @@ from portal.models.customers import Customer
 from portal.rules.workdays import WorkCalendar
 from portal.settings_store import get_setting
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.web import count_rows
 
 FIRST_ROWS = 10
 DORMANT_WARNING_DAYS = 14
@@ -71,7 +72,7 @@ def due_word(next_due: date, today: date) -> tuple[str, str]:
 
 
 def count_and_first(query: Select, order_by) -> tuple[int, list]:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = count_rows(query)
     rows = list(db.session.scalars(query.order_by(*order_by).limit(FIRST_ROWS)))
     return total, rows
 
