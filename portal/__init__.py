@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.from_object(load_config((overrides or {}).get("PORTAL_ENV")))
     app.config.update(overrides or {})
+    trust_reverse_proxy(app)
     init_extensions(app)
     for module_name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(module_name).bp)
@@ -48,6 +49,16 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def trust_reverse_proxy(app: Flask) -> None:
+    """Behind PROXY_HOPS proxies, read the client address from X-Forwarded-For so the login throttle
+    and the audit log see the user's machine, not the proxy."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def init_extensions(app: Flask) -> None:

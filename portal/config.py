@@ -43,6 +43,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     FILE_STORE = os.environ.get("PORTAL_FILE_STORE", str(INSTANCE_DIR / "files"))
     PDF_CACHE_DIR = os.environ.get("PORTAL_PDF_CACHE", str(INSTANCE_DIR / "pdf"))
+    # Reverse proxies in front of the app; their X-Forwarded-For/-Proto are trusted only when > 0.
+    PROXY_HOPS = int(os.environ.get("PORTAL_PROXY_HOPS", "0"))
     TESTING = False
 
     def __init__(self) -> None:

@@ -206,3 +206,15 @@ def test_change_password_needs_current_and_refuses_common(app, make_user):
 
 def test_passwords_are_scrypt_hashed(app, make_user):
     assert make_user("sales").password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize("hops, expected", [(0, "127.0.0.1"), (1, "10.1.2.3")])
+def test_client_address_behind_a_proxy(database_template, tmp_path, hops, expected):
+    """X-Forwarded-For is trusted only when PORTAL_PROXY_HOPS says a proxy is in front."""
+    from tests.conftest import app_for_test
+
+    with app_for_test(database_template, tmp_path, PROXY_HOPS=hops) as proxied:
+        for _ in range(2):
+            proxied.test_client().post("/login", data={"username": "nobody", "password": "wrong-password"},
+                                       headers={"X-Forwarded-For": "10.1.2.3"})
+        assert {f.address for f in db.session.scalars(select(LoginFailure))} == {expected}
