@@ -112,6 +112,23 @@ def make_live_user(live_server):
 
 
 @pytest.fixture(scope="session")
+def make_live_customer(live_server):
+    """make_live_customer(name, **fields) -> id of a customer written straight into the live database."""
+    from portal.models.customers import Customer
+
+    def factory(name: str, **fields) -> int:
+        with live_server.app.app_context():
+            customer = Customer(code=f"KH2026{770000 + next(_sequence):06d}", name=name, **fields)
+            db.session.add(customer)
+            db.session.commit()
+            customer_id = customer.id
+            db.session.remove()
+        return customer_id
+
+    return factory
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian chromium driven by Playwright (sync API), one per test session."""
     from playwright.sync_api import sync_playwright

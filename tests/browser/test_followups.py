@@ -6,27 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import clock
-from portal.extensions import db
 
 
-def overdue_customer(live_server, owner_id: int) -> int:
-    from portal.models.customers import Customer
-
-    with live_server.app.app_context():
-        customer = Customer(code=f"KH2026{owner_id:03d}901", name=f"浏览器测试客户{owner_id}有限公司", owner_id=owner_id,
-                            grade="A", next_due_on=clock.today() - timedelta(days=3),
-                            last_contacted_at=clock.now() - timedelta(days=10))
-        db.session.add(customer)
-        db.session.commit()
-        customer_id = customer.id
-        db.session.remove()
-    return customer_id
+def overdue_customer(make_live_customer, owner_id: int) -> int:
+    return make_live_customer(f"浏览器测试客户{owner_id}有限公司", owner_id=owner_id, grade="A",
+                              next_due_on=clock.today() - timedelta(days=3),
+                              last_contacted_at=clock.now() - timedelta(days=10))
 
 
 @pytest.mark.browser
-def test_record_followup_inline_updates_timeline_and_work_list(live_server, page, make_live_user, login):
+def test_record_followup_inline_updates_timeline_and_work_list(live_server, page, make_live_user, make_live_customer, login):
     rep = make_live_user("sales", department_name="销售部", display_name="浏览器销售")
-    customer_id = overdue_customer(live_server, rep.id)
+    customer_id = overdue_customer(make_live_customer, rep.id)
     login(page, rep.username, rep.password)
 
     page.goto(live_server.url + "/")
@@ -56,9 +47,9 @@ def test_record_followup_inline_updates_timeline_and_work_list(live_server, page
 
 
 @pytest.mark.browser
-def test_invalid_inline_form_keeps_input(live_server, page, make_live_user, login):
+def test_invalid_inline_form_keeps_input(live_server, page, make_live_user, make_live_customer, login):
     rep = make_live_user("sales", department_name="销售部")
-    customer_id = overdue_customer(live_server, rep.id)
+    customer_id = overdue_customer(make_live_customer, rep.id)
     login(page, rep.username, rep.password)
     page.goto(f"{live_server.url}/customers/{customer_id}")
     page.click("#followup-section >> text=记录跟进")

@@ -3,26 +3,13 @@ import re
 
 import pytest
 
-from portal.extensions import db
-
-
-def make_live_customer(live_server, name: str) -> int:
-    from portal.models.customers import Customer
-
-    with live_server.app.app_context():
-        customer = Customer(code="KH2026770001", name=name)
-        db.session.add(customer)
-        db.session.commit()
-        customer_id = customer.id
-        db.session.remove()
-    return customer_id
 
 
 @pytest.mark.browser
-def test_complaint_runs_to_closure(live_server, browser, make_live_user, login):
+def test_complaint_runs_to_closure(live_server, browser, make_live_user, make_live_customer, login):
     service = make_live_user("service", department_name="客服部", display_name="王芳")
     tech = make_live_user("tech", department_name="技术部", display_name="刘洋")
-    customer_id = make_live_customer(live_server, "杭州云帆电子有限公司")
+    customer_id = make_live_customer("杭州云帆电子有限公司")
 
     service_context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = service_context.new_page()
