@@ -3,6 +3,7 @@ archive, merge and import."""
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -45,7 +46,7 @@ def budget_problem(text: str) -> str | None:
         return None
     match = BUDGET_RE.match(text)
     if not match:
-        return "预算范围格式应为“20万-50万”或“5万以下”"
+        return _("预算范围格式应为“20万-50万”或“5万以下”")
     low_unit = match.group(2) or match.group(4) or ""
     high_unit = match.group(4) or low_unit
     scale = {"万": 10000, "w": 10000, "W": 10000, "k": 1000, "K": 1000, "元": 1, "": 1}
@@ -53,9 +54,9 @@ def budget_problem(text: str) -> str | None:
         low = Decimal(match.group(1)) * scale[low_unit]
         high = Decimal(match.group(3)) * scale[high_unit]
     except InvalidOperation:
-        return "预算范围格式应为“20万-50万”或“5万以下”"
+        return _("预算范围格式应为“20万-50万”或“5万以下”")
     if low > high:
-        return "预算范围的下限不能大于上限"
+        return _("预算范围的下限不能大于上限")
     return None
 
 
@@ -295,14 +296,15 @@ class ImportConfirmForm(FlaskForm):
 
 
 EXTRA_FIELD_LABELS = {
-    "code": "客户编号", "owner_id": "负责人", "archived_at": "归档时间", "last_contacted_at": "最近联系",
-    "next_due_on": "下次跟进", "pool_since": "进入公海时间", "merged_into_id": "合并到", "entered_by_id": "录入人",
-    "created_at": "创建时间", "total_deal_amount": "累计成交金额", "collaborators": "协作人",
+    "code": _l("客户编号"), "owner_id": _l("负责人"), "archived_at": _l("归档时间"), "last_contacted_at": _l("最近联系"),
+    "next_due_on": _l("下次跟进"), "pool_since": _l("进入公海时间"), "merged_into_id": _l("合并到"),
+    "entered_by_id": _l("录入人"), "created_at": _l("创建时间"), "total_deal_amount": _l("累计成交金额"),
+    "collaborators": _l("协作人"),
 }
 
 
 def customer_field_labels() -> dict[str, str]:
     """Chinese labels of the customer's columns, for the audit history on the file."""
     labels = {name: str(getattr(CustomerForm, name).args[0]) for name in CUSTOMER_FIELDS}
-    labels.update(EXTRA_FIELD_LABELS)
+    labels.update({name: str(label) for name, label in EXTRA_FIELD_LABELS.items()})
     return labels

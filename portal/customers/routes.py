@@ -1,6 +1,7 @@
 """Routes of the customers area: list and search, the file form, detail, pool, archive, merge,
 handover, Excel import/export and the print view."""
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -122,10 +123,10 @@ def duplicate_problem(form: CustomerForm, duplicates: list) -> bool:
     owner = queries.clashing_owner(current_user, duplicates) if current_user.role == "sales" else None
     if owner is not None:
         form.name.errors = list(form.name.errors) + [
-            f"撞单：疑似重复的客户已由{owner.display_name}负责，不能重复建档，请联系主管处理"]
+            _("撞单：疑似重复的客户已由%(owner)s负责，不能重复建档，请联系主管处理", owner=owner.display_name)]
         return True
     if not form.confirm_duplicates.data:
-        form.confirm_duplicates.errors = list(form.confirm_duplicates.errors) + ["存在疑似重复客户，请核对后勾选确认再保存"]
+        form.confirm_duplicates.errors = list(form.confirm_duplicates.errors) + [_("存在疑似重复客户，请核对后勾选确认再保存")]
         return True
     return False
 
@@ -184,7 +185,7 @@ def edit(customer_id: int):
     except StaleDataError:
         db.session.rollback()
         return conflict_response(form, load_customer(customer_id))
-    flash("客户档案已保存", "success")
+    flash(_("客户档案已保存"), "success")
     return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
 
 
@@ -269,7 +270,7 @@ def claim(customer_id: int):
     require(can_claim_customers(current_user))
     won = services.claim_from_pool(customer.id, current_user)
     db.session.commit()
-    flash("已领取该客户" if won else "该客户已被他人领取", "success" if won else "warning")
+    flash(_("已领取该客户") if won else _("该客户已被他人领取"), "success" if won else "warning")
     if not won and request.headers.get("HX-Request"):
         response = make_response(render_template("_flashes.html"), 409)
         return response
@@ -286,7 +287,7 @@ def release(customer_id: int):
         return render_template("customers/release.html", customer=customer, form=form), 422
     services.release_to_pool(customer, form.reason.data, current_user)
     db.session.commit()
-    flash("已释放到公海", "success")
+    flash(_("已释放到公海"), "success")
     return redirect_after_post(url_for("customers.index"))
 
 
@@ -302,7 +303,7 @@ def archive(customer_id: int):
         return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
     services.archive_customer(customer, form.reason.data or "")
     db.session.commit()
-    flash("客户档案已归档", "success")
+    flash(_("客户档案已归档"), "success")
     return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
 
 
@@ -315,7 +316,7 @@ def restore(customer_id: int):
         return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
     services.restore_customer(customer)
     db.session.commit()
-    flash("客户档案已恢复", "success")
+    flash(_("客户档案已恢复"), "success")
     return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
 
 
@@ -330,12 +331,12 @@ def merge(customer_id: int):
         code = form.other_code.data.strip().upper()
         other = db.session.scalar(visible_customers(current_user).where(Customer.code == code))
         if other is None or other.id == kept.id or other.merged_into_id is not None:
-            form.other_code.errors.append("找不到可合并的客户编号（须为其他未合并的客户）")
+            form.other_code.errors.append(_("找不到可合并的客户编号（须为其他未合并的客户）"))
             other = None
         elif form.confirm.data:
             counts = services.merge_customers(kept, other, current_user)
             db.session.commit()
-            flash("已合并：" + "，".join(f"{label} {n}" for label, n in counts.items()), "success")
+            flash(_("已合并：%(counts)s", counts="，".join(f"{label} {n}" for label, n in counts.items())), "success")
             return redirect_after_post(url_for("customers.detail", customer_id=kept.id))
     status = 422 if form.is_submitted() and other is None else 200
     return render_page_or_fragment("customers/merge.html", "customers/_merge.html", status=status,
@@ -382,7 +383,7 @@ def handover():
 def import_template():
     """The import template with Chinese headers and one example row."""
     require(can_import_customers(current_user))
-    return excel.xlsx_response(excel.template_workbook(), "客户导入模板.xlsx")
+    return excel.xlsx_response(excel.template_workbook(), _("客户导入模板.xlsx"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -424,4 +425,4 @@ def import_rejected(token: str):
     if not excel.upload_exists(token):
         abort(404)
     preview = excel.preview_import(token, request.args.get("on_match", "skip"), current_user)
-    return excel.xlsx_response(excel.rejected_workbook(preview), "导入被拒绝的行.xlsx")
+    return excel.xlsx_response(excel.rejected_workbook(preview), _("导入被拒绝的行.xlsx"))
