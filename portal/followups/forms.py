@@ -1,4 +1,5 @@
 """Forms of the followups area: record/edit a follow-up, a deal, the list filters, holidays."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -14,33 +15,33 @@ DEAL_FIELDS = ("amount", "signed_on", "product", "payment_status", "note")
 class FollowUpForm(FlaskForm):
     version = HiddenField()
     contacted_at = DateTimeLocalField(
-        "联系时间", format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        validators=[InputRequired("请填写联系时间")], default=lambda: clock.now().replace(second=0),
+        _l("联系时间"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[InputRequired(_l("请填写联系时间"))], default=lambda: clock.now().replace(second=0),
     )
-    method = SelectField("跟进方式", choices=[(m, m) for m in FOLLOWUP_METHODS], validators=[DataRequired("请选择跟进方式")])
-    participants = StringField("参与人员", validators=[Optional(), Length(max=256, message="参与人员不能超过256个字符")])
-    content = TextAreaField("沟通内容", validators=[DataRequired("请填写沟通内容"), Length(max=5000, message="沟通内容不能超过5000个字符")])
-    result = TextAreaField("跟进结果", validators=[Optional(), Length(max=2000, message="跟进结果不能超过2000个字符")])
-    next_action = StringField("下一步行动", validators=[Optional(), Length(max=256, message="下一步行动不能超过256个字符")])
-    next_action_on = DateField("下一步日期", validators=[Optional()])
-    stage_to = SelectField("变更阶段（可选）", choices=[("", "不变更")] + [(s, s) for s in STAGES], validators=[Optional()])
-    stage_reason = StringField("变更原因", validators=[Optional(), Length(max=256, message="变更原因不能超过256个字符")])
+    method = SelectField(_l("跟进方式"), choices=[(m, m) for m in FOLLOWUP_METHODS], validators=[DataRequired(_l("请选择跟进方式"))])
+    participants = StringField(_l("参与人员"), validators=[Optional(), Length(max=256, message=_l("参与人员不能超过256个字符"))])
+    content = TextAreaField(_l("沟通内容"), validators=[DataRequired(_l("请填写沟通内容")), Length(max=5000, message=_l("沟通内容不能超过5000个字符"))])
+    result = TextAreaField(_l("跟进结果"), validators=[Optional(), Length(max=2000, message=_l("跟进结果不能超过2000个字符"))])
+    next_action = StringField(_l("下一步行动"), validators=[Optional(), Length(max=256, message=_l("下一步行动不能超过256个字符"))])
+    next_action_on = DateField(_l("下一步日期"), validators=[Optional()])
+    stage_to = SelectField(_l("变更阶段（可选）"), choices=[("", _l("不变更"))] + [(s, s) for s in STAGES], validators=[Optional()])
+    stage_reason = StringField(_l("变更原因"), validators=[Optional(), Length(max=256, message=_l("变更原因不能超过256个字符"))])
 
     def validate_contacted_at(self, field):
         if field.data and field.data > clock.now():
-            raise ValidationError("联系时间不能晚于现在")
+            raise ValidationError(_l("联系时间不能晚于现在"))
 
     def validate_next_action_on(self, field):
         if field.data and self.contacted_at.data and field.data < self.contacted_at.data.date():
-            raise ValidationError("下一步日期不能早于联系时间")
+            raise ValidationError(_l("下一步日期不能早于联系时间"))
         if field.data and not (self.next_action.data or "").strip():
-            raise ValidationError("填写了下一步日期时，请同时写明下一步行动")
+            raise ValidationError(_l("填写了下一步日期时，请同时写明下一步行动"))
 
     def validate(self, extra_validators=None) -> bool:
         # Checked after the fields: Optional() on an empty reason would stop its own validators.
         valid = super().validate(extra_validators)
         if self.stage_to and self.stage_to.data and not (self.stage_reason.data or "").strip():
-            self.stage_reason.errors = [*self.stage_reason.errors, "变更阶段时请填写原因"]
+            self.stage_reason.errors = [*self.stage_reason.errors, _l("变更阶段时请填写原因")]
             return False
         return valid
 
@@ -57,17 +58,17 @@ class EditFollowUpForm(FollowUpForm):
 
 class DealForm(FlaskForm):
     version = HiddenField()
-    amount = DecimalField("成交金额（元）", places=2, validators=[
-        InputRequired("请填写成交金额"), NumberRange(min=0.01, max=999999999999, message="成交金额应大于0"),
+    amount = DecimalField(_l("成交金额（元）"), places=2, validators=[
+        InputRequired(_l("请填写成交金额")), NumberRange(min=0.01, max=999999999999, message=_l("成交金额应大于0")),
     ])
-    signed_on = DateField("签约日期", validators=[InputRequired("请填写签约日期")], default=clock.today)
-    product = StringField("产品/服务", validators=[DataRequired("请填写产品或服务"), Length(max=128, message="不能超过128个字符")])
-    payment_status = SelectField("付款状态", choices=[(s, s) for s in PAYMENT_STATUSES])
-    note = StringField("备注", validators=[Optional(), Length(max=256, message="备注不能超过256个字符")])
+    signed_on = DateField(_l("签约日期"), validators=[InputRequired(_l("请填写签约日期"))], default=clock.today)
+    product = StringField(_l("产品/服务"), validators=[DataRequired(_l("请填写产品或服务")), Length(max=128, message=_l("不能超过128个字符"))])
+    payment_status = SelectField(_l("付款状态"), choices=[(s, s) for s in PAYMENT_STATUSES])
+    note = StringField(_l("备注"), validators=[Optional(), Length(max=256, message=_l("备注不能超过256个字符"))])
 
     def validate_signed_on(self, field):
         if field.data and field.data > clock.today():
-            raise ValidationError("签约日期不能晚于今天")
+            raise ValidationError(_l("签约日期不能晚于今天"))
 
     def deal_data(self) -> dict:
         return {name: getattr(self, name).data or ("" if name == "note" else None) for name in DEAL_FIELDS}
@@ -79,13 +80,13 @@ class FollowUpFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    author_id = SelectField("跟进人", choices=[], validators=[Optional()])
-    method = SelectField("方式", choices=[("", "全部")] + [(m, m) for m in FOLLOWUP_METHODS], validators=[Optional()])
-    date_from = DateField("开始日期", validators=[Optional()])
-    date_to = DateField("结束日期", validators=[Optional()])
-    customer = StringField("客户", validators=[Optional(), Length(max=64)])
-    timeliness = SelectField("及时性", choices=[("", "全部"), ("on_time", "及时"), ("late", "补录")], validators=[Optional()])
+    author_id = SelectField(_l("跟进人"), choices=[], validators=[Optional()])
+    method = SelectField(_l("方式"), choices=[("", _l("全部"))] + [(m, m) for m in FOLLOWUP_METHODS], validators=[Optional()])
+    date_from = DateField(_l("开始日期"), validators=[Optional()])
+    date_to = DateField(_l("结束日期"), validators=[Optional()])
+    customer = StringField(_l("客户"), validators=[Optional(), Length(max=64)])
+    timeliness = SelectField(_l("及时性"), choices=[("", _l("全部")), ("on_time", _l("及时")), ("late", _l("补录"))], validators=[Optional()])
 
     def __init__(self, *args, authors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.author_id.choices = [("", "全部")] + [(str(user.id), user.display_name) for user in authors]
+        self.author_id.choices = [("", _l("全部"))] + [(str(user.id), user.display_name) for user in authors]

@@ -3,6 +3,7 @@ page, edits within the window, and deals."""
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
 
@@ -87,7 +88,7 @@ def export():
     filters = queries.filter_values(form)
     rows = db.session.scalars(queries.filtered_followups(current_user, filters).limit(queries.EXPORT_LIMIT)).all()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("跟进记录")
+    sheet = workbook.create_sheet(_("跟进记录"))
     sheet.append(EXPORT_COLUMNS)
     for f in rows:
         sheet.append([export_cell(v) for v in (
@@ -142,7 +143,7 @@ def create(customer_id: int):
         db.session.commit()
         if htmx:
             return section_response(customer, "followup-recorded")
-        flash("跟进记录已保存", "success")
+        flash(_("跟进记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("followups/form.html", "followups/_form.html", status, form=form, customer=customer)
@@ -156,12 +157,12 @@ def edit(followup_id: int):
     form = EditFollowUpForm(obj=followup)
     if form.validate_on_submit():
         if str(followup.version) != form.version.data:
-            form.form_errors.append("该跟进记录已被其他人修改，请刷新后重试")
+            form.form_errors.append(_("该跟进记录已被其他人修改，请刷新后重试"))
             return render_page_or_fragment("followups/edit.html", "followups/_edit_form.html", 409,
                                            form=form, followup=followup)
         services.update_followup(followup, form.followup_data())
         db.session.commit()
-        flash("跟进记录已更新", "success")
+        flash(_("跟进记录已更新"), "success")
         return redirect_after_post(url_for("followups.detail", followup_id=followup.id))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("followups/edit.html", "followups/_edit_form.html", status,
@@ -179,7 +180,7 @@ def deal_create(customer_id: int):
         db.session.commit()
         if htmx:
             return section_response(customer, "deal-recorded")
-        flash("成交记录已保存", "success")
+        flash(_("成交记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", status,
@@ -194,12 +195,12 @@ def deal_edit(deal_id: int):
     form = DealForm(obj=deal)
     if form.validate_on_submit():
         if str(deal.version) != form.version.data:
-            form.form_errors.append("该成交记录已被其他人修改，请刷新后重试")
+            form.form_errors.append(_("该成交记录已被其他人修改，请刷新后重试"))
             return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", 409,
                                            form=form, customer=deal.customer, deal=deal)
         services.update_deal(deal, form.deal_data())
         db.session.commit()
-        flash("成交记录已更新", "success")
+        flash(_("成交记录已更新"), "success")
         return redirect_after_post(customer_url(deal.customer))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", status,
