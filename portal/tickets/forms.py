@@ -1,4 +1,5 @@
 """Forms of the tickets area: intake, dispatch, transitions, comments, attachments, ledger filters."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
@@ -19,7 +20,7 @@ def pairs(values) -> list[tuple[str, str]]:
     return [(value, value) for value in values]
 
 
-def with_blank(choices, label="全部") -> list[tuple[str, str]]:
+def with_blank(choices, label=_l("全部")) -> list[tuple[str, str]]:
     return [("", label)] + list(choices)
 
 
@@ -42,44 +43,44 @@ def handler_choices() -> list[tuple[str, str]]:
 
 def handler_choices_by_department() -> dict[str, list[tuple[str, str]]]:
     """Handlers grouped by department (rendered as <optgroup>), so the choice matches the department."""
-    groups: dict[str, list[tuple[str, str]]] = {"不指定个人": [("", "（部门内任何人）")]}
+    groups: dict[str, list[tuple[str, str]]] = {"不指定个人": [("", _l("（部门内任何人）"))]}
     for user_id, name, department in handler_rows():
         groups.setdefault(department or "无部门", []).append((str(user_id), f"{name}（{department or '无部门'}）"))
     return groups
 
 
 class TicketForm(FlaskForm):
-    customer_query = StringField("搜索客户", validators=[Optional(), Length(max=64)])
-    customer_id = SelectField("客户", choices=[], validate_choice=False, validators=[DataRequired("请选择客户")])
-    received_at = DateTimeLocalField("受理时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写受理时间")])
-    channel = SelectField("受理渠道", choices=pairs(CHANNELS))
-    complainant = StringField("投诉人", validators=[DataRequired("请填写投诉人"), Length(max=64, message="投诉人不能超过64个字符")])
-    contact = StringField("联系方式", validators=[Optional(), Length(max=64, message="联系方式不能超过64个字符")])
-    kind = SelectField("类型", choices=pairs(KINDS))
-    category = SelectField("问题分类", choices=pairs(CATEGORIES))
-    severity = SelectField("严重程度", choices=pairs(SEVERITIES), default="一般")
-    description = TextAreaField("问题描述", validators=[DataRequired("请填写问题描述"), Length(max=5000, message="问题描述不能超过5000字")])
-    attachment = FileField("附件（图片、PDF、Office 文件）")
+    customer_query = StringField(_l("搜索客户"), validators=[Optional(), Length(max=64)])
+    customer_id = SelectField(_l("客户"), choices=[], validate_choice=False, validators=[DataRequired(_l("请选择客户"))])
+    received_at = DateTimeLocalField(_l("受理时间"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("请填写受理时间"))])
+    channel = SelectField(_l("受理渠道"), choices=pairs(CHANNELS))
+    complainant = StringField(_l("投诉人"), validators=[DataRequired(_l("请填写投诉人")), Length(max=64, message=_l("投诉人不能超过64个字符"))])
+    contact = StringField(_l("联系方式"), validators=[Optional(), Length(max=64, message=_l("联系方式不能超过64个字符"))])
+    kind = SelectField(_l("类型"), choices=pairs(KINDS))
+    category = SelectField(_l("问题分类"), choices=pairs(CATEGORIES))
+    severity = SelectField(_l("严重程度"), choices=pairs(SEVERITIES), default="一般")
+    description = TextAreaField(_l("问题描述"), validators=[DataRequired(_l("请填写问题描述")), Length(max=5000, message=_l("问题描述不能超过5000字"))])
+    attachment = FileField(_l("附件（图片、PDF、Office 文件）"))
 
     def __init__(self, *args, customer_options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.customer_id.choices = [("", "请选择客户")] + [(str(c.id), f"{c.name}（{c.code}）") for c in customer_options]
+        self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), f"{c.name}（{c.code}）") for c in customer_options]
 
 
 class VersionedForm(FlaskForm):
     """Carries the ticket version: a stale action is refused with 409, never silently applied."""
 
-    version = HiddenField(validators=[DataRequired("页面已过期，请刷新后重试")])
+    version = HiddenField(validators=[DataRequired(_l("页面已过期，请刷新后重试"))])
 
 
 class DispatchForm(VersionedForm):
-    department_id = SelectField("责任部门", choices=[], validators=[DataRequired("请选择责任部门")])
-    assignee_id = SelectField("处理人", choices=[], validators=[Optional()])
-    note = StringField("派工说明", validators=[Optional(), Length(max=256)])
+    department_id = SelectField(_l("责任部门"), choices=[], validators=[DataRequired(_l("请选择责任部门"))])
+    assignee_id = SelectField(_l("处理人"), choices=[], validators=[Optional()])
+    note = StringField(_l("派工说明"), validators=[Optional(), Length(max=256)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = [("", "请选择部门")] + department_choices()
+        self.department_id.choices = [("", _l("请选择部门"))] + department_choices()
         self.assignee_id.choices = handler_choices_by_department()
 
     def validate_assignee_id(self, field):
@@ -87,38 +88,38 @@ class DispatchForm(VersionedForm):
             return
         user = db.session.get(User, int(field.data))
         if user is None or not self.department_id.data or str(user.department_id) != self.department_id.data:
-            raise ValidationError("处理人不属于所选部门")
+            raise ValidationError(_l("处理人不属于所选部门"))
 
 
 class NoteForm(FlaskForm):
-    note = StringField("说明", validators=[Optional(), Length(max=256)])
+    note = StringField(_l("说明"), validators=[Optional(), Length(max=256)])
 
 
 class ResolveForm(VersionedForm):
-    solution = TextAreaField("解决方案", validators=[DataRequired("请填写解决方案"), Length(max=5000)])
-    root_cause_type = SelectField("原因类别", choices=pairs(ROOT_CAUSE_TYPES))
-    root_cause = TextAreaField("原因分析", validators=[DataRequired("请填写原因分析"), Length(max=5000)])
-    compensation = StringField("补偿措施", validators=[Optional(), Length(max=256)])
+    solution = TextAreaField(_l("解决方案"), validators=[DataRequired(_l("请填写解决方案")), Length(max=5000)])
+    root_cause_type = SelectField(_l("原因类别"), choices=pairs(ROOT_CAUSE_TYPES))
+    root_cause = TextAreaField(_l("原因分析"), validators=[DataRequired(_l("请填写原因分析")), Length(max=5000)])
+    compensation = StringField(_l("补偿措施"), validators=[Optional(), Length(max=256)])
 
 
 class CloseForm(VersionedForm):
-    satisfaction = RadioField("客户满意度", choices=[(str(n), f"{n} 分") for n in range(5, 0, -1)],
-                              validators=[DataRequired("请选择满意度")])
-    comment = TextAreaField("客户评价", validators=[DataRequired("请填写客户评价"), Length(max=2000)])
-    escalate = BooleanField("不满意（≤2分）时升级主管，而不是重新打开")
+    satisfaction = RadioField(_l("客户满意度"), choices=[(str(n), _l("%(n)s 分", n=n)) for n in range(5, 0, -1)],
+                              validators=[DataRequired(_l("请选择满意度"))])
+    comment = TextAreaField(_l("客户评价"), validators=[DataRequired(_l("请填写客户评价")), Length(max=2000)])
+    escalate = BooleanField(_l("不满意（≤2分）时升级主管，而不是重新打开"))
 
 
 class ReopenForm(VersionedForm):
-    reason = TextAreaField("重新打开原因", validators=[DataRequired("请填写重新打开的原因"), Length(max=1000)])
+    reason = TextAreaField(_l("重新打开原因"), validators=[DataRequired(_l("请填写重新打开的原因")), Length(max=1000)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("内容", validators=[DataRequired("请填写内容"), Length(max=2000, message="内容不能超过2000字")])
-    internal = BooleanField("内部备注（不对客户公开）")
+    body = TextAreaField(_l("内容"), validators=[DataRequired(_l("请填写内容")), Length(max=2000, message=_l("内容不能超过2000字"))])
+    internal = BooleanField(_l("内部备注（不对客户公开）"))
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("附件")
+    file = FileField(_l("附件"))
 
 
 class TicketFilterForm(FlaskForm):
@@ -127,16 +128,16 @@ class TicketFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("客户/单号", validators=[Optional(), Length(max=64)])
-    status = SelectField("状态", choices=with_blank(pairs(STATUSES)), validators=[Optional()])
-    dispatch_state = SelectField("派工状态", choices=with_blank(pairs(DISPATCH_STATES)), validators=[Optional()])
-    department_id = SelectField("责任部门", choices=[], validators=[Optional()])
-    assignee_id = SelectField("处理人", choices=[], validators=[Optional()])
-    category = SelectField("分类", choices=with_blank(pairs(CATEGORIES)), validators=[Optional()])
-    severity = SelectField("严重程度", choices=with_blank(pairs(SEVERITIES)), validators=[Optional()])
-    breached = SelectField("超时", choices=[("", "全部"), ("1", "已超时"), ("0", "未超时")], validators=[Optional()])
-    date_from = DateField("受理日期从", validators=[Optional()])
-    date_to = DateField("至", validators=[Optional()])
+    q = StringField(_l("客户/单号"), validators=[Optional(), Length(max=64)])
+    status = SelectField(_l("状态"), choices=with_blank(pairs(STATUSES)), validators=[Optional()])
+    dispatch_state = SelectField(_l("派工状态"), choices=with_blank(pairs(DISPATCH_STATES)), validators=[Optional()])
+    department_id = SelectField(_l("责任部门"), choices=[], validators=[Optional()])
+    assignee_id = SelectField(_l("处理人"), choices=[], validators=[Optional()])
+    category = SelectField(_l("分类"), choices=with_blank(pairs(CATEGORIES)), validators=[Optional()])
+    severity = SelectField(_l("严重程度"), choices=with_blank(pairs(SEVERITIES)), validators=[Optional()])
+    breached = SelectField(_l("超时"), choices=[("", _l("全部")), ("1", _l("已超时")), ("0", _l("未超时"))], validators=[Optional()])
+    date_from = DateField(_l("受理日期从"), validators=[Optional()])
+    date_to = DateField(_l("至"), validators=[Optional()])
     customer_id = HiddenField()
     sort = HiddenField()
 
@@ -156,5 +157,5 @@ class AnalysisFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField("受理日期从", validators=[Optional()])
-    date_to = DateField("至", validators=[Optional()])
+    date_from = DateField(_l("受理日期从"), validators=[Optional()])
+    date_to = DateField(_l("至"), validators=[Optional()])

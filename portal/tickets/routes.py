@@ -1,5 +1,6 @@
 """Routes of the tickets area: ledger, intake, ticket page and its transitions, attachments, analysis."""
 from flask import Blueprint, abort, current_app, flash, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
@@ -127,7 +128,7 @@ def create():
     if form.validate_on_submit():
         customer = db.session.scalar(visible_customers_query().where(Customer.id == int(form.customer_id.data)))
         if customer is None:
-            form.customer_id.errors.append("请选择客户")
+            form.customer_id.errors.append(_("请选择客户"))
         else:
             try:
                 upload = files.save_upload(form.attachment.data) if form.attachment.data else None
@@ -214,14 +215,14 @@ def dispatch(ticket_id: int):
     if not form.validate_on_submit():
         return render_detail(ticket, status=422, dispatch_form=form)
     if stale(ticket, form):
-        return refused(ticket, "工单已被其他人修改，请刷新后重试")
+        return refused(ticket, _("工单已被其他人修改，请刷新后重试"))
     department = db.session.get(Department, int(form.department_id.data))
     assignee = db.session.get(User, int(form.assignee_id.data)) if form.assignee_id.data else None
     try:
         ticket.dispatch(department, assignee, current_user, form.note.data or "")
     except TransitionRefused as error:
         return refused(ticket, str(error))
-    return done(ticket, "已派工")
+    return done(ticket, _("已派工"))
 
 
 @bp.post("/<int:ticket_id>/state/<action>")
@@ -246,8 +247,8 @@ def transition(ticket_id: int, action: str):
             services.resume_ticket(ticket, current_user, note)
     except TransitionRefused as error:
         return refused(ticket, str(error))
-    return done(ticket, {"confirm": "已确认派工", "start": "已开始处理", "pause": "已暂停计时，等待客户反馈",
-                         "resume": "已恢复处理"}[action])
+    return done(ticket, {"confirm": _("已确认派工"), "start": _("已开始处理"), "pause": _("已暂停计时，等待客户反馈"),
+                         "resume": _("已恢复处理")}[action])
 
 
 @bp.post("/<int:ticket_id>/resolve")
@@ -259,13 +260,13 @@ def resolve(ticket_id: int):
     if not form.validate_on_submit():
         return render_detail(ticket, status=422, resolve_form=form)
     if stale(ticket, form):
-        return refused(ticket, "工单已被其他人修改，请刷新后重试", resolve_form=form)
+        return refused(ticket, _("工单已被其他人修改，请刷新后重试"), resolve_form=form)
     try:
         ticket.resolve(current_user, form.solution.data, form.root_cause_type.data, form.root_cause.data,
                        form.compensation.data or "")
     except TransitionRefused as error:
         return refused(ticket, str(error), resolve_form=form)
-    return done(ticket, "工单已解决，等待回访关闭")
+    return done(ticket, _("工单已解决，等待回访关闭"))
 
 
 @bp.post("/<int:ticket_id>/close")
@@ -277,15 +278,15 @@ def close(ticket_id: int):
     if not form.validate_on_submit():
         return render_detail(ticket, status=422, close_form=form)
     if stale(ticket, form):
-        return refused(ticket, "工单已被其他人修改，请刷新后重试", close_form=form)
+        return refused(ticket, _("工单已被其他人修改，请刷新后重试"), close_form=form)
     try:
         closed = services.record_closing_revisit(ticket, current_user, int(form.satisfaction.data),
                                                  form.comment.data, escalate=form.escalate.data)
     except TransitionRefused as error:
         return refused(ticket, str(error), close_form=form)
     if closed:
-        return done(ticket, "已记录回访，工单已关闭")
-    return done(ticket, "客户不满意：工单已" + ("升级主管" if ticket.status != "重新打开" else "重新打开"))
+        return done(ticket, _("已记录回访，工单已关闭"))
+    return done(ticket, _("客户不满意：工单已升级主管") if ticket.status != "重新打开" else _("客户不满意：工单已重新打开"))
 
 
 @bp.post("/<int:ticket_id>/reopen")
@@ -297,12 +298,12 @@ def reopen(ticket_id: int):
     if not form.validate_on_submit():
         return render_detail(ticket, status=422, reopen_form=form)
     if stale(ticket, form):
-        return refused(ticket, "工单已被其他人修改，请刷新后重试", reopen_form=form)
+        return refused(ticket, _("工单已被其他人修改，请刷新后重试"), reopen_form=form)
     try:
         services.reopen_ticket(ticket, current_user, form.reason.data)
     except TransitionRefused as error:
         return refused(ticket, str(error), reopen_form=form)
-    return done(ticket, "工单已重新打开")
+    return done(ticket, _("工单已重新打开"))
 
 
 @bp.post("/<int:ticket_id>/comments")
@@ -315,7 +316,7 @@ def comment(ticket_id: int):
     if not form.validate_on_submit():
         return render_detail(ticket, status=422, comment_form=form)
     ticket.log("内部备注" if form.internal.data else "评论", current_user, form.body.data, internal=form.internal.data)
-    return done(ticket, "已添加")
+    return done(ticket, _("已添加"))
 
 
 @bp.post("/<int:ticket_id>/attachments")
@@ -326,7 +327,7 @@ def attachment_upload(ticket_id: int):
         abort(403)
     form = AttachmentForm()
     if not form.validate_on_submit() or not form.file.data:
-        form.file.errors = list(form.file.errors) + ["请选择要上传的文件"]
+        form.file.errors = list(form.file.errors) + [_("请选择要上传的文件")]
         return render_detail(ticket, status=422, attachment_form=form)
     try:
         upload = files.save_upload(form.file.data)
@@ -334,7 +335,7 @@ def attachment_upload(ticket_id: int):
         form.file.errors = [str(error)]
         return render_detail(ticket, status=422, attachment_form=form)
     services.attach(ticket, upload, current_user)
-    return done(ticket, "附件已上传")
+    return done(ticket, _("附件已上传"))
 
 
 @bp.get("/<int:ticket_id>/attachments/<int:attachment_id>")
