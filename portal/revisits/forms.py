@@ -1,4 +1,5 @@
 """Forms of the revisits area: task filters, the revisit itself, questionnaires, plans, spot-checks."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -40,7 +41,7 @@ from portal.models.revisits import (
 )
 from portal.rules.sampling import SEED_BITS
 
-ANY = [("", "全部")]
+ANY = [("", _l("全部"))]
 
 
 class CheckboxListField(SelectMultipleField):
@@ -52,14 +53,14 @@ class TaskFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    scope = SelectField("范围", choices=[("mine", "我的任务"), ("team", "团队任务")], default="mine",
+    scope = SelectField(_l("范围"), choices=[("mine", _l("我的任务")), ("team", _l("团队任务"))], default="mine",
                         validators=[Optional()])
-    status = SelectField("状态", choices=[("open", "待回访")] + [(s, s) for s in TASK_STATUSES[1:]] + [("all", "全部")],
+    status = SelectField(_l("状态"), choices=[("open", _l("待回访"))] + [(s, s) for s in TASK_STATUSES[1:]] + [("all", _l("全部"))],
                          default="open", validators=[Optional()])
-    due = SelectField("到期", choices=ANY + [("overdue", "已逾期"), ("today", "今日到期"), ("week", "7天内到期")],
+    due = SelectField(_l("到期"), choices=ANY + [("overdue", _l("已逾期")), ("today", _l("今日到期")), ("week", _l("7天内到期"))],
                       validators=[Optional()])
-    method = SelectField("方式", choices=ANY + [(m, m) for m in METHODS], validators=[Optional()])
-    plan_id = SelectField("回访计划", choices=[], validators=[Optional()])
+    method = SelectField(_l("方式"), choices=ANY + [(m, m) for m in METHODS], validators=[Optional()])
+    plan_id = SelectField(_l("回访计划"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, plans=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,18 +72,18 @@ class RevisitForm(FlaskForm):
 
     version = HiddenField()
     questionnaire_version = HiddenField()
-    outcome = RadioField("回访结果", choices=[(o, o) for o in OUTCOMES], validators=[InputRequired("请选择回访结果")])
-    contact_person = StringField("受访人", validators=[Optional(), Length(max=64, message="不能超过64个字符")])
-    notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
-    issues_raised = TextAreaField("客户提出的问题", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
-    issue_category = SelectField("问题类别", choices=[("", "（请选择）")] + [(c, c) for c in ISSUE_CATEGORIES], default="")
-    open_ticket = BooleanField("为该问题创建回访问题工单")
+    outcome = RadioField(_l("回访结果"), choices=[(o, o) for o in OUTCOMES], validators=[InputRequired(_l("请选择回访结果"))])
+    contact_person = StringField(_l("受访人"), validators=[Optional(), Length(max=64, message=_l("不能超过64个字符"))])
+    notes = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
+    issues_raised = TextAreaField(_l("客户提出的问题"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
+    issue_category = SelectField(_l("问题类别"), choices=[("", _l("（请选择）"))] + [(c, c) for c in ISSUE_CATEGORIES], default="")
+    open_ticket = BooleanField(_l("为该问题创建回访问题工单"))
 
     questions: list[dict] = []
 
     def validate_issue_category(self, field):
         if self.issues_raised.data and self.issues_raised.data.strip() and not field.data:
-            raise ValidationError("请选择问题类别")
+            raise ValidationError(_l("请选择问题类别"))
 
     def answers(self) -> dict:
         """Answers keyed by question key, validated against the version's choices."""
@@ -103,7 +104,7 @@ class RequiredWhenCompleted:
     def __call__(self, form, field):
         if field.data in (None, "", []):
             field.errors[:] = []
-            raise StopValidation("请回答此问题" if form.outcome.data == "完成" else None)
+            raise StopValidation(_l("请回答此问题") if form.outcome.data == "完成" else None)
 
 
 def revisit_form_for(questions: list[dict], **kwargs) -> RevisitForm:
@@ -122,21 +123,21 @@ def revisit_form_for(questions: list[dict], **kwargs) -> RevisitForm:
         elif question["type"] == "multiple":
             field = CheckboxListField(label, choices=[(o, o) for o in question["options"]], validators=first)
         else:
-            field = TextAreaField(label, validators=first + [Length(max=2000, message="不能超过2000个字符")])
+            field = TextAreaField(label, validators=first + [Length(max=2000, message=_l("不能超过2000个字符"))])
         setattr(VersionRevisitForm, name, field)
     VersionRevisitForm.questions = questions
     return VersionRevisitForm(**kwargs)
 
 
 class QuestionForm(Form):
-    text = StringField("题目", validators=[Optional(), Length(max=200, message="题目不能超过200个字符")])
-    type = SelectField("题型", choices=list(QUESTION_TYPES.items()), default="text")
-    required = BooleanField("必答")
-    options = TextAreaField("选项（每行一个）", validators=[Optional(), Length(max=2000)])
+    text = StringField(_l("题目"), validators=[Optional(), Length(max=200, message=_l("题目不能超过200个字符"))])
+    type = SelectField(_l("题型"), choices=list(QUESTION_TYPES.items()), default="text")
+    required = BooleanField(_l("必答"))
+    options = TextAreaField(_l("选项（每行一个）"), validators=[Optional(), Length(max=2000)])
 
     def validate_options(self, field):
         if self.text.data and self.type.data in {"single", "multiple"} and len(self.option_list()) < 2:
-            raise ValidationError("单选、多选题至少需要两个选项")
+            raise ValidationError(_l("单选、多选题至少需要两个选项"))
 
     def option_list(self) -> list[str]:
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
@@ -144,9 +145,9 @@ class QuestionForm(Form):
 
 class QuestionnaireForm(FlaskForm):
     version = HiddenField()
-    name = StringField("问卷名称", validators=[DataRequired("请填写问卷名称"), Length(max=64, message="不能超过64个字符")])
-    description = StringField("说明", validators=[Optional(), Length(max=256, message="不能超过256个字符")])
-    is_active = BooleanField("启用", default=True)
+    name = StringField(_l("问卷名称"), validators=[DataRequired(_l("请填写问卷名称")), Length(max=64, message=_l("不能超过64个字符"))])
+    description = StringField(_l("说明"), validators=[Optional(), Length(max=256, message=_l("不能超过256个字符"))])
+    is_active = BooleanField(_l("启用"), default=True)
     questions = FieldList(FormField(QuestionForm), min_entries=1)
 
     def __init__(self, *args, editing: Questionnaire | None = None, **kwargs):
@@ -158,11 +159,11 @@ class QuestionnaireForm(FlaskForm):
         if self.editing is not None:
             query = query.where(Questionnaire.id != self.editing.id)
         if db.session.scalar(query):
-            raise ValidationError("已有同名问卷")
+            raise ValidationError(_l("已有同名问卷"))
 
     def validate_questions(self, field):
         if not self.question_list():
-            raise ValidationError("问卷至少需要一道题目")
+            raise ValidationError(_l("问卷至少需要一道题目"))
 
     def question_list(self) -> list[dict]:
         """Questions in the order entered; blank rows dropped; keys q1..qN."""
@@ -183,15 +184,15 @@ def revisitor_choices() -> list[tuple[str, str]]:
 
 
 class PlanForm(FlaskForm):
-    name = StringField("计划名称", validators=[DataRequired("请填写计划名称"), Length(max=64, message="不能超过64个字符")])
-    segment = SelectField("目标客户", choices=list(SEGMENTS.items()), validators=[InputRequired("请选择目标客户")])
-    method = SelectField("回访方式", choices=[(m, m) for m in METHODS])
-    starts_on = DateField("开始日期", validators=[InputRequired("请填写开始日期")])
-    window_workdays = IntegerField("完成时限（工作日）", default=5,
-                                   validators=[InputRequired("请填写完成时限"), NumberRange(1, 60, "应为1到60个工作日")])
-    questionnaire_id = SelectField("问卷", choices=[], validators=[InputRequired("请选择问卷")])
-    assignee_ids = CheckboxListField("回访人员", choices=[], validators=[Optional()])
-    customer_codes = TextAreaField("客户编号名单（每行一个，仅手工名单使用）", validators=[Length(max=20000)])
+    name = StringField(_l("计划名称"), validators=[DataRequired(_l("请填写计划名称")), Length(max=64, message=_l("不能超过64个字符"))])
+    segment = SelectField(_l("目标客户"), choices=list(SEGMENTS.items()), validators=[InputRequired(_l("请选择目标客户"))])
+    method = SelectField(_l("回访方式"), choices=[(m, m) for m in METHODS])
+    starts_on = DateField(_l("开始日期"), validators=[InputRequired(_l("请填写开始日期"))])
+    window_workdays = IntegerField(_l("完成时限（工作日）"), default=5,
+                                   validators=[InputRequired(_l("请填写完成时限")), NumberRange(1, 60, _l("应为1到60个工作日"))])
+    questionnaire_id = SelectField(_l("问卷"), choices=[], validators=[InputRequired(_l("请选择问卷"))])
+    assignee_ids = CheckboxListField(_l("回访人员"), choices=[], validators=[Optional()])
+    customer_codes = TextAreaField(_l("客户编号名单（每行一个，仅手工名单使用）"), validators=[Length(max=20000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,33 +203,33 @@ class PlanForm(FlaskForm):
 
     def validate_customer_codes(self, field):
         if self.segment.data == "manual" and not (field.data or "").strip():
-            raise ValidationError("手工名单请至少填写一个客户编号")
+            raise ValidationError(_l("手工名单请至少填写一个客户编号"))
 
 
 class AnalysisFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField("起始日期", validators=[Optional()])
-    end = DateField("截止日期", validators=[Optional()])
+    start = DateField(_l("起始日期"), validators=[Optional()])
+    end = DateField(_l("截止日期"), validators=[Optional()])
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError("截止日期不能早于起始日期")
+            raise ValidationError(_l("截止日期不能早于起始日期"))
 
 
 class DrawForm(FlaskForm):
-    period_start = DateField("期间开始", validators=[InputRequired("请填写期间开始日期")])
-    period_end = DateField("期间结束", validators=[InputRequired("请填写期间结束日期")])
-    mode = RadioField("抽样方式", choices=[("percent", "按比例（%）"), ("count", "按条数")], default="percent",
-                      validators=[InputRequired("请选择抽样方式")])
-    size = IntegerField("每人抽取", default=10, validators=[InputRequired("请填写抽取数量"), NumberRange(1, 100, "应为1到100")])
-    seed = IntegerField("随机种子", validators=[InputRequired("请填写随机种子"),
-                                               NumberRange(0, 2**SEED_BITS - 1, "随机种子超出范围")])
+    period_start = DateField(_l("期间开始"), validators=[InputRequired(_l("请填写期间开始日期"))])
+    period_end = DateField(_l("期间结束"), validators=[InputRequired(_l("请填写期间结束日期"))])
+    mode = RadioField(_l("抽样方式"), choices=[("percent", _l("按比例（%）")), ("count", _l("按条数"))], default="percent",
+                      validators=[InputRequired(_l("请选择抽样方式"))])
+    size = IntegerField(_l("每人抽取"), default=10, validators=[InputRequired(_l("请填写抽取数量")), NumberRange(1, 100, _l("应为1到100"))])
+    seed = IntegerField(_l("随机种子"), validators=[InputRequired(_l("请填写随机种子")),
+                                               NumberRange(0, 2**SEED_BITS - 1, _l("随机种子超出范围"))])
 
     def validate_period_end(self, field):
         if field.data and self.period_start.data and field.data < self.period_start.data:
-            raise ValidationError("结束日期不能早于开始日期")
+            raise ValidationError(_l("结束日期不能早于开始日期"))
 
     def sample_size(self) -> dict:
         return {"percent": self.size.data} if self.mode.data == "percent" else {"count": self.size.data}
@@ -236,19 +237,19 @@ class DrawForm(FlaskForm):
 
 class FindingForm(FlaskForm):
     version = HiddenField()
-    result = RadioField("抽查结论", choices=[(r, r) for r in SPOT_CHECK_RESULTS], validators=[InputRequired("请选择抽查结论")])
-    comment = TextAreaField("说明", validators=[Optional(), Length(max=2000, message="不能超过2000个字符")])
-    corrective_action = TextAreaField("整改要求", validators=[Length(max=2000, message="不能超过2000个字符")])
+    result = RadioField(_l("抽查结论"), choices=[(r, r) for r in SPOT_CHECK_RESULTS], validators=[InputRequired(_l("请选择抽查结论"))])
+    comment = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
+    corrective_action = TextAreaField(_l("整改要求"), validators=[Length(max=2000, message=_l("不能超过2000个字符"))])
 
     def validate_corrective_action(self, field):
         if self.result.data and self.result.data != "合格" and not (field.data or "").strip():
-            raise ValidationError("发现问题时请填写整改要求")
+            raise ValidationError(_l("发现问题时请填写整改要求"))
 
 
 class SpotCheckFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    state = SelectField("状态", choices=ANY + [("pending", "待抽查"), ("checked", "已抽查"), ("unacknowledged", "待确认")],
+    state = SelectField(_l("状态"), choices=ANY + [("pending", _l("待抽查")), ("checked", _l("已抽查")), ("unacknowledged", _l("待确认"))],
                         validators=[Optional()])
-    seed = IntegerField("随机种子", validators=[Optional()])
+    seed = IntegerField(_l("随机种子"), validators=[Optional()])

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -123,7 +124,7 @@ def task(task_id: int):
             abort(403)
         if form.validate_on_submit():
             if form.version.data != str(task.version):
-                form.form_errors.append("该任务已被其他人更新，请刷新后重试")
+                form.form_errors.append(_("该任务已被其他人更新，请刷新后重试"))
                 return render_template("revisits/task.html", **task_context(task, form), version=version), 409
             try:
                 services.record_revisit(
@@ -176,7 +177,7 @@ def questionnaire_create():
         abort(403)
     form = QuestionnaireForm()
     if request.method == "GET":
-        for _ in range(BLANK_QUESTION_ROWS):
+        for _row in range(BLANK_QUESTION_ROWS):
             form.questions.append_entry()
     if form.validate_on_submit():
         questionnaire = Questionnaire(name=form.name.data.strip(), description=form.description.data or "",
@@ -184,7 +185,7 @@ def questionnaire_create():
         db.session.add(questionnaire)
         questionnaire.publish(form.question_list(), by=current_user)
         db.session.commit()
-        flash("问卷已保存（第1版）", "success")
+        flash(_("问卷已保存（第1版）"), "success")
         return redirect_after_post(url_for("revisits.questionnaire", questionnaire_id=questionnaire.id))
     return questionnaire_form_page(form, None, 422 if form.is_submitted() else 200)
 
@@ -201,11 +202,11 @@ def questionnaire_edit(questionnaire_id: int):
         form.questions.entries = []
         for question in questionnaire.current_version.questions if questionnaire.current_version else []:
             form.questions.append_entry({**question, "options": "\n".join(question["options"])})
-        for _ in range(BLANK_QUESTION_ROWS):
+        for _row in range(BLANK_QUESTION_ROWS):
             form.questions.append_entry()
     if form.validate_on_submit():
         if form.version.data != str(questionnaire.version):
-            form.form_errors.append("该问卷已被其他人修改，请刷新后重试")
+            form.form_errors.append(_("该问卷已被其他人修改，请刷新后重试"))
             return questionnaire_form_page(form, questionnaire, 409)
         questionnaire.name, questionnaire.description = form.name.data.strip(), form.description.data or ""
         questionnaire.is_active = form.is_active.data
@@ -259,7 +260,7 @@ def plan_create():
         )
         db.session.add(plan)
         db.session.commit()
-        flash("回访计划已创建，点击“生成任务”为目标客户生成回访任务", "success")
+        flash(_("回访计划已创建，点击“生成任务”为目标客户生成回访任务"), "success")
         return redirect_after_post(url_for("revisits.plan", plan_id=plan.id))
     return render_template("revisits/plan_form.html", form=form), 422 if form.is_submitted() else 200
 
@@ -337,7 +338,7 @@ def finding_acknowledge(spot_check_id: int):
         abort(409)
     check.acknowledge(clock.now())
     db.session.commit()
-    flash("已确认抽查结果", "success")
+    flash(_("已确认抽查结果"), "success")
     return redirect_after_post(url_for("revisits.findings"))
 
 
