@@ -1,6 +1,8 @@
 """Review filter form: period and scope, bound to request.args (CSRF off)."""
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
@@ -11,9 +13,9 @@ from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period
 # A custom range and the previous range of the same length must stay within date arithmetic's reach.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 NUMBER_CHOICES = {
-    "month": [(str(n), f"{n}月") for n in range(1, 13)],
-    "quarter": [(str(n), f"第{n}季度") for n in range(1, 5)],
-    "half": [("1", "上半年"), ("2", "下半年")],
+    "month": [(str(n), _l("%(n)s月", n=n)) for n in range(1, 13)],
+    "quarter": [(str(n), _l("第%(n)s季度", n=n)) for n in range(1, 5)],
+    "half": [("1", _l("上半年")), ("2", _l("下半年"))],
 }
 
 
@@ -21,19 +23,19 @@ class ReviewFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("统计周期", choices=list(PERIOD_LABELS.items()), default="quarter")
-    year = SelectField("年份", validators=[Optional()])
-    number = SelectField("期间", validators=[Optional()])
-    date_from = DateField("起始日期", validators=[Optional()])
-    date_to = DateField("截止日期", validators=[Optional()])
-    scope = SelectField("考核范围", choices=[])
+    kind = SelectField(_l("统计周期"), choices=list(PERIOD_LABELS.items()), default="quarter")
+    year = SelectField(_l("年份"), validators=[Optional()])
+    number = SelectField(_l("期间"), validators=[Optional()])
+    date_from = DateField(_l("起始日期"), validators=[Optional()])
+    date_to = DateField(_l("截止日期"), validators=[Optional()])
+    scope = SelectField(_l("考核范围"), choices=[])
 
     def __init__(self, formdata, scope_choices: list[tuple[str, str]], **kwargs):
         today = clock.today()
         super().__init__(formdata, **kwargs)
-        self.year.choices = [(str(y), f"{y}年") for y in range(today.year, today.year - 6, -1)]
+        self.year.choices = [(str(y), _l("%(year)s年", year=y)) for y in range(today.year, today.year - 6, -1)]
         kind = self.kind.data if self.kind.data in MONTHS_PER_KIND else "quarter"
-        self.number.choices = NUMBER_CHOICES.get(kind, [("1", "全年")])
+        self.number.choices = NUMBER_CHOICES.get(kind, [("1", _l("全年"))])
         self.scope.choices = scope_choices
         current = Period.containing(kind, today)
         if not self.year.data or self.year.data == "None":
@@ -66,11 +68,11 @@ class ReviewFilterForm(FlaskForm):
 def custom_range_problem(first_day, last_day) -> str | None:
     """Why a custom range cannot be reported on, in Chinese, or None."""
     if not first_day or not last_day:
-        return "自定义周期请填写起始日期和截止日期"
+        return _("自定义周期请填写起始日期和截止日期")
     if not all(EARLIEST <= day <= LATEST for day in (first_day, last_day)):
-        return "日期应在2000-01-01至2099-12-31之间"
+        return _("日期应在2000-01-01至2099-12-31之间")
     if last_day < first_day:
-        return "截止日期不能早于起始日期"
+        return _("截止日期不能早于起始日期")
     if (last_day - first_day).days > 366 * 3:
-        return "自定义周期不能超过三年"
+        return _("自定义周期不能超过三年")
     return None
