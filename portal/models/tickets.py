@@ -5,6 +5,7 @@ illegal transitions with `TransitionRefused` (the message is shown to the user).
 """
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -136,7 +137,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def _move(self, action: str, actor: User | None, note: str = "") -> None:
         sources, target = STATUS_TRANSITIONS[action]
         if self.status not in sources:
-            raise TransitionRefused(f"工单当前状态为「{self.status}」，不能执行此操作")
+            raise TransitionRefused(_("工单当前状态为「%(status)s」，不能执行此操作", status=self.status))
         before, self.status = self.status, target
         self.log("状态变更", actor, note, from_status=before, to_status=target)
 
@@ -147,9 +148,9 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def dispatch(self, department: Department, assignee: User | None, actor: User | None, note: str = "") -> None:
         """派工 / 改派: to a department and optionally a person; the SLA clock is not touched."""
         if self.status == CLOSED:
-            raise TransitionRefused("已回访关闭的工单不能派工")
+            raise TransitionRefused(_("已回访关闭的工单不能派工"))
         if assignee is not None and assignee.department_id != department.id:
-            raise TransitionRefused("处理人不属于所选部门")
+            raise TransitionRefused(_("处理人不属于所选部门"))
         kind = "改派" if self.dispatch_state != UNDISPATCHED else "派工"
         self.department, self.assignee = department, assignee
         self.department_id, self.assignee_id = department.id, assignee.id if assignee else None
@@ -163,7 +164,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def confirm(self, actor: User) -> None:
         """确认派工: the assignee (or someone in the assigned department) takes the ticket."""
         if self.dispatch_state != DISPATCHED:
-            raise TransitionRefused(f"派工状态为「{self.dispatch_state}」，不能确认")
+            raise TransitionRefused(_("派工状态为「%(state)s」，不能确认", state=self.dispatch_state))
         now = clock.now()
         self.dispatch_state, self.confirmed_at = CONFIRMED, now
         if self.assignee_id is None:
@@ -174,7 +175,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def start(self, actor: User) -> None:
         """开始处理."""
         if self.dispatch_state != CONFIRMED:
-            raise TransitionRefused("派工确认后才能开始处理")
+            raise TransitionRefused(_("派工确认后才能开始处理"))
         self._move("start", actor)
         self._mark_responded(clock.now())
 
@@ -195,7 +196,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def resolve(self, actor: User, solution: str, root_cause_type: str, root_cause: str, compensation: str = "") -> None:
         """已解决: needs a solution and a root cause 原因分析."""
         if not solution.strip() or not root_cause.strip():
-            raise TransitionRefused("请填写解决方案和原因分析")
+            raise TransitionRefused(_("请填写解决方案和原因分析"))
         self._move("resolve", actor)
         self.solution, self.root_cause_type, self.root_cause = solution, root_cause_type, root_cause
         self.compensation = compensation
@@ -207,13 +208,13 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         Returns True when the ticket closed.
         """
         if self.status != RESOLVED:
-            raise TransitionRefused("只有已解决的工单才能回访关闭")
+            raise TransitionRefused(_("只有已解决的工单才能回访关闭"))
         if actor.id == self.resolved_by_id:
-            raise TransitionRefused("解决人不能为自己的工单做关闭回访")
+            raise TransitionRefused(_("解决人不能为自己的工单做关闭回访"))
         if not 1 <= satisfaction <= 5:
-            raise TransitionRefused("满意度应为1到5分")
+            raise TransitionRefused(_("满意度应为1到5分"))
         if not comment.strip():
-            raise TransitionRefused("请填写客户评价")
+            raise TransitionRefused(_("请填写客户评价"))
         now = clock.now()
         self.satisfaction, self.closing_comment = satisfaction, comment
         self.closing_by, self.closing_by_id, self.closing_recorded_at = actor, actor.id, now
@@ -231,7 +232,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def reopen(self, actor: User, reason: str) -> None:
         """重新打开 from 已解决/已回访关闭, with a reason; the resolution must be redone."""
         if not reason.strip():
-            raise TransitionRefused("请填写重新打开的原因")
+            raise TransitionRefused(_("请填写重新打开的原因"))
         self._move("reopen", actor, reason)
         self.reopen_count += 1
         self.resolved_at = self.closed_at = None

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -69,12 +70,12 @@ def save_upload(upload) -> tuple[str, str, str, int]:
     limit = current_app.config.get("TICKET_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES)
     data = upload.stream.read(limit + 1)
     if not data:
-        raise AttachmentRefused("请选择要上传的文件")
+        raise AttachmentRefused(_("请选择要上传的文件"))
     if len(data) > limit:
-        raise AttachmentRefused(f"附件不能超过 {limit // (1024 * 1024)} MB")
+        raise AttachmentRefused(_("附件不能超过 %(megabytes)s MB", megabytes=limit // (1024 * 1024)))
     content_type = sniff_content_type(data[:16], data)
     if content_type is None:
-        raise AttachmentRefused("只能上传图片（PNG/JPEG/GIF）、PDF 或 Office 文件")
+        raise AttachmentRefused(_("只能上传图片（PNG/JPEG/GIF）、PDF 或 Office 文件"))
     stored_name = uuid.uuid4().hex
     directory = store_dir()
     directory.mkdir(parents=True, exist_ok=True)
