@@ -6,8 +6,10 @@ throughput under gunicorn against the floor app (issue 6).
     DATABASE_URL=postgresql://... .venv/bin/python -m bench.run   # the same on PostgreSQL
 
 The data set is `demo seed --scale large` (portal/demo_large.py). On SQLite the built file is cached
-under bench/cache/ keyed by the migration head and size, and each run works on a copy. Prints one
-table and writes bench/results/latest.json.
+under bench/cache/ keyed by the migration head and size, and each run works on a copy. After the page
+timings: PDF render time/memory/pages/size, WeasyPrint (the portal's path) beside headless chromium,
+and a 10,000-row Excel import, preview and confirm (bench/pdf_bench.py; --quick: 1-page PDF, 500 rows).
+Prints one table and writes bench/results/latest.json.
 """
 import argparse
 import json
@@ -321,7 +323,32 @@ def print_table(report: dict) -> None:
         print(f"customer list, 16 connections, gunicorn 2 workers: portal {portal['rps']} req/s "
               f"(p95 {portal['p95_ms']} ms, errors {portal['errors']}), floor {floor['rps']} req/s "
               f"→ ratio {throughput['ratio']} ({'ok' if throughput['meets_target'] else 'MISSED'} ≥ {TARGET_FLOOR_RATIO})")
+    print_pdf_and_import(report)
     print(f"results: {report.get('written_to', '')}")
+
+
+def print_pdf_and_import(report: dict) -> None:
+    if report.get("pdf"):
+        print(f"{'PDF document':<44} {'renderer':<10} {'wall s':>7} {'PSS MB':>8} {'max proc MB':>11} "
+              f"{'pages':>5} {'bytes':>9}")
+        for row in report["pdf"]:
+            for renderer in ("weasyprint", "chromium"):
+                r = row[renderer]
+                if "note" in r:
+                    print(f"{row['document']:<44} {renderer:<10} {r['note']}")
+                    continue
+                failed = "" if r["exit"] == 0 else f"  FAILED (exit {r['exit']})"
+                print(f"{row['document']:<44} {renderer:<10} {r['seconds']:>7} {r['peak_pss_mb']:>8} "
+                      f"{r['peak_process_mb'] or '—':>11} {r['pages'] or '—':>5} {r['bytes'] or '—':>9}{failed}")
+    result = report.get("import")
+    if result:
+        if result.get("unreadable"):
+            print(f"Excel import {result['rows']} rows: unreadable: {result['unreadable']}")
+            return
+        print(f"Excel import {result['rows']} rows (.xlsx {result['file_bytes']} bytes): preview {result['preview_seconds']} s "
+              f"({result['accepted']} accepted, {result['rejected']} rejected) · confirm {result['confirm_seconds']} s "
+              f"({result['created']} created, {result['customers_added']} customers written"
+              f"{'' if result['committed'] else ', rolled back'})")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -332,6 +359,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--throughput-seconds", type=float, default=None)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per page type (at least 5 requests)")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--no-import", action="store_true")
+    parser.add_argument("--import-rows", type=int, default=None, help="rows of the Excel import (10,000; quick: 500)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = parser.parse_args(argv)
     requests = args.requests or (30 if args.quick else 200)
@@ -355,6 +385,20 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.no_throughput:
             print("throughput:", flush=True)
             report["throughput"] = measure_throughput(app, database_url, workdir, seconds)
+        # A quick run, or a small data set (the smoke test in `make test`), renders only the 1-page PDF
+        # and imports 500 rows; the full run renders the department review and its ≈10/≈50-page cuts.
+        small = args.quick or args.customers < 10_000
+        if not args.no_pdf:
+            from bench.pdf_bench import measure_pdfs
+
+            print("pdf:", flush=True)
+            report["pdf"] = measure_pdfs(app, small, workdir)
+        if not args.no_import:
+            from bench.pdf_bench import measure_import
+
+            print("excel import:", flush=True)
+            rows = args.import_rows or (500 if small else 10_000)
+            report["import"] = measure_import(app, rows, workdir, commit=database == "SQLite")
         report["machine"]["load_average_at_end"] = os.getloadavg()
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str))
