@@ -7,11 +7,9 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import current_app, make_response
+from flask import current_app
 from flask_login import current_user
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -45,10 +43,10 @@ from portal.rules.dedupe import (
     normalize_email,
     phone_digits,
 )
+from portal.spreadsheets import safe_cell
 
 EXPORT_LIMIT = 50_000
 MAX_IMPORT_ROWS = 20_000
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, field) in template order; * marks required columns.
 IMPORT_COLUMNS = (
@@ -66,25 +64,6 @@ CUSTOMER_TEXT_FIELDS = ("industry", "scale_employees", "revenue_band", "address"
                         "budget_range", "decision_maker", "tags")
 EXPORT_COLUMNS = ("客户编号", "客户名称", "意向等级", "客户分层", "阶段", "负责人", "行业", "来源渠道", "会员",
                   "最近联系", "下次跟进", "主要联系人", "联系电话", "邮箱", "状态")
-
-
-def xlsx_response(workbook: Workbook, filename: str):
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = make_response(buffer.getvalue())
-    response.headers["Content-Type"] = XLSX_MIMETYPE
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-def safe_cell(value):
-    """Text that Excel would run as a formula (= + - @) is prefixed with a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, date | datetime | int | float):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def header_row(sheet, headers) -> None:

@@ -42,6 +42,7 @@ from portal.customers.forms import (
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
+from portal.spreadsheets import xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -98,7 +99,7 @@ def export():
     customers = list(db.session.scalars(queries.filtered_customers(current_user, filters)
                                         .limit(excel.EXPORT_LIMIT)).unique())
     record_sensitive_read("Customer", "list", f"导出客户列表 {len(customers)} 条")
-    return excel.xlsx_response(excel.export_workbook(customers, current_user), f"客户档案_{clock.today():%Y%m%d}.xlsx")
+    return xlsx_response(excel.export_workbook(customers, current_user), f"客户档案_{clock.today():%Y%m%d}.xlsx")
 
 
 # --- the file form ------------------------------------------------------------------------------------
@@ -383,7 +384,7 @@ def handover():
 def import_template():
     """The import template with Chinese headers and one example row."""
     require(can_import_customers(current_user))
-    return excel.xlsx_response(excel.template_workbook(), _("客户导入模板.xlsx"))
+    return xlsx_response(excel.template_workbook(), _("客户导入模板.xlsx"))
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -425,4 +426,4 @@ def import_rejected(token: str):
     if not excel.upload_exists(token):
         abort(404)
     preview = excel.preview_import(token, request.args.get("on_match", "skip"), current_user)
-    return excel.xlsx_response(excel.rejected_workbook(preview), _("导入被拒绝的行.xlsx"))
+    return xlsx_response(excel.rejected_workbook(preview), _("导入被拒绝的行.xlsx"))

@@ -1,6 +1,5 @@
 """Routes of the followups area: the follow-up list and export, inline recording on the customer
 page, edits within the window, and deals."""
-from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from portal.followups import queries, services, timeline  # noqa: F401  (timelin
 from portal.followups.forms import DealForm, EditFollowUpForm, FollowUpFilterForm, FollowUpForm
 from portal.models.customers import Customer
 from portal.models.followups import Deal, FollowUp
+from portal.spreadsheets import safe_cell, xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -75,12 +75,6 @@ def index():
     return render_page_or_fragment("followups/index.html", "followups/_table.html", **list_context())
 
 
-def export_cell(value):
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @bp.get("/export.xlsx")
 def export():
     """The filtered follow-up list as .xlsx (scoped like the list; logged as a sensitive read)."""
@@ -91,19 +85,13 @@ def export():
     sheet = workbook.create_sheet(_("跟进记录"))
     sheet.append(EXPORT_COLUMNS)
     for f in rows:
-        sheet.append([export_cell(v) for v in (
+        sheet.append([safe_cell(v) for v in (
             f.contacted_at.strftime("%Y-%m-%d %H:%M"), f.recorded_at.strftime("%Y-%m-%d %H:%M"), f.timeliness_word,
             f.customer.code, f.customer.name, f.author.display_name if f.author else "", f.method, f.participants,
             f.content, f.result, f.next_action, f.next_action_on.isoformat() if f.next_action_on else "",
         )])
-    buffer = BytesIO()
-    workbook.save(buffer)
     record_sensitive_read("FollowUp", "export", f"导出跟进记录 {len(rows)} 条，筛选：{filters}")
-    response = make_response(buffer.getvalue())
-    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    filename = f"followups-{clock.today().isoformat()}.xlsx"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(workbook, f"followups-{clock.today().isoformat()}.xlsx")
 
 
 @bp.get("/<int:followup_id>")

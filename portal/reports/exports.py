@@ -1,6 +1,4 @@
 """The review's KPI tables as .xlsx: the same Review object (and figure texts) as the page and the PDF."""
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -9,7 +7,7 @@ from portal.reports.kpis import KPI_LIST, Review
 BOLD = Font(bold=True)
 
 
-def review_workbook(review: Review) -> BytesIO:
+def review_workbook(review: Review) -> Workbook:
     """汇总 (KPI, this period, previous, change, numerator, denominator), 部门 and 员工 sheets."""
     book = Workbook()
     summary = book.active
@@ -37,7 +35,4 @@ def review_workbook(review: Review) -> BytesIO:
             cell.font = BOLD
             cell.alignment = Alignment(wrap_text=True)
         sheet.column_dimensions["A"].width = 22
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return book

@@ -16,6 +16,7 @@ from portal.reports import charts, exports, services
 from portal.reports.forms import ReviewFilterForm
 from portal.reports.kpis import KEY_FIELD_LABELS, KPIS
 from portal.settings_store import get_setting
+from portal.spreadsheets import xlsx_response
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -120,8 +121,7 @@ def export():
     review = services.review_for(current_user, period, scope)
     record_sensitive_read("Review", scope.key, f"导出考核Excel {period.label} {scope.label}")
     filename = f"考核_{period.label}_{scope.label}.xlsx"
-    return send_file(exports.review_workbook(review), as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_response(exports.review_workbook(review), filename)
 
 
 @bp.post("/pdf")

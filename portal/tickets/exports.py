@@ -1,9 +1,8 @@
 """The ledger as an .xlsx workbook (openpyxl, write-only: memory stays flat however many rows)."""
-import io
-
 from openpyxl import Workbook
 
 from portal.formatting import format_datetime
+from portal.spreadsheets import safe_cell
 from portal.tickets.queries import sla_badge
 
 EXPORT_LIMIT = 20_000
@@ -11,14 +10,7 @@ HEADERS = ("工单号", "受理时间", "客户", "类型", "分类", "严重程
            "派工状态", "状态", "时限", "响应期限", "解决期限", "解决时间", "原因类别", "原因分析", "解决方案", "满意度")
 
 
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula is prefixed with an apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def ledger_workbook(tickets) -> io.BytesIO:
+def ledger_workbook(tickets) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("问题跟踪台账")
     sheet.append(HEADERS)
@@ -32,7 +24,4 @@ def ledger_workbook(tickets) -> io.BytesIO:
             format_datetime(ticket.resolved_at), ticket.root_cause_type, ticket.root_cause, ticket.solution,
             ticket.satisfaction if ticket.satisfaction is not None else "",
         )])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return workbook

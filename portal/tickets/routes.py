@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models.auth import Department, User
 from portal.models.customers import Customer
 from portal.models.tickets import Ticket, TicketAttachment, TransitionRefused
+from portal.spreadsheets import xlsx_response
 from portal.tickets import exports, files, queries, sections, services  # noqa: F401  (sections registers itself)
 from portal.tickets.forms import (
     AnalysisFilterForm, AttachmentForm, CloseForm, CommentForm, DispatchForm, NoteForm, ReopenForm, ResolveForm,
@@ -67,9 +68,7 @@ def export():
     form = filter_form()
     tickets = list(db.session.scalars(queries.ledger_query(current_user, form).limit(exports.EXPORT_LIMIT)))
     record_sensitive_read("Ticket", "export", f"导出问题跟踪台账 {len(tickets)} 条：{request.query_string.decode()[:180]}")
-    return send_file(exports.ledger_workbook(tickets), as_attachment=True,
-                     download_name=f"问题跟踪台账-{clock.today():%Y%m%d}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_response(exports.ledger_workbook(tickets), f"问题跟踪台账-{clock.today():%Y%m%d}.xlsx")
 
 
 @bp.get("/print")

@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.customers import Contact, Customer, CustomerSearch
 from portal.rules.dedupe import credit_code_check_char
+from portal.spreadsheets import XLSX_MIMETYPE
 
 HEADERS = [header for header, _ in excel.IMPORT_COLUMNS]
 
@@ -57,7 +58,7 @@ def importer(login_as, make_user, sales_team):
 
 def test_template_has_chinese_headers(importer):
     response = importer.get("/customers/import/template")
-    assert response.status_code == 200 and response.mimetype == excel.XLSX_MIMETYPE
+    assert response.status_code == 200 and response.mimetype == XLSX_MIMETYPE
     sheet = load_workbook(BytesIO(response.data)).active
     assert [cell.value for cell in sheet[1]][:3] == ["客户名称*", "统一社会信用代码", "行业"]
 
