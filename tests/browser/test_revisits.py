@@ -1,8 +1,10 @@
 """Browser journey: a service user completes a revisit raising a problem; their supervisor draws a sample
 containing it and records a finding; the service user sees the finding and acknowledges it."""
+import re
 import secrets
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal import clock
@@ -47,9 +49,10 @@ def test_revisit_with_problem_is_spot_checked_and_acknowledged(live_server, brow
     context, page = new_page(browser)
     login(page, service.username, service.password)
     page.goto(f"{live_server.url}/revisits/")
-    page.click(f"text={customer_name}")
-    assert page.url.endswith(f"/revisits/tasks/{task_id}")
-    assert page.locator("text=周经理").count() >= 1  # the customer's key facts beside the questionnaire
+    with page.expect_navigation():
+        page.click(f"text={customer_name}")
+    expect(page).to_have_url(re.compile(f"/revisits/tasks/{task_id}$"))
+    expect(page.locator("text=周经理").first).to_be_visible()  # the customer's key facts beside the questionnaire
     page.check("input[name=outcome][value=完成]")
     page.fill("input[name=contact_person]", "周经理")
     page.check("input[name=q_q1][value=无变化]")
