@@ -6,10 +6,11 @@ follow-up write and every grade change, so lists and overdue queries never aggre
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from portal import clock, events
+from portal.customers import services as customer_services
 from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
@@ -116,6 +117,25 @@ def update_deal(deal: Deal, data: dict) -> None:
     for name, value in data.items():
         setattr(deal, name, value)
     deal.customer.total_deal_amount = (deal.customer.total_deal_amount or Decimal("0")) - old_amount + deal.amount
+
+
+def move_merged_followups(kept: Customer, merged: Customer, _by: User) -> dict[str, int]:
+    """Follow-ups and deals of a merged file follow it to the kept file, whose last contact, next due
+    date and deal total are then recomputed. No commit."""
+    counts = {}
+    for model, label in ((FollowUp, "跟进记录"), (Deal, "成交记录")):
+        result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
+                                    .execution_options(synchronize_session="fetch"))
+        if result.rowcount:
+            counts[label] = result.rowcount
+    if counts:
+        refresh_contact_dates(kept)
+        kept.total_deal_amount = db.session.scalar(
+            select(func.coalesce(func.sum(Deal.amount), 0)).where(Deal.customer_id == kept.id))
+    return counts
+
+
+customer_services.merge_movers.append(move_merged_followups)
 
 
 def dormant_cutoff(today: date, dormant_days: int) -> datetime:
