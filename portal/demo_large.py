@@ -24,7 +24,9 @@ from portal.customers import demo as vocabulary
 from portal.customers.services import name_pinyin, search_text
 from portal.extensions import db
 from portal.models.auth import User
-from portal.models.customers import GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch
+from portal.models.customers import (
+    GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
+)
 from portal.models.followups import FOLLOWUP_METHODS, PAYMENT_STATUSES, Deal, FollowUp
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask
 from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent
@@ -46,6 +48,9 @@ FOLLOWUP_CONTENT = ("电话沟通采购计划，客户关注交付周期", "上�
 FOLLOWUP_RESULTS = ("客户有意向，继续跟进", "需要补充资料", "暂无需求", "已约下次拜访", "进入商务谈判")
 NEXT_ACTIONS = ("发送报价", "安排演示", "电话回访", "准备合同", "邀请参加展会")
 PRODUCTS = ("客户管理系统标准版", "客户管理系统企业版", "实施服务", "年度运维服务", "培训服务", "数据迁移服务")
+# The stages a customer went through to reach its current one (every file starts 潜在 when created).
+STAGE_PATHS = {"潜在": ("潜在",), "意向": ("潜在", "意向"), "成交": ("潜在", "意向", "成交"),
+               "沉睡": ("潜在", "意向", "成交", "沉睡"), "流失": ("潜在", "意向", "流失")}
 TICKET_TEXT = ("系统登录缓慢，影响日常使用", "报表导出数据与页面不一致", "发票信息有误需要重开", "希望增加批量导入功能",
                "售后响应不及时，客户不满意", "培训安排时间需要调整")
 
@@ -75,6 +80,7 @@ class Loaded:
     department_of: dict[int, int] = field(default_factory=dict)
     customer_ids: list[int] = field(default_factory=list)
     owner_of: dict[int, int | None] = field(default_factory=dict)
+    stage_of: dict[int, tuple[str, datetime]] = field(default_factory=dict)  # stage and when it was reached
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -191,12 +197,13 @@ def seed_customers(connection: Connection, rng: random.Random, sizes: Sizes, loa
     busy_customers = max(1, min(BUSY_REP_CUSTOMERS, sizes.customers // 30))
     sequences: dict[int, int] = {}
     used: set[str] = set()
-    customers, contacts, searches, followups = [], [], [], []
+    customers, contacts, searches, followups, stage_changes = [], [], [], [], []
     cadence = {"A": 7, "B": 14, "C": 30}
 
     def flush():
         for table, rows in ((Customer.__table__, customers), (Contact.__table__, contacts),
-                            (CustomerSearch.__table__, searches), (FollowUp.__table__, followups)):
+                            (CustomerSearch.__table__, searches), (FollowUp.__table__, followups),
+                            (StageChange.__table__, stage_changes)):
             if rows:
                 bulk_insert(connection, table, iter(rows), loaded)
                 rows.clear()
@@ -236,6 +243,7 @@ def seed_customers(connection: Connection, rng: random.Random, sizes: Sizes, loa
                 result=rng.choice(FOLLOWUP_RESULTS), next_action=rng.choice(NEXT_ACTIONS),
                 next_action_on=(moment + timedelta(days=rng.randrange(3, 30))).date(), stage_from=None, stage_to=None,
                 created_at=moment, updated_at=moment, version=1))
+        stage_changes += stage_history(rng, customer_id, stage, created, now, author, loaded)
         last = moments[-1] if moments else None
         next_due = (last.date() + timedelta(days=cadence[grade])) if last else None
         is_member = stage == "成交" or rng.random() < 0.2
@@ -273,6 +281,17 @@ def seed_customers(connection: Connection, rng: random.Random, sizes: Sizes, loa
                                .values(last_seq=existing + last_seq))
 
 
+def stage_history(rng: random.Random, customer_id: int, stage: str, created: datetime, now: datetime,
+                  author: int, loaded: Loaded) -> list[dict]:
+    """StageChange rows leading to `stage`: 潜在 at creation, then each later step at a random moment."""
+    path = STAGE_PATHS[stage]
+    moments = [created] + sorted(max(random_moment(rng, created, now), created + timedelta(minutes=1)) for _ in path[1:])
+    loaded.stage_of[customer_id] = (stage, moments[-1])
+    return [dict(customer_id=customer_id, from_stage=path[step - 1] if step else None, to_stage=path[step],
+                 reason="新建客户档案" if step == 0 else "跟进中更新阶段", changed_by_id=author, changed_at=moments[step])
+            for step in range(len(path))]
+
+
 def seed_deals(connection: Connection, rng: random.Random, sizes: Sizes, loaded: Loaded) -> None:
     now = clock.now()
     start = now - timedelta(days=365 * sizes.years)
@@ -289,10 +308,22 @@ def seed_deals(connection: Connection, rng: random.Random, sizes: Sizes, loaded:
                        payment_status=rng.choice(PAYMENT_STATUSES), note="", created_at=signed, updated_at=signed, version=1)
 
     bulk_insert(connection, Deal.__table__, rows(), loaded)
+    bulk_insert(connection, StageChange.__table__, won_by_deal(rng, totals, loaded, now), loaded)
     customer = Customer.__table__
     connection.execute(customer.update().where(customer.c.id == bindparam("cid")).values(
         total_deal_amount=bindparam("total"), stage="成交"),
         [{"cid": cid, "total": total} for cid, total in totals.items()])
+
+
+def won_by_deal(rng: random.Random, won: dict, loaded: Loaded, now: datetime) -> Iterator[dict]:
+    """A customer with a deal is 成交: write the step from the stage it had, after its last change."""
+    for customer_id in won:
+        stage, since = loaded.stage_of[customer_id]
+        if stage != "成交":
+            moment = max(random_moment(rng, since, now), since + timedelta(minutes=1))
+            loaded.stage_of[customer_id] = ("成交", moment)
+            yield dict(customer_id=customer_id, from_stage=stage, to_stage="成交", reason="签订合同",
+                       changed_by_id=loaded.owner_of[customer_id], changed_at=moment)
 
 
 def seed_revisits(connection: Connection, rng: random.Random, sizes: Sizes, loaded: Loaded) -> None:
@@ -385,7 +416,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
     bulk_insert(connection, TicketEvent.__table__, iter(events), loaded)
 
 
-BIG_TABLES = ("customer", "contact", "follow_up", "deal", "revisit_task", "revisit_record", "ticket", "ticket_event")
+BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "deal", "revisit_task", "revisit_record", "ticket", "ticket_event")
 
 
 def drop_secondary_indexes(connection: Connection) -> list[str]:

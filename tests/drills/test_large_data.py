@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 from portal.customers.services import name_pinyin, search_text
 from portal.demo_large import BUSY_REP, TIMELINE_EVENTS, Sizes, busy_customer_id, seed_large
 from portal.extensions import db
-from portal.models.customers import Customer, CustomerSearch
+from portal.models.customers import Customer, CustomerSearch, StageChange
 from portal.models.followups import FollowUp
 from portal.rules.dedupe import normalize_company_name
 
@@ -35,6 +35,11 @@ def test_scaled_large_seed(app, frozen_now):
         assert stored == search_text(customer)
         last = db.session.scalar(select(func.max(FollowUp.contacted_at)).where(FollowUp.customer_id == customer.id))
         assert customer.last_contacted_at == last
+        history = db.session.scalars(select(StageChange).where(StageChange.customer_id == customer.id)
+                                     .order_by(StageChange.changed_at, StageChange.id)).all()
+        assert history[0].from_stage is None and history[0].changed_at == customer.created_at
+        assert history[-1].to_stage == customer.stage  # the history leads to the stage the file shows
+        assert all(a.to_stage == b.from_stage for a, b in zip(history, history[1:]))
 
     busy = busy_customer_id()
     assert db.session.get(Customer, busy).owner.username == BUSY_REP

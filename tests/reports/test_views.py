@@ -186,9 +186,11 @@ def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, 
     issued = db.session.scalar(db.select(IssuedReview))
     assert issued.figures["total"]["figures"]["retention"]["text"] == "66.7%"
     first = client.get(f"/reports/issued/{issued.id}.pdf").data
-    # c1 was lost during Q3 after all: today's figures change, the issued document does not.
-    db.session.add(StageChange(customer_id=review_world.customers["c1"].id, from_stage="成交", to_stage="流失",
-                               changed_at=datetime(2026, 9, 1)))
+    # c1 was lost during Q3 after all: today's figures change, the issued document does not. (The file's
+    # stage follows its history, as change_stage keeps it.)
+    lost = review_world.customers["c1"]
+    db.session.add(StageChange(customer_id=lost.id, from_stage="成交", to_stage="流失", changed_at=datetime(2026, 9, 1)))
+    lost.stage = "流失"
     db.session.commit()
     assert client.get(f"/reports/issued/{issued.id}.pdf").data == first
     assert "66.7%" in pdf_text(first, tmp_path)
