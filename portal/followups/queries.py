@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
-from portal.access.followups import visible_deals, visible_followups
+from portal.access.followups import visible_customer_ids, visible_followups
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
@@ -15,10 +15,24 @@ EXPORT_LIMIT = 20000
 AUTHOR_ROLES = ("sales", "service", "supervisor", "admin")
 
 
+def scoped_followups(user: User, filters: dict) -> Select:
+    """visible_followups(user), written so that an unfiltered list walks the contact-time index.
+
+    Every role sees at least the pool's share of all follow-ups (a rep: 135k of 1M), so walking
+    ix_follow_up_contacted_at newest first stops after a few hundred rows for a page of 50. Given a
+    plain `customer_id IN (scope)`, SQLite instead reads every follow-up of every customer in scope
+    through ix_follow_up_customer_contacted and sorts them (80 ms); `customer_id + 0` (the same scope
+    condition, on both databases) keeps it off that index. A customer keyword (a rare name: few
+    customers) or a person (their own index) is answered faster the planner's way, so those keep it."""
+    if filters.get("customer") or filters.get("author_id"):
+        return visible_followups(user)
+    return select(FollowUp).where((FollowUp.customer_id + 0).in_(visible_customer_ids(user)))
+
+
 def filtered_followups(user: User, filters: dict) -> Select:
     """Follow-ups in the user's scope matching the list filters, newest contact first, with customer and author."""
     query = (
-        visible_followups(user)
+        scoped_followups(user, filters)
         .join(FollowUp.customer)
         .outerjoin(FollowUp.author)
         .options(contains_eager(FollowUp.customer), contains_eager(FollowUp.author))
@@ -61,9 +75,13 @@ def author_choices(user: User) -> list[User]:
 
 
 def customer_followups(user: User, customer: Customer, limit: int = CUSTOMER_SECTION_LIMIT) -> list[FollowUp]:
-    """The customer's latest follow-ups with their authors (one query), for its page."""
+    """The customer's latest follow-ups with their authors (one query), for its page.
+
+    `customer` was loaded through the user's scope (its page is a 404 otherwise), and a follow-up is
+    visible exactly when its customer is (portal.access.followups): filtering by the customer alone
+    saves building the list of every customer in scope (a rep: 13.5k ids, 13 ms) on each page view."""
     query = (
-        visible_followups(user)
+        select(FollowUp)
         .where(FollowUp.customer_id == customer.id)
         .outerjoin(FollowUp.author)
         .options(contains_eager(FollowUp.author))
@@ -74,9 +92,10 @@ def customer_followups(user: User, customer: Customer, limit: int = CUSTOMER_SEC
 
 
 def customer_deals(user: User, customer: Customer) -> list[Deal]:
-    """The customer's deals, newest signed first, with owners (one query)."""
+    """The customer's deals, newest signed first, with owners (one query); scoped by `customer`, as
+    customer_followups."""
     query = (
-        visible_deals(user)
+        select(Deal)
         .where(Deal.customer_id == customer.id)
         .outerjoin(Deal.owner)
         .options(contains_eager(Deal.owner))

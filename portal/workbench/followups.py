@@ -23,6 +23,7 @@ FIRST_ROWS = 10
 DORMANT_WARNING_DAYS = 14
 CARE_DAYS = 7
 OWNER_ROLES = frozenset({"sales", "supervisor"})
+TEAM_ESCALATED_KEY = "portal.followups.team_escalated_total"
 
 
 def request_calendar() -> WorkCalendar:
@@ -141,6 +142,8 @@ def team_overdue(user: User, today: date) -> WorkSection | None:
         for user_id, name, count, late in rows
     ]
     total = sum(int(late or 0) for *_rest, late in rows)
+    if has_request_context():
+        request.environ[TEAM_ESCALATED_KEY] = (user.id, today, cutoff, total)
     return WorkSection(key="team_overdue", title=f"团队逾期跟进（超{workdays}个工作日升级）", total=total,
                        items=items, empty_text="团队没有逾期跟进。")
 
@@ -154,7 +157,15 @@ def team_escalated(user: User, today: date) -> WorkSection | None:
     cutoff = escalation_cutoff(request_calendar(), today, workdays)
     members = team_members(user).with_only_columns(User.id).order_by(None)
     query = active_customers().where(Customer.owner_id.in_(members), Customer.next_due_on <= cutoff)
-    total, rows = count_and_first(query, (Customer.next_due_on, Customer.id))
+    known = request.environ.get(TEAM_ESCALATED_KEY) if has_request_context() else None
+    if known is not None and known[:3] == (user.id, today, cutoff) and cutoff < today:
+        # team_overdue (shown just above) counted these same customers per person (due before today,
+        # at or before the cutoff): its ladder total is this section's count, so the team's customers
+        # are not scanned a second time.
+        total = known[3]
+        rows = list(db.session.scalars(query.order_by(Customer.next_due_on, Customer.id).limit(FIRST_ROWS)))
+    else:
+        total, rows = count_and_first(query, (Customer.next_due_on, Customer.id))
     owners = {u.id: u.display_name for u in db.session.scalars(select(User).where(
         User.id.in_({c.owner_id for c in rows})))} if rows else {}
     items = [

@@ -87,3 +87,26 @@ def test_export_is_scoped_and_logged(app, frozen_now, login_as, make_user, new_c
     assert rows[1][8] == "'=HYPERLINK(\"x\")"  # formula injection neutralised
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "read"))
     assert entry.record_type == "FollowUp" and entry.user_id == mine.id and "1 条" in entry.note
+
+
+def test_unfiltered_list_walks_newest_first_within_scope_like_the_filtered_ones(app, frozen_now, login_as, make_user,
+                                                                                 new_customer):
+    """The unfiltered list is written differently (it walks the contact-time index, issue 6): same
+    scope, same order, same pages as the planner-chosen form used with a person filter."""
+    rep, other = make_user("sales"), make_user("sales")
+    own, pool, theirs = new_customer(rep, name="自有甲"), new_customer(None, name="公海乙"), new_customer(other, name="别人丙")
+    for day in range(1, 8):
+        add_followup((own, pool, theirs)[day % 3], rep if day % 3 != 2 else other, datetime(2026, 11, day, 9), f"记{day}号")
+    add_followup(own, rep, datetime(2026, 11, 7, 9), "同刻后写")  # same contact time: the later id first
+    client = login_as(rep)
+
+    def shown(query):
+        html = client.get("/followups/?" + query).get_data(as_text=True)
+        found = [(html.find(text), text) for text in ["同刻后写"] + [f"记{day}号" for day in range(1, 8)] if text in html]
+        return [text for _, text in sorted(found)]
+
+    everything = shown("")
+    assert everything == ["同刻后写", "记7号", "记6号", "记4号", "记3号", "记1号"]  # 2 and 5: 别人丙's
+    assert shown("per_page=2") + shown("per_page=2&page=2") + shown("per_page=2&page=3") == everything
+    assert shown(f"author_id={rep.id}") == everything
+    assert shown("method=电话") == everything

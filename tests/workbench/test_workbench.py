@@ -65,6 +65,19 @@ def test_supervisor_sees_team_per_person_with_ladder(app, frozen_now, team):
     assert sections["team_escalated"].items[0].detail == "负责人：李娜"
 
 
+def test_escalated_total_reused_from_the_ladder_equals_its_own_count(app, frozen_now, team, new_customer):
+    """On the page the escalation section takes its count from the ladder (issue 6): same number as
+    counting on its own, lost and archived customers and other departments left out."""
+    new_customer(team["li"], name="李的流失", stage="流失", next_due_on=date(2026, 11, 2))
+    new_customer(team["zhang"], name="张的逾期一月", next_due_on=date(2026, 10, 24))
+    from portal.workbench.followups import team_escalated
+    with app.test_request_context():
+        alone = team_escalated(team["boss"], clock.today())
+    sections = sections_for(app, team["boss"])
+    assert alone.total == sections["team_escalated"].total == sections["team_overdue"].total == 2
+    assert titles(sections["team_escalated"]) == titles(alone)
+
+
 def test_ladder_waits_for_working_days_not_calendar_days(app, frozen_now, team, new_customer):
     # Overdue since Friday 11-20 is 4 calendar days but only 2 working days (Mon, Tue): not escalated.
     sections = sections_for(app, team["boss"])
