@@ -1,11 +1,15 @@
 """Read queries of the customers area: the filtered list, search, duplicates, detail helpers and the
 timeline sources for stage and owner changes. Everything starts from portal.access.customers."""
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Select, func, or_, select
+from flask import current_app
+from sqlalchemy import Column, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 from portal import clock
 from portal.access.customers import visible_customers
@@ -57,21 +61,59 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
+SEARCH_PROBE_ROWS = 1000
+
+
+GLOB_SPECIALS = set("*?[]")
+
+
+def sqlite_contains(term: str):
+    """Substring test on the lower-case search text. GLOB compares bytes without case folding and is the
+    fastest scan for an ASCII term (pinyin, initials, digits: 15 ms instead of 27 ms over 100k rows);
+    instr() is faster for Chinese (25 ms instead of 36 ms) and needs no escaping."""
+    if term.isascii() and not GLOB_SPECIALS.intersection(term):
+        return CustomerSearch.text.op("GLOB")(f"*{term}*")
+    return func.instr(CustomerSearch.text, term) > 0
+
+
 def search_condition(q: str):
     """customer.id among the search rows whose text contains every term.
 
-    The narrow customer_search table is scanned (1–2 character Chinese keywords are the common case and
-    no trigram index answers them); on SQLite instr() is a plain substring test, faster than LIKE's
-    case folding (the text is stored lower-case). SQLite then fetches the matching ids by rowid and
-    sorts only them instead of walking a sort index over every customer."""
+    The narrow customer_search table is searched (1–2 character Chinese keywords are the common case and
+    no trigram index answers them); on SQLite see sqlite_contains(). One probe query reads at most
+    SEARCH_PROBE_ROWS + 1 matching ids, in table order, so it stops early for a common term (科: ~4,500
+    rows read, 1 ms):
+
+    - a rare term (≤ 1,000 matches, one scan of the narrow table) becomes `customer.id IN (those ids)`:
+      the list fetches them by primary key and sorts only them, the capped count is as cheap;
+    - a common term becomes a correlated EXISTS, so the list walks its sort index and probes
+      customer_search by primary key until it has a page plus one row (0.5 ms for 科 instead of a
+      full scan and a sort of 22,000 rows), and the capped count stops after 1,001 matches."""
     terms = search_terms(q)
     if not terms:
         return None
     if is_sqlite():
-        conditions = [func.instr(CustomerSearch.text, term) > 0 for term in terms]
+        conditions = [sqlite_contains(term) for term in terms]
     else:
         conditions = [CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
-    return Customer.id.in_(select(CustomerSearch.customer_id).where(*conditions))
+    probe = select(CustomerSearch.customer_id).where(*conditions).limit(SEARCH_PROBE_ROWS + 1)
+    ids = list(db.session.scalars(probe))
+    if len(ids) <= SEARCH_PROBE_ROWS:
+        return Customer.id.in_(ids)
+    return select(CustomerSearch.customer_id).where(CustomerSearch.customer_id == Customer.id, *conditions).exists()
+
+
+def walk_sort_index(query: Select) -> Select:
+    """A sales rep's scope is `customer.id IN (own ∪ pool ∪ collaborations)`, ~13,500 of 100,000
+    customers. SQLite drives the list from that id list and sorts every row of it (15 ms on page 1,
+    37 ms on page 50); written as `customer.id + 0 IN (...)` the same set is only a membership test,
+    so SQLite walks the sort index and stops after a page plus one row (4.7 ms / 9 ms). Only that exact
+    shape is rewritten; anything else (and every other database) is returned unchanged."""
+    clause = query.whereclause
+    if (is_sqlite() and isinstance(clause, BinaryExpression) and clause.operator is operators.in_op
+            and isinstance(clause.left, Column) and clause.left.compare(Customer.__table__.c.id)):
+        return select(Customer).where(BinaryExpression(Customer.id + 0, clause.right, operators.in_op))
+    return query
 
 
 def not_archived():
@@ -84,7 +126,10 @@ def not_archived():
 
 def filtered_customers(user: User, filters: dict) -> Select:
     """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
-    query = visible_customers(user).options(joinedload(Customer.owner))
+    scoped = visible_customers(user)
+    if user.role == "sales":
+        scoped = walk_sort_index(scoped)
+    query = scoped.options(joinedload(Customer.owner))
     archived = filters.get("archived") if is_manager(user) else None
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))
@@ -133,10 +178,24 @@ def owner_choices(user: User) -> list[User]:
     return list(db.session.scalars(query.order_by(User.display_name)))
 
 
+INDUSTRY_CACHE_SECONDS = 60
+
+
 def industry_choices(user: User) -> list[str]:
-    """Industries present among the customers the user can see (one query)."""
-    scoped = visible_customers(user).with_only_columns(Customer.industry).where(Customer.industry != "")
-    return list(db.session.scalars(scoped.distinct().order_by(Customer.industry).limit(200)))
+    """Industries of the filter dropdown: those of all customers, cached per process for a minute.
+
+    A short, non-sensitive label list: computing it over the user's visible set cost a rep 15 ms per
+    list view; over all customers SQLite answers from ix_customer_industry in well under 1 ms, and
+    the cache spares PostgreSQL its scan. A brand-new industry shows up within a minute."""
+    cache = current_app.extensions.setdefault("customer_industries", {})
+    now = time.monotonic()
+    if cache.get("until", 0.0) > now:
+        return cache["values"]
+    query = (select(Customer.industry).where(Customer.industry != "").distinct()
+             .order_by(Customer.industry).limit(200))
+    values = list(db.session.scalars(query))
+    cache.update(values=values, until=now + INDUSTRY_CACHE_SECONDS)
+    return values
 
 
 # --- duplicates ---------------------------------------------------------------------------------------

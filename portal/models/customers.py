@@ -88,7 +88,9 @@ class Customer(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db
         Index("ix_customer_owner_last_contacted", "owner_id", "last_contacted_at"),
         Index("ix_customer_owner_next_due", "owner_id", "next_due_on"),
         Index("ix_customer_next_due", "next_due_on"),
-        Index("ix_customer_last_contacted", "last_contacted_at"),
+        # The list's default order (last contact, then id) plus the columns it filters on: deep pages,
+        # the overdue filter and a rep's scope walk this index without touching the table (issue 6).
+        Index("ix_customer_list_order", "last_contacted_at", "id", "archived_at", "next_due_on", "owner_id"),
         Index("ix_customer_stage", "stage"),
         Index("ix_customer_grade", "grade"),
         Index("ix_customer_tier", "tier"),
