@@ -19,12 +19,13 @@ def scoped_followups(user: User, filters: dict) -> Select:
     """visible_followups(user), written so that an unfiltered list walks the contact-time index.
 
     Every role sees at least the pool's share of all follow-ups (a rep: 135k of 1M), so walking
-    ix_follow_up_contacted_at newest first stops after a few hundred rows for a page of 50. Given a
+    ix_follow_up_contacted_order newest first stops after a few hundred rows for a page of 50. Given a
     plain `customer_id IN (scope)`, SQLite instead reads every follow-up of every customer in scope
     through ix_follow_up_customer_contacted and sorts them (80 ms); `customer_id + 0` (the same scope
     condition, on both databases) keeps it off that index. A customer keyword (a rare name: few
-    customers) or a person (their own index) is answered faster the planner's way, so those keep it."""
-    if filters.get("customer") or filters.get("author_id"):
+    customers), a person (their own index) or 补录 only (rare: the walk would read the whole index,
+    1.6 s) is answered faster the planner's way, so those keep it."""
+    if filters.get("customer") or filters.get("author_id") or filters.get("timeliness") == "late":
         return visible_followups(user)
     return select(FollowUp).where((FollowUp.customer_id + 0).in_(visible_customer_ids(user)))
 

@@ -45,7 +45,8 @@ class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         Index("ix_follow_up_customer_contacted", "customer_id", "contacted_at"),
         Index("ix_follow_up_author_contacted", "author_id", "contacted_at"),
-        Index("ix_follow_up_contacted_at", "contacted_at"),
+        # The follow-up list walks this newest first and checks the customer without a table read.
+        Index("ix_follow_up_contacted_order", "contacted_at", "id", "customer_id"),
         Index("ix_follow_up_method", "method"),
         Index("ix_follow_up_is_late", "is_late"),
     )
