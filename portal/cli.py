@@ -98,3 +98,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_module("portal.tickets.cli").tickets_cli)
     app.cli.add_command(import_module("portal.revisits.cli").revisits_cli)
     app.cli.add_command(import_module("portal.customers.cli").customers_cli)
+    app.cli.add_command(import_module("portal.reports.cli").reports_cli)

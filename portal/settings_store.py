@@ -24,6 +24,7 @@ DEFAULTS: dict[str, object] = {
     "dispatch_confirm_hours": 4,
     "revisit_windows": {"registration": 3, "deal": 7, "event": 2, "inactive_months": 3},
     "kpi_weights": {code: float(weight) for code, weight in DEFAULT_KPI_WEIGHTS.items()},
+    "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
 }

@@ -6,6 +6,7 @@ drill-down lists are exactly the rows of the same queries, so a number and its l
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
@@ -480,6 +481,7 @@ class Review:
     departments: list[Row]
     employees: list[Row]
     trend: list[tuple[str, Decimal]] = field(default_factory=list)
+    as_of: datetime | None = None  # when the counts were made, if they came from a snapshot
 
     @property
     def kpis(self) -> tuple[KpiSpec, ...]:
@@ -511,11 +513,12 @@ class Review:
 
 
 def build_review(period: Period, scope: Scope, staff: list[User], departments: list[Department],
-                 weights: dict) -> Review:
+                 weights: dict, count: Callable[[Period, Scope], KpiCounts] = count_kpis) -> Review:
     """Compute the review for `scope` over `period` and the period before; `staff` are the employees
-    to list (already scoped to what the viewer may see)."""
+    to list (already scoped to what the viewer may see); `count` supplies each period's sums (live
+    by default, portal.reports.snapshots for the web page)."""
     previous_period = period.previous()
-    current, previous = count_kpis(period, scope), count_kpis(previous_period, scope)
+    current, previous = count(period, scope), count(previous_period, scope)
 
     def row(key, label, owners, department=""):
         figures = {code: current.figure(code, owners) for code in KPIS}

@@ -12,7 +12,7 @@ from portal.audit import record_sensitive_read
 from portal.auth.permissions import can_issue_review, guard_area
 from portal.extensions import db
 from portal.models.reports import IssuedReview
-from portal.reports import charts, exports, services
+from portal.reports import charts, exports, services, snapshots
 from portal.reports.forms import ReviewFilterForm
 from portal.reports.kpis import KEY_FIELD_LABELS, KPIS
 from portal.settings_store import get_setting
@@ -73,12 +73,13 @@ def filter_args(form: ReviewFilterForm, **extra) -> str:
 
 def review_context(form: ReviewFilterForm) -> dict:
     context = {"form": form, "query": filter_args(form), "pdf_problems": pdf.pdf_environment_problems(),
-               "weights": get_setting("kpi_weights"), "review": None, "charts": {}, "issued": []}
+               "weights": get_setting("kpi_weights"), "snapshot_minutes": get_setting("review_snapshot_minutes"),
+               "review": None, "charts": {}, "issued": []}
     if form.errors:
         return context  # the form is shown again with its errors; no figures for a period that isn't one
     period = form.period()
     scope = services.resolve_scope(current_user, form.scope.data)
-    review = services.review_for(current_user, period, scope)
+    review = services.review_for(current_user, period, scope, from_snapshot=True)
     context["issued"] = db.session.scalars(
         services.issued_for(current_user, period, scope).options(*services.ISSUED_LIST_OPTIONS)
         .order_by(IssuedReview.issued_at.desc()).limit(5)
@@ -97,6 +98,16 @@ def index():
     status = 422 if form.errors else 200
     return render_page_or_fragment("reports/index.html", "reports/_review.html", status=status,
                                    **review_context(form))
+
+
+@bp.post("/recount")
+def recount():
+    """重新统计: drop this period's snapshots so the page counts afresh."""
+    form = filter_form(request.form)
+    period, scope = chosen_period_and_scope(form)
+    snapshots.forget(period, scope)
+    db.session.commit()
+    return redirect_after_post(f"{url_for('reports.index')}?{filter_args(form)}")
 
 
 @bp.get("/kpis/<code>/<part>")

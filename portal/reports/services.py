@@ -7,7 +7,8 @@ from portal.access.reports import reports_company_wide, visible_report_departmen
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.reports import IssuedReview
-from portal.reports.kpis import Review, Scope, build_review
+from portal.reports import snapshots
+from portal.reports.kpis import Review, Scope, build_review, count_kpis
 from portal.reports.periods import Period
 from portal.settings_store import get_setting
 
@@ -62,10 +63,14 @@ def review_staff(viewer: User, scope: Scope) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def review_for(viewer: User, period: Period, scope: Scope) -> Review:
-    """The review of `scope` over `period` as the viewer may see it, weighted by the admin's weights."""
+def review_for(viewer: User, period: Period, scope: Scope, from_snapshot: bool = False) -> Review:
+    """The review of `scope` over `period` as the viewer may see it, weighted by the admin's weights;
+    counted live, or (the web page) from snapshots up to `review_snapshot_minutes` old."""
     departments = list(db.session.scalars(visible_report_departments(viewer))) if scope.kind == "company" else []
-    return build_review(period, scope, review_staff(viewer, scope), departments, get_setting("kpi_weights"))
+    count = snapshots.SnapshotCounter(snapshots.configured_max_age()) if from_snapshot else count_kpis
+    review = build_review(period, scope, review_staff(viewer, scope), departments, get_setting("kpi_weights"), count)
+    review.as_of = count.as_of if from_snapshot else None
+    return review
 
 
 def issued_for(viewer: User, period: Period, scope: Scope):
@@ -196,6 +201,7 @@ def issue_review(review: Review, viewer: User):
         html=review_html(review, viewer), issued_by_id=viewer.id, issued_at=generated_at(),
     )
     db.session.add(issued)
+    snapshots.forget(review.period, scope)  # the page recounts, so it shows what was just signed
     return issued
 
 

@@ -59,6 +59,7 @@ RULES = [
     Rule("customer_pdf.customer_pdf", "GET", EVERYONE, url_values=customer_in_pool,
          expect={"tech": 404, "marketing": 200, "service": 200, "sales": 200, "supervisor": 200, "admin": 200}),
     Rule("reports.issue", "POST", MANAGERS, data=sales_department),
+    Rule("reports.recount", "POST", MANAGERS, data=sales_department),
     Rule("reports.issued_index", "GET", MANAGERS),
     Rule("reports.issued_detail", "GET", MANAGERS, url_values=issued, expect={"supervisor": 404}),
     Rule("reports.issued_pdf", "GET", MANAGERS, url_values=issued, expect={"supervisor": 404}),
