@@ -1,15 +1,9 @@
 """Which follow-up records and deals a user may see: those of the customers in their scope."""
 from sqlalchemy import Select, select
 
-from portal.access.customers import visible_customers
+from portal.access.customers import visible_customer_ids
 from portal.models.auth import User
-from portal.models.customers import Customer
 from portal.models.followups import Deal, FollowUp
-
-
-def visible_customer_ids(user: User) -> Select:
-    """Ids of the customers in the user's scope, for use in IN (...) filters."""
-    return visible_customers(user).with_only_columns(Customer.id).order_by(None)
 
 
 def visible_followups(user: User) -> Select:

@@ -2,7 +2,6 @@
 from sqlalchemy import Select, false, or_, select
 
 from portal.models.auth import User
-from portal.models.customers import Customer
 from portal.models.tickets import Ticket
 
 ALL_TICKET_ROLES = {"admin", "service"}
@@ -18,7 +17,7 @@ def tech_ticket_condition(user: User):
 def visible_tickets(user: User) -> Select:
     """Tickets in the user's scope: service/admin all; tech dispatched to them or their department;
     sales those of customers they see; supervisors their department's customers' or dispatched there."""
-    from portal.access.customers import visible_customers
+    from portal.access.customers import visible_customer_ids
 
     query = select(Ticket)
     if user.role in ALL_TICKET_ROLES:
@@ -26,10 +25,10 @@ def visible_tickets(user: User) -> Select:
     if user.role == "tech":
         return query.where(tech_ticket_condition(user))
     if user.role == "sales":
-        return query.where(Ticket.customer_id.in_(visible_customers(user).with_only_columns(Customer.id)))
+        return query.where(Ticket.customer_id.in_(visible_customer_ids(user)))
     if user.role == "supervisor":
         if user.department_id is None:
             return query
-        customers = visible_customers(user).with_only_columns(Customer.id)
-        return query.where(or_(Ticket.customer_id.in_(customers), Ticket.department_id == user.department_id))
+        return query.where(or_(Ticket.customer_id.in_(visible_customer_ids(user)),
+                               Ticket.department_id == user.department_id))
     return query.where(false())

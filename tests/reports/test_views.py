@@ -177,7 +177,7 @@ def test_assessment_sheet_pdf(review_world, login_as, tmp_path):
 
 
 def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, tmp_path):
-    from portal.models.customers import Customer, StageChange
+    from portal.models.customers import StageChange
     from datetime import datetime
 
     client = login_as(review_world.supervisor)
