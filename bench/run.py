@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -224,6 +224,32 @@ def measure_pages(app, requests: int, warmup: int = 3, budget_seconds: float = 3
     return results
 
 
+def measure_live_review_counts(app, repeats: int = 3) -> list[dict]:
+    """What the review page's snapshots save: counting this quarter and the previous one live, for the
+    company and for the biggest department (the work `flask reports snapshot` does from cron)."""
+    from portal import clock
+    from portal.extensions import db
+    from portal.models.auth import Department, User
+    from portal.reports.kpis import Scope, count_kpis
+    from portal.reports.periods import Period
+
+    rows = []
+    with app.app_context():
+        period = Period.containing("quarter", clock.today())
+        biggest = db.session.scalar(select(Department).join(User, User.department_id == Department.id)
+                                    .group_by(Department.id).order_by(func.count(User.id).desc()).limit(1))
+        for scope in (Scope("company", "全公司"), Scope("department", biggest.name, department=biggest)):
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                count_kpis(period, scope), count_kpis(period.previous(), scope)
+                times.append(time.perf_counter() - started)
+            rows.append({"scope": scope.label, "period": period.label, "repeats": repeats,
+                         "p50_ms": round(statistics.median(times) * 1000), "max_ms": round(max(times) * 1000)})
+            db.session.rollback()
+    return rows
+
+
 def capture_list_sql(app, username: str, path: str) -> list:
     """The statements and parameters of one customer-list request, for the floor app."""
     from portal.demo_large import LARGE_PASSWORD
@@ -317,6 +343,10 @@ def print_table(report: dict) -> None:
         verdict = "ok" if row["meets_target"] else f"MISSED (≤ {row['target_ms']} ms)"
         queries = str(row["queries"]) if row["queries"] == row["queries_min"] else f"{row['queries_min']}-{row['queries']}"
         print(f"{row['page']:<34} {row['requests']:>4} {row['p50_ms']:>8} {row['p95_ms']:>8} {queries:>8}  {verdict}")
+    for row in report.get("live_review_counts", []):
+        print(f"review counted live, no snapshot ({row['scope']} {row['period']} + previous quarter): "
+              f"p50 {row['p50_ms']} ms, max {row['max_ms']} ms of {row['repeats']} — the page reads snapshots "
+              f"≤ 10 min old; cron `flask reports snapshot` or 重新统计 pays this")
     throughput = report.get("throughput")
     if throughput:
         portal, floor = throughput["portal"], throughput["floor"]
@@ -382,6 +412,7 @@ def main(argv: list[str] | None = None) -> dict:
                               "load_average_at_start": os.getloadavg()}}
         print("page types:", flush=True)
         report["pages"] = measure_pages(app, requests, budget_seconds=args.budget)
+        report["live_review_counts"] = measure_live_review_counts(app)
         if not args.no_throughput:
             print("throughput:", flush=True)
             report["throughput"] = measure_throughput(app, database_url, workdir, seconds)
