@@ -13,8 +13,12 @@ def owned_by_department(department_id: int):
     return Customer.owner_id.in_(select(User.id).where(User.department_id == department_id))
 
 
-def visible_customers(user: User) -> Select:
-    """Customers in the user's scope, archived included (lists filter those out themselves)."""
+def visible_customers(user: User, walk_sort_index: bool = False) -> Select:
+    """Customers in the user's scope, archived included (lists filter those out themselves).
+
+    `walk_sort_index` (sorted lists on SQLite): a rep's scope, ~13,500 of 100,000 customers, is then
+    written `customer.id + 0 IN (...)`, a plain membership test, so SQLite walks the list's sort index
+    and stops after a page plus one row instead of sorting the whole scope (page 50: 37 → 9 ms)."""
     query = select(Customer)
     if user.role in ALL_CUSTOMER_ROLES:
         return query
@@ -23,7 +27,8 @@ def visible_customers(user: User) -> Select:
             return query
         return query.where(or_(owned_by_department(user.department_id), Customer.owner_id.is_(None)))
     if user.role == "sales":
-        return query.where(Customer.id.in_(sales_customer_ids(user)))
+        member = Customer.id + 0 if walk_sort_index else Customer.id
+        return query.where(member.in_(sales_customer_ids(user)))
     # tech: the customers of the tickets dispatched to them or their department.
     return query.where(Customer.id.in_(select(Ticket.customer_id).where(tech_ticket_condition(user))))
 

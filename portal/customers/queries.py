@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Column, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression
 
 from portal import clock
 from portal.access.customers import visible_customers
@@ -103,19 +101,6 @@ def search_condition(q: str):
     return select(CustomerSearch.customer_id).where(CustomerSearch.customer_id == Customer.id, *conditions).exists()
 
 
-def walk_sort_index(query: Select) -> Select:
-    """A sales rep's scope is `customer.id IN (own ∪ pool ∪ collaborations)`, ~13,500 of 100,000
-    customers. SQLite drives the list from that id list and sorts every row of it (15 ms on page 1,
-    37 ms on page 50); written as `customer.id + 0 IN (...)` the same set is only a membership test,
-    so SQLite walks the sort index and stops after a page plus one row (4.7 ms / 9 ms). Only that exact
-    shape is rewritten; anything else (and every other database) is returned unchanged."""
-    clause = query.whereclause
-    if (is_sqlite() and isinstance(clause, BinaryExpression) and clause.operator is operators.in_op
-            and isinstance(clause.left, Column) and clause.left.compare(Customer.__table__.c.id)):
-        return select(Customer).where(BinaryExpression(Customer.id + 0, clause.right, operators.in_op))
-    return query
-
-
 def not_archived():
     """archived_at IS NULL holds for nearly every row: on SQLite it is wrapped in likely() so the planner
     never drives the list from ix_customer_archived_at (which forces a sort of the whole table) and
@@ -126,10 +111,7 @@ def not_archived():
 
 def filtered_customers(user: User, filters: dict) -> Select:
     """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
-    scoped = visible_customers(user)
-    if user.role == "sales":
-        scoped = walk_sort_index(scoped)
-    query = scoped.options(joinedload(Customer.owner))
+    query = visible_customers(user, walk_sort_index=is_sqlite()).options(joinedload(Customer.owner))
     archived = filters.get("archived") if is_manager(user) else None
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))

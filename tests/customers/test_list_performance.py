@@ -116,3 +116,14 @@ def test_glob_characters_in_a_term_are_literal(login_as, sales_team, many, q):
     expected = [] if any(ch in q for ch in "*?[") else codes(
         client.get("/customers/", query_string={"q": "测试0" if q == "CESHI0" else "测试", "per_page": 100}))
     assert got == expected and (expected or any(ch in q for ch in "*?["))
+
+
+def test_walked_scope_is_the_same_set(app, sales_team, many):
+    from portal.access.customers import visible_customers
+    from portal.extensions import db
+    from portal.models.customers import Customer
+
+    rep = sales_team["zhang"]
+    plain = set(db.session.scalars(visible_customers(rep).with_only_columns(Customer.id)))
+    walked = set(db.session.scalars(visible_customers(rep, walk_sort_index=True).with_only_columns(Customer.id)))
+    assert plain == walked and len(plain) == len(many["zhang"] + many["pool"]) + 1
