@@ -167,7 +167,7 @@ def create_customer(data: dict, contacts: list[dict], by: User | None) -> Custom
         values["owner_id"] = by.id if by is not None and by.role == "sales" else None
     customer = Customer(**values)
     customer.entered_by_id = by.id if by is not None else None
-    customer.code = next_customer_code(clock.today().year)
+    customer.code = next_customer_code((customer.created_at or clock.now()).year)  # the year the file was opened
     if customer.owner_id is None:
         customer.pool_since = clock.now()
     apply_derived_fields(customer)

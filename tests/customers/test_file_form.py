@@ -17,6 +17,16 @@ def customer_count() -> int:
     return db.session.scalar(select(func.count(Customer.id)))
 
 
+def test_code_carries_the_year_the_file_was_opened(app, frozen_now):
+    """A file entered with an earlier opening date (demo data, back-filled records) is numbered in that
+    year's sequence, not today's."""
+    from datetime import datetime
+
+    old = services.create_customer({"name": "宁波旧档案贸易有限公司", "created_at": datetime(2025, 6, 3, 9)}, [], None)
+    new = services.create_customer({"name": "宁波新档案贸易有限公司"}, [], None)
+    assert (old.code, new.code) == ("KH2025000001", "KH2026000001")
+
+
 def test_sales_creates_a_file_they_own(app, frozen_now, login_as, sales_team):
     client = login_as(sales_team["zhang"])
     response = client.post("/customers/new", data=form_data())
