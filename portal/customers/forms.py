@@ -77,7 +77,8 @@ class CustomerFilterForm(FlaskForm):
                          validators=[Optional()])
     due = SelectField(_l("跟进状态"), choices=[("", _l("全部")), ("overdue", _l("已逾期")), ("dormant", _l("沉睡"))],
                       validators=[Optional()])
-    archived = SelectField(_l("归档"), choices=[("", _l("不含已归档")), ("with", _l("含已归档")), ("only", _l("仅已归档"))],
+    archived = SelectField(_l("归档"), choices=[("", _l("搜索时含已归档")), ("without", _l("不含已归档")),
+                                             ("with", _l("含已归档")), ("only", _l("仅已归档"))],
                            validators=[Optional()])
     sort = HiddenField()
 

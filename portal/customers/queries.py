@@ -109,13 +109,24 @@ def not_archived():
     return func.likely(condition) if is_sqlite() else condition
 
 
+def archived_choice(user: User, filters: dict) -> str:
+    """Archived files leave lists but stay searchable for managers: by default a manager's keyword search
+    includes them (marked 已归档); the 归档 filter can say otherwise. Others never see them listed."""
+    if not is_manager(user):
+        return "without"
+    choice = filters.get("archived") or ""
+    if choice in ("with", "without", "only"):
+        return choice
+    return "with" if filters.get("q") else "without"
+
+
 def filtered_customers(user: User, filters: dict) -> Select:
     """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
     query = visible_customers(user, walk_sort_index=is_sqlite()).options(joinedload(Customer.owner))
-    archived = filters.get("archived") if is_manager(user) else None
+    archived = archived_choice(user, filters)
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))
-    elif archived != "with":
+    elif archived == "without":
         query = query.where(not_archived())
     if filters.get("q"):
         condition = search_condition(filters["q"])

@@ -107,6 +107,9 @@ def test_archived_leave_lists_but_stay_searchable_for_managers(login_as, sales_t
     boss = login_as(sales_team["boss"])
     assert "杭州科技发展有限公司" not in names(boss.get("/customers/"))
     assert names(boss.get("/customers/", query_string={"q": "hzkj", "archived": "with"})) == {"杭州科技发展有限公司"}
+    assert names(boss.get("/customers/", query_string={"q": "hzkj"})) == {"杭州科技发展有限公司"}  # a search finds it
+    assert "已归档" in boss.get("/customers/", query_string={"q": "hzkj"}).get_data(as_text=True)
+    assert names(boss.get("/customers/", query_string={"q": "hzkj", "archived": "without"})) == set()
     assert names(boss.get("/customers/", query_string={"archived": "only"})) == {"杭州科技发展有限公司"}
 
 
