@@ -1,9 +1,12 @@
 """Where a slow page spends its time: each SQL statement's duration and its query plan, plus the time
-outside SQL. Works on a copy of the cached bench database.
+outside SQL. Works on a copy of the cached bench database, or on the PostgreSQL in DATABASE_URL (one a
+`make bench` run has seeded).
 
     .venv/bin/python -m bench.profile bench_service_001 "/customers/?due=overdue"
+    DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m bench.profile bench_sales_001 /customers/
 """
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -24,11 +27,14 @@ def main(argv=None) -> None:
     from portal.demo_large import LARGE_PASSWORD
     from portal.extensions import db
 
-    cached = CACHE_DIR / f"large-{migration_head()}-{args.customers}.db"
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
-    copy = workdir / "profile.db"
-    shutil.copyfile(cached, copy)
-    app = make_app(f"sqlite:///{copy}")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgresql"):
+        copy = workdir / "profile.db"
+        shutil.copyfile(CACHE_DIR / f"large-{migration_head()}-{args.customers}.db", copy)
+        database_url = f"sqlite:///{copy}"
+    app = make_app(database_url)
+    explain = "EXPLAIN QUERY PLAN " if database_url.startswith("sqlite") else "EXPLAIN (ANALYZE, BUFFERS) "
     client = app.test_client()
     assert client.post("/login", data={"username": args.username, "password": LARGE_PASSWORD}).status_code == 303
     client.get(args.path)
@@ -60,7 +66,7 @@ def main(argv=None) -> None:
         connection = db.session.connection()
         for entry in statements:
             started = time.perf_counter()
-            connection.exec_driver_sql(entry[0], tuple(entry[1]) if isinstance(entry[1], (list, tuple)) else entry[1]).fetchall()
+            connection.exec_driver_sql(entry[0], driver_parameters(entry[1])).fetchall()
             entry[2] = (time.perf_counter() - started) * 1000
         db.session.rollback()
     sql_ms = sum(t[2] for t in statements)
@@ -71,10 +77,16 @@ def main(argv=None) -> None:
             print(f"\n{ms:8.1f} ms  {' '.join(statement.split())[:400]}")
             print(f"           params {str(parameters)[:200]}")
             if ms > 2:
-                plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, tuple(parameters))
+                plan = db.session.connection().exec_driver_sql(explain + statement, driver_parameters(parameters))
                 for row in plan:
                     print(f"           plan: {row[-1]}")
+                db.session.rollback()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def driver_parameters(parameters):
+    """As the driver took them: a tuple for SQLite's qmark style, a dict for psycopg's named style."""
+    return tuple(parameters) if isinstance(parameters, (list, tuple)) else parameters
 
 
 if __name__ == "__main__":

@@ -43,6 +43,17 @@ def sales_customer_ids(user: User) -> CompoundSelect:
     )
 
 
+def customer_row_in_scope(user: User):
+    """The user's scope as a test on a customer row the query already joins (None: every customer).
+    Lists of other records that walk their own sort index use it on PostgreSQL: each candidate's
+    customer is checked by primary key and the walk stops after a page, where an IN list of a rep's
+    13,500 customer ids becomes a hash join over all of them and a sort (follow-ups: 155 ms)."""
+    if user.role == "sales":
+        collaborations = select(customer_collaborator.c.customer_id).where(customer_collaborator.c.user_id == user.id)
+        return or_(Customer.owner_id == user.id, Customer.owner_id.is_(None), Customer.id.in_(collaborations))
+    return visible_customers(user).whereclause
+
+
 def visible_customer_ids(user: User) -> Select | CompoundSelect:
     """Ids of the customers in the user's scope, for IN (...) filters on other records. For a rep, the id
     list itself: wrapped in a customer-table select it costs ~12 ms more per query at 100k customers."""

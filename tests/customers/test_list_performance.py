@@ -127,3 +127,19 @@ def test_walked_scope_is_the_same_set(app, sales_team, many):
     plain = set(db.session.scalars(visible_customers(rep).with_only_columns(Customer.id)))
     walked = set(db.session.scalars(visible_customers(rep, walk_sort_index=True).with_only_columns(Customer.id)))
     assert plain == walked and len(plain) == len(many["zhang"] + many["pool"]) + 1
+
+
+@pytest.mark.parametrize("role", ["sales", "supervisor", "service", "tech"])
+def test_row_level_scope_is_the_same_set(app, sales_team, many, make_user, role):
+    """customer_row_in_scope (lists on PostgreSQL) and visible_customers (everything else) agree."""
+    from sqlalchemy import select
+
+    from portal.access.customers import customer_row_in_scope, visible_customers
+    from portal.extensions import db
+    from portal.models.customers import Customer
+
+    user = {"sales": sales_team["zhang"], "supervisor": sales_team["boss"]}.get(role) or make_user(role)
+    listed = set(db.session.scalars(visible_customers(user).with_only_columns(Customer.id)))
+    condition = customer_row_in_scope(user)
+    tested = select(Customer.id) if condition is None else select(Customer.id).where(condition)
+    assert set(db.session.scalars(tested)) == listed
