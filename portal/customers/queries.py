@@ -122,7 +122,7 @@ def archived_choice(user: User, filters: dict) -> str:
 
 def filtered_customers(user: User, filters: dict) -> Select:
     """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
-    query = visible_customers(user, walk_sort_index=is_sqlite()).options(joinedload(Customer.owner))
+    query = visible_customers(user, for_sorted_list=True).options(joinedload(Customer.owner))
     archived = archived_choice(user, filters)
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))

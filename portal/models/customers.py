@@ -193,3 +193,12 @@ class OwnerChange(db.Model):
     changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
 
     __table_args__ = (Index("ix_owner_change_customer_changed_at", "customer_id", "changed_at"),)
+
+
+# PostgreSQL sorts NULLs first in descending order, so the list's default order (last contact newest
+# first, never-contacted last, then id) needs an index in exactly that order to be walked; SQLite's
+# NULLs-first ascending index (ix_customer_list_order) already reads backwards that way and cannot
+# declare NULLS LAST. Created on PostgreSQL only (migration 0010); `only_dialect` tells autogenerate
+# (migrations/env.py) to leave it out of SQLite's comparison.
+Index("ix_customer_recent_first", Customer.last_contacted_at.desc().nulls_last(), Customer.id.desc(),
+      info={"only_dialect": "postgresql"})

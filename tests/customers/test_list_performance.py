@@ -125,7 +125,7 @@ def test_walked_scope_is_the_same_set(app, sales_team, many):
 
     rep = sales_team["zhang"]
     plain = set(db.session.scalars(visible_customers(rep).with_only_columns(Customer.id)))
-    walked = set(db.session.scalars(visible_customers(rep, walk_sort_index=True).with_only_columns(Customer.id)))
+    walked = set(db.session.scalars(visible_customers(rep, for_sorted_list=True).with_only_columns(Customer.id)))
     assert plain == walked and len(plain) == len(many["zhang"] + many["pool"]) + 1
 
 
