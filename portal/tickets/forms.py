@@ -84,7 +84,7 @@ class DispatchForm(VersionedForm):
         self.assignee_id.choices = handler_choices_by_department()
 
     def validate_assignee_id(self, field):
-        if not field.data:
+        if not field.data or field.errors:  # a value the select never offered is already an error
             return
         user = db.session.get(User, int(field.data))
         if user is None or not self.department_id.data or str(user.department_id) != self.department_id.data:

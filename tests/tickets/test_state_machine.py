@@ -129,3 +129,16 @@ def test_resolver_sees_no_close_button_and_cannot_close(app, world, make_ticket,
     page = client.get(f"/tickets/{ticket.id}").get_data(as_text=True)
     assert "记录回访" not in page and "解决人以外" in page
     assert post_action(client, ticket, "close").status_code == 403
+
+
+@pytest.mark.parametrize("field, value", [("assignee_id", "abc"), ("assignee_id", "1 OR 1=1"),
+                                          ("department_id", "x"), ("assignee_id", "99999")])
+def test_dispatch_with_a_forged_choice_is_a_form_error(app, world, make_ticket, login_as, field, value):
+    """A value no <select> offered (found by wapiti's fuzzing as a 500) is refused next to the field."""
+    ticket = bring_to(world, make_ticket, "admin", "new")
+    department = str(world["departments"]["技术部"].id)
+    data = {"version": str(ticket.version), "department_id": department, field: value}
+    response = login_as(world["actors"]["admin"]).post(f"/tickets/{ticket.id}/dispatch", data=data)
+    assert response.status_code == 422
+    db.session.refresh(ticket)
+    assert ticket.dispatch_state == "未派工"
