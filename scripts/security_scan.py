@@ -254,7 +254,8 @@ def main(argv=None) -> int:
             if "wapiti" in tools:
                 report["wapiti"] = run_wapiti(server, session_cookie(server, "zhaomin"), args.quick)
                 print(f"wapiti: high {report['wapiti'].get('high')}, medium {report['wapiti'].get('medium')}, "
-                      f"low {report['wapiti'].get('low')}", flush=True)
+                      f"low {report['wapiti'].get('low')}, anomalies (5xx) {len(report['wapiti'].get('anomalies', []))}",
+                      flush=True)
             report["server_errors"] = [line for line in server.log_text().splitlines() if "Traceback" in line or "ERROR" in line][:20]
         finally:
             server.stop()
@@ -263,7 +264,8 @@ def main(argv=None) -> int:
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     failed = (report.get("bandit", {}).get("findings", 0) or report.get("sqlmap", {}).get("injectable", 0)
               or report.get("wapiti", {}).get("high", 0) or report.get("wapiti", {}).get("medium", 0)
-              or report.get("axe", {}).get("serious_or_critical", 0))
+              or report.get("axe", {}).get("serious_or_critical", 0)
+              or report.get("wapiti", {}).get("anomalies") or report.get("server_errors"))  # a 500 is a defect too
     print(f"written to {RESULTS}; {'FINDINGS' if failed else 'clean'}")
     return 1 if failed else 0
 
