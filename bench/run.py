@@ -12,6 +12,7 @@ and a 10,000-row Excel import, preview and confirm (bench/pdf_bench.py; --quick:
 Prints one table and writes bench/results/latest.json.
 """
 import argparse
+import atexit
 import json
 import logging
 import os
@@ -53,9 +54,11 @@ def migration_head() -> str:
 def make_app(database_url: str):
     from portal import create_app
 
+    scratch = [tempfile.mkdtemp(prefix="bench-files-"), tempfile.mkdtemp(prefix="bench-pdf-")]
+    for directory in scratch:
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
     return create_app({"PORTAL_ENV": "development", "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                       "FILE_STORE": tempfile.mkdtemp(prefix="bench-files-"),
-                       "PDF_CACHE_DIR": tempfile.mkdtemp(prefix="bench-pdf-")})
+                       "FILE_STORE": scratch[0], "PDF_CACHE_DIR": scratch[1]})
 
 
 def build_database(database_url: str, customers: int) -> dict:
