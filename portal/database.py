@@ -1,7 +1,10 @@
 """Engine tuning: SQLite pragmas and write transactions that take the write lock up front."""
 from flask import g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from portal.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -46,3 +49,13 @@ def configure_engine(engine: Engine) -> None:
 def mark_write_intent() -> None:
     """Call before a GET handler writes (e.g. the audit entry of a sensitive read)."""
     g.write_intent = True
+
+
+def on_sqlite() -> bool:
+    """Whether the session talks to SQLite: a few queries are written per database (see their comments)."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def upsert(table: Table):
+    """INSERT for the session's database with .on_conflict_do_update() (SQLite and PostgreSQL have it)."""
+    return (sqlite.insert if on_sqlite() else postgresql.insert)(table)

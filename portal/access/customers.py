@@ -2,7 +2,7 @@
 from sqlalchemy import CompoundSelect, Select, or_, select, union_all
 
 from portal.access.tickets import tech_ticket_condition
-from portal.extensions import db
+from portal.database import on_sqlite
 from portal.models.auth import User
 from portal.models.customers import Customer, customer_collaborator
 from portal.models.tickets import Ticket
@@ -29,7 +29,7 @@ def visible_customers(user: User, for_sorted_list: bool = False) -> Select:
             return query
         return query.where(or_(owned_by_department(user.department_id), Customer.owner_id.is_(None)))
     if user.role == "sales":
-        if for_sorted_list and db.session.get_bind().dialect.name != "sqlite":
+        if for_sorted_list and not on_sqlite():
             return query.where(customer_row_in_scope(user))
         member = Customer.id + 0 if for_sorted_list else Customer.id
         return query.where(member.in_(sales_customer_ids(user)))

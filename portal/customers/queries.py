@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import clock
 from portal.access.customers import visible_customers
 from portal.auth.permissions import is_manager
+from portal.database import on_sqlite
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
@@ -55,10 +56,6 @@ def search_terms(q: str) -> list[str]:
     return [term for term in text.split() if term][:5]
 
 
-def is_sqlite() -> bool:
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
 SEARCH_PROBE_ROWS = 1000
 
 
@@ -90,7 +87,7 @@ def search_condition(q: str):
     terms = search_terms(q)
     if not terms:
         return None
-    if is_sqlite():
+    if on_sqlite():
         conditions = [sqlite_contains(term) for term in terms]
     else:
         conditions = [CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
@@ -106,7 +103,7 @@ def not_archived():
     never drives the list from ix_customer_archived_at (which forces a sort of the whole table) and
     walks the sort column's index instead (PERFORMANCE.md: 0.3 ms instead of 130 ms at 100k)."""
     condition = Customer.archived_at.is_(None)
-    return func.likely(condition) if is_sqlite() else condition
+    return func.likely(condition) if on_sqlite() else condition
 
 
 def archived_choice(user: User, filters: dict) -> str:

@@ -10,10 +10,10 @@ from datetime import timedelta
 from pypinyin import Style, lazy_pinyin
 from pypinyin.core import Pinyin
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import clock, events
 from portal.audit import audit_note, loggable, request_actor
+from portal.database import upsert
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
@@ -116,11 +116,9 @@ def reserve_customer_codes(year: int, count: int) -> list[str]:
     imports never share a number (the row lock / SQLite write lock serializes the bump)."""
     if count <= 0:
         return []
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = CustomerCodeSequence.__table__
     statement = (
-        insert(table)
+        upsert(table)
         .values(year=year, last_seq=count)
         .on_conflict_do_update(index_elements=[table.c.year], set_={"last_seq": table.c.last_seq + count})
         .returning(table.c.last_seq)

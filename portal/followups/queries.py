@@ -5,6 +5,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from portal.access.customers import customer_row_in_scope, visible_customer_ids
+from portal.database import on_sqlite
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
@@ -26,7 +27,7 @@ def scope_for_list(user: User, filters: dict):
     (105 ms); it walks the index when the scope is a test on the joined customer row (ms). A customer
     keyword (a rare name: few customers), a person (their own index) or 补录 only (rare: the walk would
     read the whole index, 1.6 s) is answered faster the planner's way, so those keep the plain form."""
-    if db.session.get_bind().dialect.name != "sqlite":
+    if not on_sqlite():
         return customer_row_in_scope(user)
     if filters.get("customer") or filters.get("author_id") or filters.get("timeliness") == "late":
         return FollowUp.customer_id.in_(visible_customer_ids(user))

@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from flask import g, has_request_context, request
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import clock
-from portal.database import SAFE_METHODS, mark_write_intent
+from portal.database import SAFE_METHODS, mark_write_intent, upsert
 from portal.extensions import db
 from portal.models.reports import KpiSnapshot
 from portal.reports.kpis import KpiCounts, Scope, count_kpis
@@ -64,9 +63,7 @@ def store(period: Period, scope: Scope, counts: KpiCounts, counted_at: datetime)
     table = KpiSnapshot.__table__
     values = {"scope_key": scope.key, "period_start": period.start, "period_end": period.end,
               "computed_at": counted_at, "counts": counts_to_json(counts)}
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_update(
+    statement = upsert(table).values(**values).on_conflict_do_update(
         index_elements=[table.c.scope_key, table.c.period_start, table.c.period_end],
         set_={"computed_at": counted_at, "counts": values["counts"]},
     )
