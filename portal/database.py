@@ -1,4 +1,6 @@
 """Engine tuning: SQLite pragmas and write transactions that take the write lock up front."""
+from contextlib import contextmanager
+
 from flask import g, has_request_context, request
 from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,6 +51,24 @@ def configure_engine(engine: Engine) -> None:
 def mark_write_intent() -> None:
     """Call before a GET handler writes (e.g. the audit entry of a sensitive read)."""
     g.write_intent = True
+
+
+@contextmanager
+def write_during_page_view():
+    """A short write in the middle of a page view (GET): the page's read transaction is ended first (on
+    SQLite it cannot take the write lock once another worker has written), the write runs in one that
+    takes the lock up front and is committed, and the rest of the page reads without the lock again.
+    Elsewhere (POST, CLI) the write joins the caller's transaction and nothing is committed here."""
+    if not (has_request_context() and request.method in SAFE_METHODS):
+        yield
+        return
+    db.session.commit()
+    mark_write_intent()
+    try:
+        yield
+        db.session.commit()
+    finally:
+        g.pop("write_intent", None)
 
 
 def on_sqlite() -> bool:

@@ -28,7 +28,8 @@ def snapshot_command(kinds: str):
         current = Period.containing(kind.strip(), clock.today())
         for period in (current, current.previous()):
             for scope in scopes:
-                snapshots.store(period, scope, count_kpis(period, scope), clock.now())
+                counted_at = clock.now()  # the figures are as of the start of the count, as on the page
+                snapshots.store(period, scope, count_kpis(period, scope), counted_at)
                 db.session.commit()
                 stored += 1
     click.echo(f"{stored} snapshots counted in {time.perf_counter() - started:.1f} s")

@@ -10,11 +10,10 @@ page agrees with what was signed.
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import g, has_request_context, request
 from sqlalchemy import delete, select
 
 from portal import clock
-from portal.database import SAFE_METHODS, mark_write_intent, upsert
+from portal.database import upsert, write_during_page_view
 from portal.extensions import db
 from portal.models.reports import KpiSnapshot
 from portal.reports.kpis import KpiCounts, Scope, count_kpis
@@ -57,9 +56,7 @@ def matches(period: Period, scope: Scope) -> tuple:
 
 
 def store(period: Period, scope: Scope, counts: KpiCounts, counted_at: datetime) -> None:
-    """Upsert the snapshot. A POST or the CLI writes in its own transaction (no commit here); a page view
-    ends its read transaction first, because on SQLite a read transaction cannot take the write lock
-    once another worker has written, and writes in a short one that takes the lock up front."""
+    """Upsert the snapshot: in its own short transaction during a page view, else in the caller's."""
     table = KpiSnapshot.__table__
     values = {"scope_key": scope.key, "period_start": period.start, "period_end": period.end,
               "computed_at": counted_at, "counts": counts_to_json(counts)}
@@ -67,14 +64,8 @@ def store(period: Period, scope: Scope, counts: KpiCounts, counted_at: datetime)
         index_elements=[table.c.scope_key, table.c.period_start, table.c.period_end],
         set_={"computed_at": counted_at, "counts": values["counts"]},
     )
-    page_view = has_request_context() and request.method in SAFE_METHODS
-    if page_view:
-        db.session.commit()
-        mark_write_intent()
-    db.session.execute(statement)
-    if page_view:
-        db.session.commit()
-        g.pop("write_intent")  # the rest of the page reads without the write lock again
+    with write_during_page_view():
+        db.session.execute(statement)
 
 
 def forget(period: Period, scope: Scope) -> None:
