@@ -25,7 +25,13 @@ from portal.models.revisits import (
     RevisitTask,
     SpotCheck,
 )
-from portal.rules.revisit_triggers import PRIORITY_TIERS, add_months, inactive_revisit_due_on, trigger_due_on
+from portal.rules.revisit_triggers import (
+    PRIORITY_TIERS,
+    add_months,
+    gets_registration_revisit,
+    inactive_revisit_due_on,
+    trigger_due_on,
+)
 from portal.rules.sampling import draw_sample
 from portal.settings_store import get_setting
 
@@ -139,6 +145,37 @@ def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: s
     due_on = trigger_due_on(rule_trigger, event_on, work_calendar(), revisit_windows())
     return ensure_task(customer=customer, trigger=trigger, unique_key=unique_key, due_on=due_on,
                        source_ref=source_ref)
+
+
+# How far back `revisits generate` looks for registrations that never got their first revisit.
+REGISTRATION_SWEEP_MONTHS = 1
+
+
+def registration_revisit_due(customer: Customer) -> bool:
+    """Whether this customer's registration starts a first revisit (DESIGN.md "Revisit triggers")."""
+    return gets_registration_revisit(customer.is_member, customer.registered_on,
+                                     bool(get_setting("revisit_members_on_registration")))
+
+
+def generate_registration_tasks(today: date) -> int:
+    """The registration trigger as a sweep, for registrations no event announced (older imports, data
+    fixed by hand): customers registered in the last month without a registration task. Older
+    registrations are the periodic trigger's business. Idempotent (one registration key per customer)."""
+    since = add_months(today, -REGISTRATION_SWEEP_MONTHS)
+    query = select(Customer).where(
+        Customer.registered_on.is_not(None), Customer.registered_on >= since, Customer.registered_on <= today,
+        Customer.archived_at.is_(None), Customer.merged_into_id.is_(None),
+        ~select(RevisitTask.id).where(RevisitTask.customer_id == Customer.id,
+                                      RevisitTask.trigger == "registration").exists(),
+    )
+    if not get_setting("revisit_members_on_registration"):
+        query = query.where(Customer.is_member.is_(False))
+    created = 0
+    for customer in db.session.scalars(query.order_by(Customer.id)):
+        if trigger_task(customer, "registration", customer.registered_on, unique_key=f"registration:{customer.id}",
+                        source_ref=customer.code or ""):
+            created += 1
+    return created
 
 
 def last_revisit_dates() -> dict[int, date]:

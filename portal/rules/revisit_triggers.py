@@ -26,6 +26,16 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last_day))
 
 
+def gets_registration_revisit(is_member: bool, registered_on: date | None, members_too: bool = False) -> bool:
+    """Whether a registration starts the first-revisit trigger.
+
+    The revisit policy (非会员回访管理制度) is written for non-members: a non-member with a registration
+    date always gets one; a member only when the admin setting `members_too` says so (default off)."""
+    if registered_on is None:
+        return False
+    return not is_member or members_too
+
+
 def trigger_due_on(
     trigger: str,
     event_on: date,
