@@ -30,6 +30,7 @@ from portal.rules.revisit_triggers import (
     add_months,
     gets_registration_revisit,
     inactive_revisit_due_on,
+    task_purpose,
     trigger_due_on,
 )
 from portal.rules.sampling import draw_sample
@@ -112,14 +113,16 @@ def least_busy_revisitor() -> User | None:
 
 def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: date, source_ref: str = "",
                 method: str = "电话", assignee: User | None = None, plan: RevisitPlan | None = None) -> RevisitTask | None:
-    """Create the task unless its unique key exists; None when it already did (idempotent).
+    """Create the task unless its unique key exists or the customer already holds an open task for the
+    same purpose; None when nothing was created (idempotent; the open task stands for this one).
 
-    The check answers the common case; the unique constraint, inside a savepoint, answers two
-    generators racing for the same key without failing the caller's transaction."""
-    if task_key_taken(unique_key):
+    The checks answer the common case; the unique constraints, inside a savepoint, answer two
+    generators racing for the same key or purpose without failing the caller's transaction."""
+    purpose = task_purpose(trigger, plan.segment if plan else None)
+    if task_key_taken(unique_key) or open_task_for(customer.id, purpose) is not None:
         return None
     chosen = assignee if assignee is not None else least_busy_revisitor()
-    task = RevisitTask(customer_id=customer.id, trigger=trigger, unique_key=unique_key, due_on=due_on,
+    task = RevisitTask(customer_id=customer.id, trigger=trigger, purpose=purpose, unique_key=unique_key, due_on=due_on,
                        source_ref=source_ref, method=method, plan_id=plan.id if plan else None,
                        assignee_id=chosen.id if chosen else None)
     try:
@@ -129,6 +132,12 @@ def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: da
     except IntegrityError:
         return None
     return task
+
+
+def open_task_for(customer_id: int, purpose: str) -> RevisitTask | None:
+    """The customer's open task for this purpose, if any (at most one: DESIGN.md "Revisit triggers")."""
+    return db.session.scalar(select(RevisitTask).where(
+        RevisitTask.customer_id == customer_id, RevisitTask.purpose == purpose, RevisitTask.status == TASK_OPEN))
 
 
 def task_key_taken(unique_key: str) -> bool:
@@ -242,14 +251,24 @@ def plan_due_on(plan: RevisitPlan, customer: Customer, calendar) -> date:
     return calendar.add_workdays(plan.starts_on, window)
 
 
-def generate_plan_tasks(plan: RevisitPlan, user: User) -> int:
-    """One task per target customer, assignees in turn; re-running adds only newly matching customers."""
+def generate_plan_tasks(plan: RevisitPlan, user: User) -> tuple[int, int]:
+    """One task per target customer, assignees in turn; re-running adds only newly matching customers.
+
+    A customer who already holds an open task for the plan's purpose gets no second one: that task is
+    linked to the plan (taken into it when no other plan owns it). Returns (created, linked)."""
     calendar = work_calendar()
     assignees = list(plan.assignees)
+    purpose = task_purpose("plan", plan.segment)
     existing = set(db.session.scalars(select(RevisitTask.customer_id).where(RevisitTask.plan_id == plan.id)))
-    created = 0
+    created = linked = 0
     for customer in plan_customers(plan, user):
         if customer.id in existing:
+            continue
+        open_task = open_task_for(customer.id, purpose)
+        if open_task is not None:
+            if open_task.plan_id is None:
+                open_task.plan_id = plan.id
+            linked += 1
             continue
         assignee = assignees[(len(existing) + created) % len(assignees)] if assignees else None
         task = ensure_task(customer=customer, trigger="plan", unique_key=f"plan:{plan.id}:{customer.id}",
@@ -257,7 +276,7 @@ def generate_plan_tasks(plan: RevisitPlan, user: User) -> int:
                            assignee=assignee, source_ref=plan.name[:64])
         created += 1 if task else 0
     plan.tasks_generated_at = clock.now()
-    return created
+    return created, linked
 
 
 # --- doing a revisit ---------------------------------------------------------------------------

@@ -17,6 +17,28 @@ MONTH_TRIGGERS = frozenset({"inactive"})
 
 PRIORITY_TIERS = frozenset({"重点", "战略"})
 
+# What a revisit task is for. A customer never holds two open tasks for one purpose (DESIGN.md):
+# a dormancy task and a periodic one both keep an inactive customer in touch; any event revisit
+# (activity, consultation, closed ticket) answers the latest event. A plan's purpose is its segment's.
+TRIGGER_PURPOSES: dict[str, str] = {
+    "registration": "registration",
+    "deal": "deal",
+    "inactive": "inactive",
+    "dormant": "inactive",
+    "event": "event",
+    "ticket_closed": "event",
+}
+SEGMENT_PURPOSES: dict[str, str] = {
+    "registration": "registration", "deal": "deal", "inactive": "inactive", "event": "event", "manual": "manual",
+}
+
+
+def task_purpose(trigger: str, segment: str | None = None) -> str:
+    """The purpose of a task created by `trigger` (for "plan", by the plan's `segment`)."""
+    if trigger == "plan":
+        return SEGMENT_PURPOSES.get(segment or "manual", "manual")
+    return TRIGGER_PURPOSES.get(trigger, trigger)
+
 
 def add_months(day: date, months: int) -> date:
     """Return `day` moved by whole calendar months, clamped to the month's last day (1-31 → 2-28)."""
