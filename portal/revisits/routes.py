@@ -246,7 +246,7 @@ def plan_create():
     if not can_manage_revisit_plans(current_user):
         abort(403)
     services.default_questionnaire()
-    form = PlanForm()
+    form = PlanForm(planner=current_user)
     if request.method == "GET":
         form.starts_on.data = clock.today()
     if form.validate_on_submit():
