@@ -37,6 +37,8 @@ MAX_ATTEMPTS = 3
 SPOT_CHECK_PENDING = "待抽查"
 SPOT_CHECK_RESULTS = ("合格", "不真实", "不完整", "流程不符", "态度问题")
 SPOT_CHECK_PASS = "合格"
+# A record found 不真实 counts as not done, and its score leaves 客户满意度 (DESIGN.md 考核).
+SPOT_CHECK_UNTRUE = "不真实"
 
 
 class IllegalTransition(ValueError):
