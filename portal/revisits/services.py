@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.access.customers import visible_customers
-from portal.access.revisits import visible_revisit_records
+from portal.access.revisits import visible_revisit_records, visible_spot_checks
 from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
@@ -336,22 +337,53 @@ def checkable_records(supervisor: User, start: date, end: date) -> dict[int, lis
     return by_staff
 
 
-def already_checked(start: date, end: date) -> set[int]:
-    """Records with a spot-check in an overlapping period: never drawn twice for the same period."""
-    return set(db.session.scalars(
-        select(SpotCheck.record_id).where(SpotCheck.period_start <= end, SpotCheck.period_end >= start)
-    ))
+def already_checked(start: date, end: date, seed: int | None = None) -> set[int]:
+    """Records with a spot-check in an overlapping period: never drawn twice for the same period.
+    The sample of (`seed`, this exact period) itself is not excluded, so re-running it reproduces it."""
+    query = select(SpotCheck.record_id).where(SpotCheck.period_start <= end, SpotCheck.period_end >= start)
+    if seed is not None:
+        query = query.where(~((SpotCheck.sample_seed == seed) & (SpotCheck.period_start == start)
+                              & (SpotCheck.period_end == end)))
+    return set(db.session.scalars(query))
+
+
+def existing_sample_seed(supervisor: User, start: date, end: date) -> int | None:
+    """The seed of the sample already drawn for exactly this period in the supervisor's scope, if any:
+    a repeated draw shows that one instead of adding a second (20 % must not become 40 %)."""
+    return db.session.scalar(
+        visible_spot_checks(supervisor).with_only_columns(SpotCheck.sample_seed)
+        .where(SpotCheck.period_start == start, SpotCheck.period_end == end).order_by(SpotCheck.id).limit(1))
 
 
 def preview_sample(supervisor: User, start: date, end: date, seed: int, *, percent=None, count=None) -> dict[int, list[int]]:
-    """The draw the seed gives now (nothing stored): same seed and same data, same records."""
+    """The draw the seed gives now (nothing stored): same seed, parameters and data, same records."""
     return draw_sample(checkable_records(supervisor, start, end), seed, percent=percent, count=count,
-                       exclude=already_checked(start, end))
+                       exclude=already_checked(start, end, seed))
+
+
+def sample_records(sample: dict[int, list[int]]) -> list[RevisitRecord]:
+    """The drawn records for the preview, by staff member and date, in one query."""
+    ids = [record_id for record_ids in sample.values() for record_id in record_ids]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(RevisitRecord).where(RevisitRecord.id.in_(ids))
+        .options(selectinload(RevisitRecord.customer), selectinload(RevisitRecord.staff))
+        .order_by(RevisitRecord.staff_id, RevisitRecord.revisited_at, RevisitRecord.id)))
+
+
+def sample_fingerprint(sample: dict[int, list[int]]) -> str:
+    """The previewed sample as text, so saving can prove it stores what was shown."""
+    return ",".join(str(record_id) for record_id in sorted(i for ids in sample.values() for i in ids))
 
 
 def draw_spot_checks(supervisor: User, start: date, end: date, seed: int, *, percent=None, count=None) -> list[SpotCheck]:
     """Store the drawn records as pending spot-checks carrying the seed and period."""
     sample = preview_sample(supervisor, start, end, seed, percent=percent, count=count)
+    return store_sample(supervisor, start, end, seed, sample)
+
+
+def store_sample(supervisor: User, start: date, end: date, seed: int, sample: dict[int, list[int]]) -> list[SpotCheck]:
     checks = [
         SpotCheck(record_id=record_id, staff_id=staff_id, supervisor_id=supervisor.id, sample_seed=seed,
                   period_start=start, period_end=end, result=SPOT_CHECK_PENDING)
