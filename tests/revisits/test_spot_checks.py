@@ -1,4 +1,5 @@
 """Spot-checks: reproducible samples, exclusion of checked records, department scope, audit, acknowledgement."""
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -170,3 +171,24 @@ def test_lists_render_as_page_and_as_fragment(app, frozen_now, make_user, make_d
     assert "HX-Request" in page.headers["Vary"]
     findings = login_as(staff[0]).get("/revisits/findings/", headers=hx).get_data(as_text=True)
     assert "<html" not in findings and "还没有被抽查过" in findings  # pending draws are not findings yet
+
+
+def test_the_supervisors_list_shows_no_row_whose_detail_refuses(app, frozen_now, make_user, make_department,
+                                                               make_customer, make_record, login_as):
+    """销售部: the supervisor did revisits herself; the admin's company-wide draw includes them."""
+    sales = make_department("销售部")
+    supervisor = make_user("supervisor", sales, username="zhaomin")
+    colleague = make_user("sales", sales, username="rep")
+    customer = make_customer()
+    own = make_record(customer, supervisor, datetime(2026, 11, 3, 10), satisfaction=4)
+    make_record(customer, colleague, datetime(2026, 11, 4, 10), satisfaction=5)
+    draw(login_as(make_user("admin")), {**NOVEMBER, "mode": "percent", "size": "100", "seed": "3"})
+    assert len(db.session.scalars(select(SpotCheck)).all()) == 2
+    client = login_as(supervisor)
+    listing = client.get("/spot-checks/").get_data(as_text=True)
+    links = re.findall(r'href="/spot-checks/(\d+)"', listing)
+    assert len(links) == 1
+    for check_id in links:
+        assert client.get(f"/spot-checks/{check_id}").status_code == 200
+    own_check = db.session.scalar(select(SpotCheck).where(SpotCheck.record_id == own.id))
+    assert client.get(f"/spot-checks/{own_check.id}").status_code == 404
