@@ -6,7 +6,7 @@ drill-down lists are exactly the rows of the same queries, so a number and its l
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
@@ -497,6 +497,12 @@ class Review:
     employees: list[Row]
     trend: list[tuple[str, Decimal]] = field(default_factory=list)
     as_of: datetime | None = None  # when the counts were made, if they came from a snapshot
+    # The period has not ended: its data runs to this day (数据截至), and it cannot be issued.
+    data_until: date | None = None
+
+    @property
+    def has_ended(self) -> bool:
+        return self.data_until is None
 
     @property
     def kpis(self) -> tuple[KpiSpec, ...]:

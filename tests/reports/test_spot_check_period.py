@@ -72,3 +72,23 @@ def test_the_revisits_analysis_counts_the_same_way(checked_in_october):
     assert queries.spot_check_pass(select(SpotCheck), OCTOBER.start, OCTOBER.last_day) == (0, 0)
     assert queries.satisfaction(select(RevisitRecord), Q3.start, Q3.last_day) == (7, 2, 1)
     assert queries.revisit_completion(select(RevisitTask), Q3.start, Q3.last_day) == (2, 3)
+
+
+
+def test_a_finding_made_after_issuing_shows_as_drift(checked_in_october, login_as, make_user):
+    from portal.models.reports import IssuedReview
+
+    staff, _other, department = checked_in_october
+    supervisor = make_user("supervisor", department, "zhou", "周主管")
+    client = login_as(supervisor)
+    q3 = {"kind": "quarter", "year": "2026", "number": "3", "scope": f"d{department.id}"}
+    assert client.post("/reports/issue", data=q3).status_code == 303
+    issued = db.session.scalar(select(IssuedReview))
+    assert issued.figures["employees"][f"u{staff.id}"]["figures"]["spot_check_pass"]["text"] == "50.0%"
+    third = db.session.scalar(select(RevisitRecord).where(RevisitRecord.revisited_at == datetime(2026, 9, 20, 10)))
+    db.session.add(SpotCheck(record_id=third.id, staff_id=staff.id, supervisor_id=supervisor.id, sample_seed=8,
+                             period_start=date(2026, 9, 20), period_end=date(2026, 9, 20), result="不完整",
+                             checked_at=datetime(2026, 11, 24, 9)))
+    db.session.commit()
+    detail = client.get(f"/reports/issued/{issued.id}").get_data(as_text=True)
+    assert "已变化" in detail and "33.3%" in detail  # 合格 1 of 3 now, against the frozen 50.0 %
