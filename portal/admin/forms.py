@@ -118,6 +118,7 @@ KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=name)
 
 class SettingsForm(FlaskForm):
     pool_return_enabled = BooleanField(_l("启用未跟进客户自动退回公海"))
+    revisit_members_on_registration = BooleanField(_l("会员注册后也生成首次回访任务（非会员始终生成）"))
 
 
 for _name, _key, _sub, _label, _max in SETTING_FIELDS:

@@ -12,7 +12,8 @@ from portal.settings_store import load_settings, save_setting
 def settings_form_data() -> dict:
     """Current settings flattened to the settings form's fields."""
     settings = load_settings()
-    data = {"pool_return_enabled": settings["pool_return_enabled"]}
+    data = {"pool_return_enabled": settings["pool_return_enabled"],
+            "revisit_members_on_registration": settings["revisit_members_on_registration"]}
     for name, key, sub, _label, _max in SETTING_FIELDS:
         data[name] = read_path(settings[key], sub)
     for name, code, _label in KPI_WEIGHT_FIELDS:
@@ -37,6 +38,7 @@ def save_settings_form(form: SettingsForm) -> None:
     """Write every setting the form carries, one audited row per key."""
     updated = deepcopy(load_settings())
     updated["pool_return_enabled"] = form.pool_return_enabled.data
+    updated["revisit_members_on_registration"] = form.revisit_members_on_registration.data
     for name, key, sub, _label, _max in SETTING_FIELDS:
         if sub is None:
             updated[key] = form[name].data

@@ -6,7 +6,7 @@ drill-down lists are exactly the rows of the same queries, so a number and its l
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
@@ -17,7 +17,14 @@ from portal.extensions import db
 from portal.models.auth import Department, User
 from portal.models.customers import Customer, StageChange
 from portal.models.followups import Deal, FollowUp
-from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
+from portal.models.revisits import (
+    SPOT_CHECK_PASS,
+    SPOT_CHECK_PENDING,
+    SPOT_CHECK_UNTRUE,
+    RevisitRecord,
+    RevisitTask,
+    SpotCheck,
+)
 from portal.models.tickets import DONE_STATUSES, Ticket
 from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
@@ -254,9 +261,15 @@ def revisit_scored(value):
             RevisitRecord.revisited_at < period.end_at,
             RevisitRecord.outcome == "完成",
             RevisitRecord.satisfaction.is_not(None),
+            ~found_untrue(RevisitRecord.id),
         )
 
     return rows
+
+
+def found_untrue(record_id):
+    """A spot-check found this revisit record 不真实: it counts as not done and leaves 客户满意度."""
+    return exists().where(SpotCheck.record_id == record_id, SpotCheck.result == SPOT_CHECK_UNTRUE)
 
 
 def satisfied_records(period, scope):
@@ -277,19 +290,21 @@ def revisit_tasks_due(period, scope):
 
 
 def revisit_tasks_done(period, scope):
-    """回访完成率 numerator: of those, 已完成."""
-    return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成")
+    """回访完成率 numerator: of those, 已完成 (and not found 不真实 by a spot-check)."""
+    untrue = exists().where(RevisitRecord.task_id == RevisitTask.id, found_untrue(RevisitRecord.id))
+    return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成", ~untrue)
 
 
 def spot_checks_made(period, scope):
-    """抽查合格率 denominator: spot-checks concluded in the period, for the staff member checked."""
+    """抽查合格率 denominator: concluded spot-checks of revisit records made in the period (a Q3
+    revisit checked in October counts in Q3), for the staff member checked."""
     return select(
         SpotCheck.id.label("record_id"), SpotCheck.staff_id.label("owner_id"), literal(1).label("value")
-    ).where(
+    ).join(RevisitRecord, RevisitRecord.id == SpotCheck.record_id).where(
         scope.owner_condition(SpotCheck.staff_id),
         SpotCheck.result != SPOT_CHECK_PENDING,
-        SpotCheck.checked_at >= period.start_at,
-        SpotCheck.checked_at < period.end_at,
+        RevisitRecord.revisited_at >= period.start_at,
+        RevisitRecord.revisited_at < period.end_at,
     )
 
 
@@ -482,6 +497,12 @@ class Review:
     employees: list[Row]
     trend: list[tuple[str, Decimal]] = field(default_factory=list)
     as_of: datetime | None = None  # when the counts were made, if they came from a snapshot
+    # The period has not ended: its data runs to this day (数据截至), and it cannot be issued.
+    data_until: date | None = None
+
+    @property
+    def has_ended(self) -> bool:
+        return self.data_until is None
 
     @property
     def kpis(self) -> tuple[KpiSpec, ...]:

@@ -6,7 +6,7 @@ so the receivers are connected when the app starts.
 from datetime import date, datetime
 
 from portal import clock, events
-from portal.revisits.services import trigger_task
+from portal.revisits.services import registration_revisit_due, trigger_task
 
 
 def event_day(value) -> date:
@@ -17,7 +17,10 @@ def event_day(value) -> date:
 
 @events.customer_registered.connect
 def on_customer_registered(customer, **_extra):
-    """First revisit within N working days of registration (one per customer)."""
+    """First revisit within N working days of registration (one per customer): non-members always,
+    members only when the admin turned that on."""
+    if not registration_revisit_due(customer):
+        return
     trigger_task(customer, "registration", event_day(customer.registered_on),
                  unique_key=f"registration:{customer.id}", source_ref=customer.code or "")
 

@@ -40,8 +40,10 @@ def test_deal_creates_one_after_sales_task_per_deal(app, frozen_now, make_custom
     db.session.commit()
     # 7 working days after Tue 11-24: 25, 26, 27, 30, 12-01, 02, 03.
     assert [(t.trigger, t.due_on, t.source_ref) for t in tasks_of(customer)] == [("deal", date(2026, 12, 3), "成交#501")]
+    tasks_of(customer)[0].record_outcome("完成", datetime(2026, 11, 30, 10), date(2026, 12, 1))
     events.deal_recorded.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27)))
     db.session.commit()
+    # Once the first after-sales revisit is done, the next deal gets its own (never two open at once).
     assert sorted(t.due_on for t in tasks_of(customer)) == [date(2026, 12, 3), date(2026, 12, 8)]
 
 
