@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
         "轻微": {"respond_hours": 48, "resolve_workdays": 10},
     },
     "dispatch_confirm_hours": 4,
+    "work_hours": {"start": "09:00", "end": "18:00"},
+    "respond_in_working_hours": False,
     "revisit_windows": {"registration": 3, "deal": 7, "event": 2, "inactive_months": 3},
     "kpi_weights": {code: float(weight) for code, weight in DEFAULT_KPI_WEIGHTS.items()},
     "review_snapshot_minutes": 10,
