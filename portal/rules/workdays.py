@@ -96,6 +96,11 @@ class WorkCalendar:
         """Return True if the package covers `year` or admins entered at least one override for it."""
         return known_by_package(year) or year in self._override_years
 
+    def is_provisional(self, day: date | None) -> bool:
+        """Return True for a working-day deadline in a year nobody knows yet (暂定): it was counted
+        Monday–Friday and may move once the year's holidays are entered. None is never provisional."""
+        return day is not None and not self.year_is_known(_as_date(day).year)
+
     def _window(self, day: date, hours: WorkHours, tzinfo) -> tuple[datetime, datetime] | None:
         if not self.is_workday(day):
             return None

@@ -264,3 +264,11 @@ def test_working_hours_must_be_a_window():
     with pytest.raises(ValueError):
         CAL.add_working_time(datetime(2026, 11, 24, 10, 0), timedelta(hours=-1))
     assert WorkHours.parse("08:30", "17:30").end == time(17, 30)
+
+
+def test_is_provisional_only_in_years_nobody_knows():
+    assert CAL.is_provisional(date(2027, 1, 4)) is True
+    assert CAL.is_provisional(datetime(2027, 1, 4, 10, 0)) is True
+    assert CAL.is_provisional(date(2026, 12, 31)) is False
+    assert CAL.is_provisional(None) is False
+    assert WorkCalendar(OVERRIDES_2027).is_provisional(date(2027, 6, 1)) is False
