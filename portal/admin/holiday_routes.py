@@ -8,8 +8,9 @@ from sqlalchemy import select
 from portal import clock
 from portal.admin.holiday_forms import HolidayRangeForm
 from portal.auth.permissions import guard_area
-from portal.calendar import LOOKAHEAD_DAYS, is_provisional, provisional_reason, unknown_years
+from portal.calendar import work_calendar, LOOKAHEAD_DAYS, is_provisional, provisional_reason, unknown_years
 from portal.extensions import db, htmx
+from portal.followups.services import move_due_dates_off_days_off
 from portal.models.settings import HolidayOverride
 from portal.rules.workdays import known_by_package
 from portal.web import redirect_after_post, render_page_or_fragment
@@ -60,6 +61,9 @@ def index():
                 db.session.add(HolidayOverride(day=day, is_workday=is_workday, note=form.note.data or ""))
             else:
                 row.is_workday, row.note = is_workday, form.note.data or ""
+        db.session.flush()
+        if not is_workday:
+            move_due_dates_off_days_off(form.days(), work_calendar())
         db.session.commit()
         flash(f"已保存 {len(form.days())} 天的安排", "success")
         return redirect_after_post(url_for("holidays.index", year=form.start.data.year))
