@@ -29,6 +29,7 @@ DEFAULTS: dict[str, object] = {
     "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
+    "remember_days": 14,
 }
 
 

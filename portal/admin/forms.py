@@ -113,6 +113,7 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("review_snapshot_minutes", "review_snapshot_minutes", None, _l("考核页面数据最长沿用（分钟）"), 1440),
     ("session_idle_minutes", "session_idle_minutes", None, _l("空闲自动退出（分钟）"), 1440),
     ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
+    ("remember_days", "remember_days", None, _l("“在此电脑上保持登录”有效期（天，0 为关闭）"), 90),
 ]
 KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=name)) for code, (name, _) in KPI_DEFINITIONS.items()]
 
