@@ -22,6 +22,8 @@ DEFAULTS: dict[str, object] = {
         "轻微": {"respond_hours": 48, "resolve_workdays": 10},
     },
     "dispatch_confirm_hours": 4,
+    "work_hours": {"start": "09:00", "end": "18:00"},
+    "respond_in_working_hours": False,
     "revisit_windows": {"registration": 3, "deal": 7, "event": 2, "inactive_months": 3},
     # The registration revisit is the non-member policy's; members get one only when this is on.
     "revisit_members_on_registration": False,
@@ -29,6 +31,7 @@ DEFAULTS: dict[str, object] = {
     "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
+    "remember_days": 14,
 }
 
 

@@ -30,6 +30,19 @@ def on_or_next_workday(day: date | None, calendar: WorkCalendar) -> date | None:
     return calendar.add_workdays(day, 1)
 
 
+def move_due_dates_off_days_off(days, calendar: WorkCalendar) -> int:
+    """Days the admin just made holidays: stored next-due dates on them move to the next working day
+    (set-based, like the rule applied at write time). Returns how many customers moved."""
+    moved = 0
+    for day in sorted(set(days)):
+        if not calendar.is_workday(day):
+            moved += db.session.execute(
+                update(Customer).where(Customer.next_due_on == day)
+                .values(next_due_on=calendar.add_workdays(day, 1))
+            ).rowcount or 0
+    return moved
+
+
 def compute_next_due(grade: str | None, last_contacted_on: date | None, next_action_on: date | None,
                      calendar: WorkCalendar, cadence_days: dict) -> date | None:
     """Earlier of the next-action date and last contact + grade cadence, moved onto a working day."""

@@ -41,7 +41,7 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
     for task in tasks:
         word, tone = due_word(task.due_on, today)
         items.append(WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
-                              due=task.due_on, status_word=word, tone=tone, detail=f"{task.trigger_label} · {task.method}"))
+                              due=task.due_on, working_day_due=True, status_word=word, tone=tone, detail=f"{task.trigger_label} · {task.method}"))
     return WorkSection(key="revisit_tasks", title="回访任务（3天内到期及逾期）", total=total, items=items,
                        more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务")
 
