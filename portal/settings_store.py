@@ -29,6 +29,7 @@ DEFAULTS: dict[str, object] = {
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
     "opportunity_probabilities": dict(DEFAULT_STAGE_PROBABILITIES),
+    "tech_sees_order_amounts": False,
 }
 
 

@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('stage', sa.String(length=8), nullable=False),
     sa.Column('stage_changed_at', sa.DateTime(), nullable=False),
     sa.Column('loss_reason', sa.String(length=8), nullable=True),
+    sa.Column('lost_at_stage', sa.String(length=8), nullable=True),
     sa.Column('lost_to', sa.String(length=128), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('archived_at', sa.DateTime(), nullable=True),

@@ -78,6 +78,7 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
     stage: Mapped[str] = mapped_column(String(8), default="初步接洽")
     stage_changed_at: Mapped[datetime] = mapped_column(default=clock.now)
     loss_reason: Mapped[str | None] = mapped_column(String(8))
+    lost_at_stage: Mapped[str | None] = mapped_column(String(8))  # the furthest stage a lost one reached
     lost_to: Mapped[str] = mapped_column(String(128), default="")
     closed_on: Mapped[date | None]
 
@@ -117,7 +118,7 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
             raise IllegalTransition("商机已关闭")
         if reason not in LOSS_REASONS:
             raise IllegalTransition("请选择输单原因")
-        self.loss_reason, self.lost_to, self.closed_on = reason, lost_to, on
+        self.loss_reason, self.lost_to, self.closed_on, self.lost_at_stage = reason, lost_to, on, self.stage
         return self._record(LOST, by)
 
     def _record(self, stage: str, by: User | None) -> "OpportunityStageChange":

@@ -68,6 +68,7 @@ def next_order_number(day: date) -> str:
 
 def create_opportunity(customer: Customer, owner: User, data: dict, by: User) -> Opportunity:
     """A new opportunity at 初步接洽 (or the stage given), with its first history row."""
+    data = {"stage": "初步接洽", **data}
     opportunity = Opportunity(customer=customer, owner=owner, stage_changed_at=clock.now(), **data)
     db.session.add(opportunity)
     db.session.add(OpportunityStageChange(opportunity=opportunity, from_stage=None, to_stage=opportunity.stage,
