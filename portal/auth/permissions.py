@@ -25,6 +25,7 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "orders": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
     "products": frozenset({"supervisor", "admin"}),
     "receivables": frozenset({"sales", "supervisor", "admin"}),
+    "aftersales": frozenset({"supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -371,3 +372,13 @@ def can_cancel_order(user: User, order) -> bool:
 def can_manage_products(user: User) -> bool:
     """The price list 价格表: supervisors and admins."""
     return user.role in {"supervisor", "admin"}
+
+
+def can_name_after_sales_owner(user: User) -> bool:
+    """成交客户跟踪: the service supervisor (a supervisor of a department with 客服 staff) or an admin."""
+    if user.role == "admin":
+        return True
+    if user.role != "supervisor" or user.department_id is None:
+        return False
+    return db.session.scalar(select(User.id).where(User.department_id == user.department_id,
+                                                   User.role == "service").limit(1)) is not None

@@ -24,10 +24,13 @@ def on_customer_registered(customer, **_extra):
 
 @events.order_signed.connect
 def on_order_signed(order, **_extra):
-    """After-sales revisit within N working days of signing (one per order; orders kept the ids of the
+    """After-sales revisit within N working days of signing, for the customer's 售后跟踪责任人 when one is
+    named (one per order; orders kept the ids of the
     成交记录 they replaced, so `deal:<id>` keys of older tasks still point at the same sale)."""
+    from portal.sales.services import after_sales_owner
+
     trigger_task(order.customer, "deal", event_day(order.signed_on), unique_key=f"deal:{order.id}",
-                 source_ref=order.number)
+                 source_ref=order.number, assignee=after_sales_owner(order.customer.id))
 
 
 @events.ticket_closed.connect

@@ -221,3 +221,7 @@ class OrderFilterForm(FlaskForm):
     receivable = SelectField(_l("应收"), choices=[("", _l("全部")), ("open", _l("有应收")), ("settled", _l("已收齐"))],
                              validators=[Optional()])
     sort = HiddenField()
+
+
+class AfterSalesOwnerForm(FlaskForm):
+    owner_id = SelectField(_l("售后跟踪责任人"), choices=[], validators=[DataRequired(_l("请选择售后跟踪责任人"))])

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.sales import (
+    AfterSalesHandover,
     LOST, OPEN_STAGES, WON, Opportunity, OpportunityStageChange, Order, Payment, PaymentInstalment, Product, Quote,
 )
 from portal.rules import ageing, funnel
@@ -282,8 +283,18 @@ def customer_sales(user: User, customer: Customer) -> dict:
         .options(contains_eager(Payment.order)).order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(50)))
     live = [o for o in orders if o.status != "已取消"]
     receivable = sum((o.total - o.received_amount for o in live), ZERO)
+    handover = db.session.scalar(select(AfterSalesHandover).where(AfterSalesHandover.customer_id == customer.id)
+                                 .options(joinedload(AfterSalesHandover.owner)))
     return {"opportunities": opportunities, "quotes": quotes, "orders": orders, "payments": payments,
+            "handover": handover,
             "receivable": receivable, "received": sum((o.received_amount for o in live), ZERO)}
+
+
+def service_staff_choices() -> list[tuple[str, str]]:
+    """Active 客服 staff, the people a 售后跟踪责任人 is chosen from."""
+    query = (select(User.id, User.display_name).where(User.role == "service", User.is_active_user.is_(True))
+             .order_by(User.display_name))
+    return [(str(uid), name) for uid, name in db.session.execute(query)]
 
 
 def customer_in_scope(user: User, customer_id: int) -> bool:

@@ -14,12 +14,13 @@ from portal.access import get_visible_or_404
 from portal.access import sales as access
 from portal.access.customers import visible_customers
 from portal.auth.permissions import (
-    can_approve_quote, can_cancel_order, can_manage_order, can_manage_products, can_see_order_amounts, can_sell_to,
+    can_approve_quote, can_cancel_order, can_name_after_sales_owner, can_manage_order, can_manage_products, can_see_order_amounts, can_sell_to,
     can_use_area, can_work_opportunity,
 )
 from portal.extensions import db
+from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.sales import IllegalTransition, Invoice, Opportunity, Order, Product, Quote
+from portal.models.sales import AfterSalesHandover, IllegalTransition, Invoice, Opportunity, Order, Product, Quote
 from portal.sales import forms, queries, sections, services  # noqa: F401  (sections registers work-list sections)
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -36,6 +37,7 @@ ENDPOINT_AREAS = {
     "refund_create": "orders", "invoice_create": "orders", "invoice_void": "orders", "order_cancel": "orders",
     "order_complete": "orders",
     "receivables": "receivables",
+    "after_sales_owner": "aftersales",
 }
 
 
@@ -49,7 +51,8 @@ def require_area_role():
 @bp.app_context_processor
 def sales_template_helpers():
     return {"sales_section": lambda customer: queries.customer_sales(current_user, customer),
-            "can_see_order_amounts": can_see_order_amounts, "can_sell_to": can_sell_to}
+            "can_see_order_amounts": can_see_order_amounts, "can_sell_to": can_sell_to,
+            "can_name_after_sales_owner": can_name_after_sales_owner}
 
 
 def require(allowed: bool) -> None:
@@ -461,3 +464,31 @@ def receivables():
         by_rep=queries.ageing_by_rep(current_user, today),
         by_customer=paginate(queries.ageing_by_customer(current_user, today), scalars=False),
         buckets=queries.ageing.BUCKETS)
+
+
+# --- 成交客户跟踪 ------------------------------------------------------------------------------------
+
+@bp.route("/customers/<int:customer_id>/after-sales", methods=["GET", "POST"])
+def after_sales_owner(customer_id: int):
+    """指定售后跟踪责任人 from 客服部 after the first order; the after-sales revisits follow them."""
+    require(can_name_after_sales_owner(current_user))
+    # The service supervisor's scope here is every customer handed over to 客服 (its department owns none).
+    handover = db.session.get(AfterSalesHandover, customer_id) or abort(404)
+    customer = handover.customer
+    form = forms.AfterSalesOwnerForm(owner_id=str(handover.owner_id or ""))
+    form.owner_id.choices = [("", _("请选择"))] + queries.service_staff_choices()
+    if form.validate_on_submit():
+        owner = db.session.get(User, int(form.owner_id.data)) if form.owner_id.data.isdigit() else None
+        try:
+            if owner is None:
+                raise services.Refused(_("请选择售后跟踪责任人"))
+            services.name_after_sales_owner(handover, owner, current_user)
+        except services.Refused as error:
+            db.session.rollback()
+            form.owner_id.errors = [*form.owner_id.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("已指定售后跟踪责任人：%(n)s", n=owner.display_name), "success")
+            return redirect_after_post(customer_page(customer.id))
+    return render_page_or_fragment("sales/after_sales_form.html", "sales/_after_sales_form.html", status_of(form),
+                                   form=form, customer=customer, handover=handover)

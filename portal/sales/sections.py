@@ -10,7 +10,8 @@ from portal.access import sales as access
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.sales import Order, PaymentInstalment, Quote
+from portal.auth.permissions import can_name_after_sales_owner
+from portal.models.sales import AfterSalesHandover, Order, PaymentInstalment, Quote
 from portal.rules.ageing import DUE_SOON_DAYS
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
 
@@ -77,3 +78,19 @@ def instalments_overdue(user: User, today: date) -> WorkSection | None:
     return WorkSection(key="instalments_overdue", title="团队逾期回款", total=count_of(query),
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
                        empty_text="团队没有逾期回款。")
+
+
+@register_work_section(26)
+def after_sales_to_name(user: User, today: date) -> WorkSection | None:
+    """待指定售后跟踪责任人: customers whose first order was signed and who have no after-sales owner yet."""
+    if user.role not in {"supervisor", "admin"} or not can_name_after_sales_owner(user):
+        return None
+    query = (select(AfterSalesHandover, Customer.name).join(Customer, Customer.id == AfterSalesHandover.customer_id)
+             .where(AfterSalesHandover.owner_id.is_(None)))
+    rows = db.session.execute(query.order_by(AfterSalesHandover.created_at, AfterSalesHandover.customer_id)
+                              .limit(FIRST_ROWS)).all()
+    items = [WorkItem(title=name, url=url_for("sales.after_sales_owner", customer_id=h.customer_id),
+                      due=h.created_at, status_word="待指定", tone="amber", detail="首单已签约，请指定客服部的售后跟踪责任人")
+             for h, name in rows]
+    return WorkSection(key="after_sales_to_name", title="成交客户跟踪：待指定售后责任人", total=count_of(query),
+                       items=items, empty_text="没有待指定售后跟踪责任人的成交客户。")

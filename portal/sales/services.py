@@ -21,6 +21,7 @@ from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.sales import (
     ZERO,
+    AfterSalesHandover,
     IllegalTransition,
     Invoice,
     Opportunity,
@@ -156,6 +157,8 @@ def record_order(customer: Customer, owner: User, signed_on: date, lines: list[L
     db.session.flush()
     db.session.add(PaymentInstalment(order_id=order.id, owner_id=order.owner_id, due_on=signed_on, amount=total))
     customer.total_deal_amount = (customer.total_deal_amount or ZERO) + total
+    if first:
+        open_after_sales_handover(customer, order)
     if first and customer.stage != "成交":
         customer_services.change_stage(customer, "成交", "首次成交", owner)
     events.order_signed.send(order, first=first)
@@ -266,6 +269,36 @@ def cancel_order(order: Order) -> None:
 
 def complete_order(order: Order) -> None:
     order.complete()
+
+
+# --- 成交客户跟踪: the after-sales handover -------------------------------------------------------------
+
+def open_after_sales_handover(customer: Customer, order: Order) -> None:
+    """The first order opens the handover; until a 售后跟踪责任人 is named it waits on the service
+    supervisor's work list. A customer keeps one handover row (a later first-after-cancel order reuses it)."""
+    if db.session.get(AfterSalesHandover, customer.id) is None:
+        db.session.add(AfterSalesHandover(customer_id=customer.id, first_order_id=order.id))
+
+
+def after_sales_owner(customer_id: int) -> User | None:
+    """The customer's named 售后跟踪责任人, if any."""
+    owner_id = db.session.scalar(select(AfterSalesHandover.owner_id).where(AfterSalesHandover.customer_id == customer_id))
+    return db.session.get(User, owner_id) if owner_id else None
+
+
+def name_after_sales_owner(handover: AfterSalesHandover, owner: User, by: User) -> int:
+    """Name (or change) the after-sales owner; the customer's open after-sales revisits go to them.
+    Returns how many open tasks moved."""
+    from portal.models.revisits import TASK_OPEN, RevisitTask
+
+    if owner.role != "service" or not owner.is_active_user:
+        raise Refused("售后跟踪责任人应为在岗的客服人员")
+    handover.owner_id, handover.named_by_id, handover.named_at = owner.id, by.id, clock.now()
+    result = db.session.execute(
+        update(RevisitTask).where(RevisitTask.customer_id == handover.customer_id, RevisitTask.trigger == "deal",
+                                  RevisitTask.status == TASK_OPEN)
+        .values(assignee_id=owner.id).execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 # --- products --------------------------------------------------------------------------------------

@@ -173,3 +173,24 @@ RULES = [
          expect={"sales": 404, "tech": 404, "service": 403}),
     Rule("sales.receivables", "GET", frozenset({"sales", "supervisor", "admin"})),
 ]
+
+
+def handover_args(world):
+    from portal.extensions import db
+    from portal.models.sales import AfterSalesHandover
+
+    def build():
+        customer_id = others_customer(world)
+        if db.session.get(AfterSalesHandover, customer_id) is None:
+            db.session.add(AfterSalesHandover(customer_id=customer_id))
+            db.session.commit()
+        return customer_id
+
+    return {"customer_id": world.once("sales_handover", build)}
+
+
+# The world's supervisor heads 销售部 (no 客服 staff): not the service supervisor, so 403.
+RULES += [
+    Rule("sales.after_sales_owner", "GET", MANAGERS, url_values=handover_args, expect={"supervisor": 403}),
+    Rule("sales.after_sales_owner", "POST", MANAGERS, url_values=handover_args, expect={"supervisor": 403}),
+]
