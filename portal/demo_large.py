@@ -1,8 +1,8 @@
 """`demo seed --scale large`: the benchmark data set of issue 6, written with Core bulk inserts.
 
 200 users in 8 departments, 100,000 customers with contacts, 1,000,000 follow-ups, 200,000 revisit
-tasks with their records, 50,000 tickets with their events, 20,000 orders with lines, plans, payments
-and invoices, spread over three years
+tasks with their records, 50,000 tickets with their events, 60,000 orders with ~150,000 lines, plans,
+payments and invoices, 30,000 opportunities with their stage history, spread over three years
 before today. Customer names and contacts come from the customers area's demo vocabulary; derived
 fields (normalized name, pinyin, search row, phone digits) from its own functions, so search sees
 exactly what the app would have written. Not audited: this is generated data, not user actions.
@@ -30,7 +30,8 @@ from portal.models.customers import (
 )
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
 from portal.models.sales import (
-    INVOICE_TYPES, Invoice, Order, OrderLine, OrderNumberSequence, Payment, PaymentInstalment,
+    INVOICE_TYPES, Invoice, Opportunity, OpportunityStageChange, Order, OrderLine, OrderNumberSequence, Payment,
+    PaymentInstalment,
 )
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask
 from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent
@@ -66,7 +67,8 @@ class Sizes:
     followups: int = 1_000_000
     revisits: int = 200_000
     tickets: int = 50_000
-    orders: int = 20_000
+    orders: int = 60_000
+    opportunities: int = 30_000
     years: int = 3
 
     @classmethod
@@ -74,7 +76,8 @@ class Sizes:
         """The same proportions for a smaller set (the bench smoke test uses a few hundred customers)."""
         ratio = customers / 100_000
         return cls(customers=customers, followups=max(customers, int(1_000_000 * ratio)),
-                   revisits=int(200_000 * ratio), tickets=int(50_000 * ratio), orders=int(20_000 * ratio))
+                   revisits=int(200_000 * ratio), tickets=int(50_000 * ratio), orders=int(60_000 * ratio),
+                   opportunities=int(30_000 * ratio))
 
 
 @dataclass
@@ -332,7 +335,7 @@ def seed_orders(connection: Connection, rng: random.Random, sizes: Sizes, loaded
             total += amount
             cost += (unit_cost * quantity).quantize(cent)
         totals[customer_id] = totals.get(customer_id, Decimal("0")) + total
-        first_part = (total * Decimal(rng.choice((100, 50, 30))) / 100).quantize(cent)
+        first_part = (total * Decimal(rng.choice((100, 50, 30, 50))) / 100).quantize(cent)
         plan = [(day + timedelta(days=30), first_part)]
         if first_part < total:
             plan.append((day + timedelta(days=rng.randrange(60, 180)), total - first_part))
@@ -373,6 +376,51 @@ def seed_orders(connection: Connection, rng: random.Random, sizes: Sizes, loaded
     connection.execute(customer.update().where(customer.c.id == bindparam("cid")).values(
         total_deal_amount=bindparam("total"), stage="成交"),
         [{"cid": cid, "total": total} for cid, total in totals.items()])
+
+
+def seed_opportunities(connection: Connection, rng: random.Random, sizes: Sizes, loaded: Loaded) -> None:
+    """Opportunities over the years with their stage history: most closed (won/lost), some open."""
+    now = clock.now()
+    start = now - timedelta(days=365 * sizes.years)
+    first_id = (connection.scalar(select(func.max(Opportunity.id))) or 0) + 1
+    rows, history = [], []
+    path = ("初步接洽", "需求确认", "方案报价", "商务谈判")
+    for offset in range(sizes.opportunities):
+        opportunity_id = first_id + offset
+        customer_id = rng.choice(loaded.customer_ids)
+        owner = loaded.owner_of[customer_id] or rng.choice(loaded.staff_by_role["sales"])
+        created = random_moment(rng, start, now)
+        reached = rng.choices(range(4), weights=(3, 3, 2, 2))[0]
+        fate = rng.choices(("open", "won", "lost"), weights=(3, 3, 4))[0]
+        moment, stage = created, path[0]
+        history.append(dict(opportunity_id=opportunity_id, from_stage=None, to_stage=stage, changed_by_id=owner,
+                            changed_at=created))
+        for step in range(1, reached + 1):
+            moment = moment + timedelta(days=rng.randrange(3, 30))
+            history.append(dict(opportunity_id=opportunity_id, from_stage=stage, to_stage=path[step],
+                                changed_by_id=owner, changed_at=moment))
+            stage = path[step]
+        closed_on = loss = lost_at = None
+        if fate != "open" and moment + timedelta(days=40) < now:
+            moment = moment + timedelta(days=rng.randrange(3, 40))
+            final = "赢单" if fate == "won" else "输单"
+            history.append(dict(opportunity_id=opportunity_id, from_stage=stage, to_stage=final, changed_by_id=owner,
+                                changed_at=moment))
+            lost_at = stage if final == "输单" else None
+            loss = rng.choice(("价格", "价格", "功能", "竞品", "关系", "时机", "其他")) if final == "输单" else None
+            stage, closed_on = final, moment.date()
+        rows.append(dict(id=opportunity_id, customer_id=customer_id, owner_id=owner, name=f"{rng.choice(PRODUCTS)}项目",
+                         products_of_interest=rng.choice(PRODUCTS), expected_amount=Decimal(rng.randrange(10, 2000) * 500),
+                         expected_close_on=(created + timedelta(days=rng.randrange(20, 180))).date(), source="",
+                         competitors="", next_step=rng.choice(NEXT_ACTIONS), stage=stage, stage_changed_at=moment,
+                         loss_reason=loss, lost_at_stage=lost_at, lost_to="", closed_on=closed_on, archived_at=None,
+                         created_at=created, updated_at=moment, version=1))
+        if len(rows) >= BATCH // 4:
+            bulk_insert(connection, Opportunity.__table__, iter(rows), loaded)
+            bulk_insert(connection, OpportunityStageChange.__table__, iter(history), loaded)
+            rows, history = [], []
+    bulk_insert(connection, Opportunity.__table__, iter(rows), loaded)
+    bulk_insert(connection, OpportunityStageChange.__table__, iter(history), loaded)
 
 
 def won_by_deal(rng: random.Random, won: dict, loaded: Loaded, now: datetime) -> Iterator[dict]:
@@ -476,7 +524,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
     bulk_insert(connection, TicketEvent.__table__, iter(events), loaded)
 
 
-BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "revisit_task", "revisit_record", "ticket", "ticket_event")
+BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "opportunity", "opportunity_stage_change", "revisit_task", "revisit_record", "ticket", "ticket_event")
 
 
 def drop_secondary_indexes(connection: Connection) -> list[str]:
@@ -505,6 +553,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "users", lambda: seed_users(connection, rng, loaded))
     timed(loaded, "customers+contacts+follow-ups", lambda: seed_customers(connection, rng, sizes, loaded))
     timed(loaded, "orders", lambda: seed_orders(connection, rng, sizes, loaded))
+    timed(loaded, "opportunities", lambda: seed_opportunities(connection, rng, sizes, loaded))
     timed(loaded, "revisits", lambda: seed_revisits(connection, rng, sizes, loaded))
     timed(loaded, "tickets", lambda: seed_tickets(connection, rng, sizes, loaded))
 
@@ -517,7 +566,8 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "indexes", rebuild)
     if connection.dialect.name == "postgresql":
         # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
-        for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__, Order.__table__):
+        for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__, Order.__table__,
+                      Opportunity.__table__):
             highest = select(func.max(table.c.id)).scalar_subquery()
             connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
     db.session.commit()
@@ -531,3 +581,9 @@ def busy_customer_id() -> int:
     """The customer with the 500-event timeline (the first one the large seed wrote)."""
     return db.session.scalar(select(Customer.id).join(User, User.id == Customer.owner_id)
                              .where(User.username == BUSY_REP).order_by(Customer.id).limit(1))
+
+
+def busy_order_id() -> int | None:
+    """An order of the busy rep with the most lines (the bench's order page)."""
+    return db.session.scalar(select(Order.id).join(User, User.id == Order.owner_id).where(User.username == BUSY_REP)
+                             .order_by(Order.id).limit(1))
