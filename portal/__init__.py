@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = (
     "portal.reports.routes",
     "portal.reports.customer_pdf_routes",
     "portal.sales.routes",
+    "portal.expenses.routes",
 )
 
 log = logging.getLogger(__name__)

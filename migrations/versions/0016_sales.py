@@ -275,6 +275,60 @@ def upgrade():
     with op.batch_alter_table('quote_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quote_line_quote_id'), ['quote_id'], unique=False)
 
+    op.create_table('sales_target',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('set_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['set_by_id'], ['user.id'], name=op.f('fk_sales_target_set_by_id_user')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_sales_target_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_target')),
+    sa.UniqueConstraint('user_id', 'month', name='uq_sales_target_user_month')
+    )
+    op.create_index('ix_sales_target_month', 'sales_target', ['month', 'user_id'], unique=False)
+    op.create_table('expense',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('category', sa.String(length=8), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('description', sa.String(length=256), nullable=False),
+    sa.Column('region', sa.String(length=64), nullable=False),
+    sa.Column('customer_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('activity', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decision_note', sa.String(length=256), nullable=False),
+    sa.Column('archived_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_expense_customer_id_customer')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_expense_decided_by_id_user')),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_expense_department_id_department')),
+    sa.ForeignKeyConstraint(['order_id'], ['sales_order.id'], name=op.f('fk_expense_order_id_sales_order')),
+    sa.ForeignKeyConstraint(['person_id'], ['user.id'], name=op.f('fk_expense_person_id_user')),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['user.id'], name=op.f('fk_expense_submitted_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expense'))
+    )
+    op.create_index('ix_expense_category', 'expense', ['category', 'spent_on'], unique=False)
+    op.create_index('ix_expense_customer', 'expense', ['customer_id'], unique=False)
+    op.create_index('ix_expense_department_status', 'expense', ['department_id', 'status', 'spent_on'], unique=False)
+    op.create_index('ix_expense_order', 'expense', ['order_id'], unique=False)
+    op.create_index('ix_expense_spent_on', 'expense', ['spent_on', 'id'], unique=False)
+    op.create_index('ix_expense_status_created', 'expense', ['status', 'created_at'], unique=False)
+    op.create_index('ix_expense_submitter_spent', 'expense', ['submitted_by_id', 'spent_on'], unique=False)
+
     deals_to_orders()
     with op.batch_alter_table('deal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_customer_signed'))
@@ -347,6 +401,8 @@ def orders_to_deals():
 
 
 def downgrade():
+    op.drop_table('sales_target')
+    op.drop_table('expense')
     op.create_table('deal',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),

@@ -26,6 +26,7 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "products": frozenset({"supervisor", "admin"}),
     "receivables": frozenset({"sales", "supervisor", "admin"}),
     "aftersales": frozenset({"supervisor", "admin"}),
+    "expenses": frozenset({"sales", "marketing", "supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -40,6 +41,7 @@ NAVIGATION = (
     ("orders", "sales.orders", "订单"),
     ("receivables", "sales.receivables", "应收账款"),
     ("products", "sales.products", "产品价格表"),
+    ("expenses", "expenses.index", "费用"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -382,3 +384,8 @@ def can_name_after_sales_owner(user: User) -> bool:
         return False
     return db.session.scalar(select(User.id).where(User.department_id == user.department_id,
                                                    User.role == "service").limit(1)) is not None
+
+
+def can_decide_expense(user: User, expense) -> bool:
+    """A pending expense is approved by a supervisor (its department, via the scope) or an admin, never its submitter."""
+    return user.role in {"supervisor", "admin"} and expense.status == "待审批" and expense.submitted_by_id != user.id

@@ -10,6 +10,7 @@ from portal.models.customers import (
     StageChange,
     customer_collaborator,
 )
+from portal.models.expenses import Expense
 from portal.models.followups import FollowUp
 from portal.models.revisits import (
     Questionnaire,
@@ -34,6 +35,7 @@ from portal.models.sales import (
     Product,
     Quote,
     QuoteLine,
+    SalesTarget,
 )
 from portal.models.settings import HolidayOverride, Setting
 from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
@@ -46,6 +48,7 @@ __all__ = [
     "CustomerCodeSequence",
     "CustomerSearch",
     "Department",
+    "Expense",
     "FollowUp",
     "HolidayOverride",
     "Invoice",
@@ -60,6 +63,7 @@ __all__ = [
     "Product",
     "Quote",
     "QuoteLine",
+    "SalesTarget",
     "LoginFailure",
     "OwnerChange",
     "Questionnaire",

@@ -362,3 +362,20 @@ class AfterSalesHandover(AuditedMixin, TimestampMixin, VersionedMixin, db.Model)
         Index("ix_after_sales_owner", "owner_id", "customer_id"),
         Index("ix_after_sales_pending", "named_at", "created_at"),
     )
+
+
+class SalesTarget(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """A rep's monthly sales target 销售目标 (set by their supervisor); gives 目标完成率."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    month: Mapped[date]  # the first day of the month
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "month", name="uq_sales_target_user_month"),
+        Index("ix_sales_target_month", "month", "user_id"),
+    )
