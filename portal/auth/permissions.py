@@ -27,6 +27,8 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "receivables": frozenset({"sales", "supervisor", "admin"}),
     "aftersales": frozenset({"supervisor", "admin"}),
     "expenses": frozenset({"sales", "marketing", "supervisor", "admin"}),
+    "statements": frozenset({"sales", "marketing", "supervisor", "admin"}),
+    "targets": frozenset({"sales", "supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -42,6 +44,7 @@ NAVIGATION = (
     ("receivables", "sales.receivables", "应收账款"),
     ("products", "sales.products", "产品价格表"),
     ("expenses", "expenses.index", "费用"),
+    ("statements", "sales.statements", "销售统计"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -389,3 +392,8 @@ def can_name_after_sales_owner(user: User) -> bool:
 def can_decide_expense(user: User, expense) -> bool:
     """A pending expense is approved by a supervisor (its department, via the scope) or an admin, never its submitter."""
     return user.role in {"supervisor", "admin"} and expense.status == "待审批" and expense.submitted_by_id != user.id
+
+
+def can_set_targets(user: User) -> bool:
+    """Monthly sales targets are set by supervisors (their department's reps) and admins."""
+    return user.role in {"supervisor", "admin"}

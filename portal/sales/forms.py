@@ -225,3 +225,12 @@ class OrderFilterForm(FlaskForm):
 
 class AfterSalesOwnerForm(FlaskForm):
     owner_id = SelectField(_l("售后跟踪责任人"), choices=[], validators=[DataRequired(_l("请选择售后跟踪责任人"))])
+
+
+class StatementForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    group = SelectField(_l("统计维度"), choices=[("rep", _l("按业务员")), ("customer", _l("按客户"))], validators=[Optional()])
+    start = DateField(_l("从"), validators=[Optional()])
+    end = DateField(_l("至（含）"), validators=[Optional()])

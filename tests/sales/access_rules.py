@@ -194,3 +194,14 @@ RULES += [
     Rule("sales.after_sales_owner", "GET", MANAGERS, url_values=handover_args, expect={"supervisor": 403}),
     Rule("sales.after_sales_owner", "POST", MANAGERS, url_values=handover_args, expect={"supervisor": 403}),
 ]
+
+STATEMENT_ROLES = frozenset({"sales", "marketing", "supervisor", "admin"})
+TARGET_ROLES = frozenset({"sales", "supervisor", "admin"})
+RULES += [
+    Rule("sales.statements", "GET", STATEMENT_ROLES),
+    Rule("sales.product_sheet", "GET", STATEMENT_ROLES),
+    Rule("sales.product_sheet_xlsx", "GET", STATEMENT_ROLES),
+    Rule("sales.product_sheet_pdf", "GET", STATEMENT_ROLES),
+    Rule("sales.targets", "GET", TARGET_ROLES),
+    Rule("sales.targets", "POST", TARGET_ROLES, expect={"sales": 403}),
+]
