@@ -20,6 +20,7 @@ from portal.models.followups import FollowUp
 from portal.models.sales import Order
 from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
 from portal.models.tickets import DONE_STATUSES, Ticket
+from portal.reports import sales_kpis
 from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
 
@@ -377,9 +378,11 @@ KPI_LIST = (
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
             numerator_label="抽查合格", denominator_label="抽查总数"),
 )
+# The selling KPIs (回款率, 目标完成率) are defined beside this module (portal.reports.sales_kpis).
+KPI_LIST += tuple(KpiSpec(**parts) for parts in sales_kpis.SALES_KPI_PARTS)
 KPIS = {spec.code: spec for spec in KPI_LIST}
 # Which part of complaint_rate lists which record: numerator tickets, denominator customers.
-DRILL_RECORDS = {("complaint_rate", "numerator"): "ticket"}
+DRILL_RECORDS = {("complaint_rate", "numerator"): "ticket", **sales_kpis.DRILL_RECORDS}
 
 
 def drill_record(code: str, part: str) -> str:
@@ -411,8 +414,9 @@ class KpiCounts:
         spec = KPIS[code]
         if not spec.available:
             return Figure(code, Decimal(0), Decimal(0), None, available=False)
-        numerator = total(self.numerators[code], owners)
-        denominator = total(self.denominators[code], owners)
+        # A snapshot counted before a KPI existed has no sums for it: no data, not an error.
+        numerator = total(self.numerators.get(code, {}), owners)
+        denominator = total(self.denominators.get(code, {}), owners)
         return Figure(code, numerator, denominator, spec.evaluate(numerator, denominator))
 
 
