@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.sales import AfterSalesHandover, IllegalTransition, Invoice, Opportunity, Order, Product, Quote
-from portal.sales import forms, queries, sections, services  # noqa: F401  (sections registers work-list sections)
+from portal.sales import forms, movers, queries, sections, services  # noqa: F401  (sections, movers register)
 from portal.sales import statements as sales_statements
 from portal.sales import targets as targets_service
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
