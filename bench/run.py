@@ -156,6 +156,14 @@ def page_types(app, users: dict, ids: dict) -> list[tuple[str, str, str]]:
         ("跟进记录列表", rep, "/followups/"),
         ("回访任务", service, "/revisits/"),
         ("公司季度考核 网页", admin, "/reports/?kind=quarter"),
+        ("订单列表（忙碌销售）", rep, "/sales/orders/"),
+        ("订单列表 筛选 有应收（主管）", supervisor, "/sales/orders/?receivable=open"),
+        ("订单列表 第1页（管理员）", admin, "/sales/orders/?sort=-total"),
+        ("订单详情", rep, f"/sales/orders/{ids['busy_order']}") if ids.get("busy_order") else None,
+        ("应收账款 账龄（主管）", supervisor, "/sales/receivables"),
+        ("应收账款 账龄（管理员，全公司）", admin, "/sales/receivables"),
+        ("商机列表（主管）", supervisor, "/sales/opportunities/"),
+        ("销售漏斗（管理员）", admin, "/sales/funnel"),
     ]
 
 
@@ -171,7 +179,7 @@ def route_exists(app, path: str) -> bool:
 
 def bench_ids(app) -> dict:
     """Record ids the page paths need: the busy rep, the busy customer, a phone prefix to search."""
-    from portal.demo_large import BUSY_REP, busy_customer_id
+    from portal.demo_large import BUSY_REP, busy_customer_id, busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
     from portal.models.customers import Contact
@@ -179,6 +187,7 @@ def bench_ids(app) -> dict:
     with app.app_context():
         return {"rep": db.session.scalar(select(User.id).where(User.username == BUSY_REP)),
                 "busy_customer": busy_customer_id(),
+                "busy_order": busy_order_id(),
                 "phone7": (db.session.scalar(select(Contact.phone_digits).where(Contact.phone_digits.like("1%"))
                                              .order_by(Contact.id.desc()).limit(1)) or "1381234")[:7]}
 
@@ -202,7 +211,7 @@ def measure_pages(app, ids: dict, requests: int, warmup: int = 3, budget_seconds
         clients[username] = client
     results = []
     logging.getLogger("portal").setLevel(logging.CRITICAL)  # a page that fails is reported as "HTTP 500" below
-    for label, username, path in page_types(app, names, ids):
+    for label, username, path in filter(None, page_types(app, names, ids)):
         row = {"page": label, "path": path, "user": username}
         if not route_exists(app, path):
             results.append(row | {"note": "page not built yet"})

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models.settings import Setting
 from portal.rules.cadence import DEFAULT_CADENCE_DAYS
+from portal.rules.funnel import DEFAULT_STAGE_PROBABILITIES
 from portal.rules.kpi import DEFAULT_KPI_WEIGHTS
 
 DEFAULTS: dict[str, object] = {
@@ -32,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
     "remember_days": 14,
+    "opportunity_probabilities": dict(DEFAULT_STAGE_PROBABILITIES),
+    "tech_sees_order_amounts": False,
 }
 
 

@@ -21,7 +21,7 @@ ACTION_LABELS = {
 }
 
 RECORD_TYPE_LABELS = {
-    "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Deal": "成交记录",
+    "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Order": "订单", "Payment": "回款记录", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
     "Ticket": "问题单", "TicketAttachment": "问题单附件",
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
@@ -53,8 +53,8 @@ MODEL_FIELD_LABELS = {
                  "method": "跟进方式", "participants": "参与人员", "content": "沟通内容", "result": "跟进结果",
                  "next_action": "下一步行动", "next_action_on": "下一步日期", "stage_from": "原阶段",
                  "stage_to": "新阶段"},
-    "Deal": {"owner_id": "负责人", "amount": "成交金额", "signed_on": "签约日期", "product": "产品/服务",
-             "payment_status": "回款状态", "note": "备注"},
+    "Order": {"owner_id": "业务员", "signed_on": "签约日期", "status": "状态", "total": "订单金额",
+              "received_amount": "已回款", "invoiced_amount": "已开票", "note": "备注"},
     "Ticket": {"number": "单号", "kind": "类型", "category": "问题分类", "severity": "严重程度", "channel": "渠道",
                "complainant": "投诉人", "contact": "联系方式", "description": "问题描述", "received_at": "受理时间",
                "created_by_id": "登记人", "department_id": "处理部门", "assignee_id": "处理人",
@@ -132,7 +132,7 @@ RECORD_NAMERS = {
     "Customer": ((), lambda c: f"{c.name}（{c.code}）"),
     "Contact": (("customer",), lambda c: f"{c.name} · {_customer_name(c.customer)}"),
     "FollowUp": (("customer",), lambda f: f"{_customer_name(f.customer)} · {f.contacted_at:%Y-%m-%d} {f.method}"),
-    "Deal": (("customer",), lambda d: f"{_customer_name(d.customer)} · ¥{d.amount:,.2f}"),
+    "Order": (("customer",), lambda o: f"{o.number}（{_customer_name(o.customer)}）"),
     "Ticket": (("customer",), lambda t: f"{t.number}（{_customer_name(t.customer)}）"),
     "TicketAttachment": (("ticket",), lambda a: f"{a.filename}（{a.ticket.number if a.ticket else ''}）"),
     "RevisitTask": (("customer",), lambda t: f"{_customer_name(t.customer)} · 应回访 {t.due_on:%Y-%m-%d}"),
