@@ -11,6 +11,15 @@ from portal.models.customers import (
     customer_collaborator,
 )
 from portal.models.followups import Deal, FollowUp
+from portal.models.marketing import (
+    Activity,
+    ActivityExpense,
+    ActivityMaterial,
+    ActivityParticipant,
+    Competitor,
+    MaterialVersion,
+    customer_competitor,
+)
 from portal.models.revisits import (
     Questionnaire,
     QuestionnaireVersion,
@@ -25,6 +34,13 @@ from portal.models.settings import HolidayOverride, Setting
 from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
+    "Activity",
+    "ActivityExpense",
+    "ActivityMaterial",
+    "ActivityParticipant",
+    "Competitor",
+    "MaterialVersion",
+    "customer_competitor",
     "AuditEntry",
     "Contact",
     "Customer",
