@@ -18,6 +18,9 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "spot_checks": frozenset({"supervisor", "admin"}),
     "tickets": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
     "reports": frozenset({"supervisor", "admin"}),
+    # Activities are company events: sales and service read them (their customers take part);
+    # tech support solves tickets and has no business here.
+    "marketing": frozenset({"sales", "service", "marketing", "supervisor", "admin"}),
     "audit": frozenset({"supervisor", "admin"}),
     "admin": frozenset({"admin"}),
 }
@@ -30,6 +33,7 @@ NAVIGATION = (
     ("revisits", "revisits.index", "回访任务"),
     ("spot_checks", "spot_checks.index", "回访抽查"),
     ("tickets", "tickets.index", "投诉工单"),
+    ("marketing", "marketing.index", "市场活动"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -311,3 +315,14 @@ def can_import_customers(user: User) -> bool:
 def can_export_customers(user: User) -> bool:
     """Everyone but tech exports the customer list they can see."""
     return user.role in {"sales", "service", "marketing", "supervisor", "admin"}
+
+
+# --- marketing activities 市场活动 and competitors 竞争对手 ---
+def can_manage_activities(user: User) -> bool:
+    """Marketing, supervisors and admins plan activities, invite, mark attendance, record costs and materials."""
+    return user.role in {"marketing", "supervisor", "admin"}
+
+
+def can_manage_competitors(user: User) -> bool:
+    """Marketing, supervisors and admins keep competitor records and link customers to them."""
+    return user.role in {"marketing", "supervisor", "admin"}
