@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 
+from portal.customers.services import apply_derived_fields
 from portal.extensions import db
 from portal.models.customers import Contact, Customer
 from portal.models.marketing import Activity
@@ -35,6 +36,7 @@ def make_customer(app):
                             owner_id=owner.id if owner else None, industry=industry, grade=grade, **fields)
         customer.contacts.append(Contact(name="王经理", phone=phone or f"1391234{number:04d}",
                                          phone_digits=phone or f"1391234{number:04d}", is_primary=True))
+        apply_derived_fields(customer)  # normalized name for 查重
         db.session.add(customer)
         db.session.commit()
         return customer
