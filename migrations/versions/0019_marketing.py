@@ -109,6 +109,7 @@ def upgrade():
     sa.UniqueConstraint('activity_id', 'customer_id', name='uq_activity_participant_customer')
     )
     with op.batch_alter_table('activity_participant', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_participant_activity_id', ['activity_id', 'id'], unique=False)
         batch_op.create_index('ix_activity_participant_activity_status', ['activity_id', 'status'], unique=False)
         batch_op.create_index('ix_activity_participant_customer_status', ['customer_id', 'status'], unique=False)
 
@@ -151,6 +152,7 @@ def downgrade():
     with op.batch_alter_table('activity_participant', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_participant_customer_status')
         batch_op.drop_index('ix_activity_participant_activity_status')
+        batch_op.drop_index('ix_activity_participant_activity_id')
 
     op.drop_table('activity_participant')
     with op.batch_alter_table('activity_material', schema=None) as batch_op:

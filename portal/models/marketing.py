@@ -121,6 +121,8 @@ class ActivityParticipant(AuditedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("activity_id", "customer_id", name="uq_activity_participant_customer"),
         Index("ix_activity_participant_activity_status", "activity_id", "status"),
+        # The activity page lists its participants newest first, a page at a time.
+        Index("ix_activity_participant_activity_id", "activity_id", "id"),
         Index("ix_activity_participant_customer_status", "customer_id", "status"),
     )
 
