@@ -34,6 +34,7 @@ from portal.models.marketing import (
     TransitionRefused,
 )
 from portal.reports.services import pdf_response
+from portal.rules.attribution import staff_reviews
 from portal.spreadsheets import safe_cell, xlsx_response
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -242,7 +243,9 @@ def effect_context() -> dict:
     activities = queries.compared_activities(current_user, date_from, date_to, form.kind.data or "")
     effects = queries.activity_effects(activities)
     rows = [(activity, effects[activity.id]) for activity in activities]
-    return {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to,
+    owners = {activity.owner_id: activity.owner.display_name if activity.owner else "—" for activity in activities}
+    reviews = staff_reviews([(activity.owner_id, activity.status == "已结束", effect) for activity, effect in rows])
+    return {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to, "reviews": reviews, "owners": owners,
             "revenue_connected": queries.revenue_connected(), "window_days": queries.attribution_window(),
             "chart": charts.effect_chart(rows)}
 

@@ -98,6 +98,12 @@ class Effect:
     orders: int = 0
     order_amount: Decimal = Decimal("0")
     gross_profit: Decimal = Decimal("0")
+    order_customer_ids: set[int] = field(default_factory=set)
+
+    @property
+    def converted_leads(self) -> int:
+        """Leads of this activity whose customer also has an order attributed to it."""
+        return len(set(self.lead_customer_ids) & self.order_customer_ids)
 
     @property
     def cost_per_lead(self) -> Decimal | None:
@@ -130,4 +136,41 @@ def effects(activity_ids: Iterable[int], attendees: dict[int, int], costs: dict[
             effect.orders += 1
             effect.order_amount += outcome.amount
             effect.gross_profit += outcome.gross_profit
+            effect.order_customer_ids.add(outcome.customer_id)
     return result
+
+
+@dataclass
+class StaffReview:
+    """The marketing staff member's review figures over their activities in a period."""
+
+    owner_id: int | None
+    activities_held: int = 0
+    attendees: int = 0
+    leads: int = 0
+    converted_leads: int = 0
+    cost: Decimal = Decimal("0")
+    activity_ids: list[int] = field(default_factory=list)
+
+    @property
+    def cost_per_lead(self) -> Decimal | None:
+        return cost_per_lead(self.cost, self.leads)
+
+    @property
+    def conversion(self) -> Decimal | None:
+        return conversion(self.converted_leads, self.leads)
+
+
+def staff_reviews(rows: Iterable[tuple[int | None, bool, Effect]]) -> list[StaffReview]:
+    """Per owner: activities held (finished ones), attendees, leads, lead-to-order conversion, cost and
+    cost per lead, from (owner id, held?, effect) rows."""
+    reviews: dict[int | None, StaffReview] = {}
+    for owner_id, held, effect in rows:
+        review = reviews.setdefault(owner_id, StaffReview(owner_id))
+        review.activities_held += 1 if held else 0
+        review.attendees += effect.attendees
+        review.leads += effect.leads
+        review.converted_leads += effect.converted_leads
+        review.cost += effect.cost
+        review.activity_ids.append(effect.activity_id)
+    return list(reviews.values())

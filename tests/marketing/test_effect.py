@@ -111,3 +111,13 @@ def test_activity_report_pdf(app, frozen_now, people, login_as, two_activities, 
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("市场活动报告", "春季展会", "¥9,000.00", "订单数据尚未接入", "到场"):
         assert expected in text
+
+
+def test_staff_review_per_owner_with_drill_down(app, frozen_now, people, login_as, two_activities):
+    page = login_as(people["supervisor"]).get("/marketing/effect?date_from=2026-01-01&date_to=2026-11-30")
+    html = page.get_data(as_text=True)
+    review = html[html.index('id="staff-review"'):]
+    # 市场小李 held two finished activities: 5 attendances, 2 leads, ¥11,000 → ¥5,500.00 a lead.
+    assert "市场小李" in review and "¥11,000.00" in review and "¥5,500.00" in review
+    assert f"owner={people['marketing'].id}" in review
+    assert 'id="staff-review"' not in login_as(people["sales"]).get("/marketing/effect").get_data(as_text=True)

@@ -167,3 +167,16 @@ def test_walk_in_before_the_activity_starts_is_refused(app, people, login_as, ma
     activity = make_activity(owner=people["marketing"])
     assert walk_in(login_as(people["marketing"]), activity).status_code == 409
     assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
+def test_the_event_revisit_shows_on_the_service_users_work_list(app, frozen_now, people, login_as, make_activity,
+                                                                 make_customer):
+    customer = make_customer(name="来参加发布会的客户有限公司")
+    activity = make_activity(owner=people["marketing"], status="进行中", ends_on=date(2026, 11, 24))
+    client = login_as(people["marketing"])
+    client.post(f"/marketing/{activity.id}/invite")
+    client.post(f"/marketing/{activity.id}/participants",
+                data={"action": "attend", "participant_id": [db.session.scalar(select(ActivityParticipant.id))]})
+    client.post(f"/marketing/{activity.id}/finish")
+    work_list = login_as(people["service"]).get("/").get_data(as_text=True)
+    assert "回访 来参加发布会的客户有限公司" in work_list and "2天后到期" in work_list

@@ -92,3 +92,17 @@ def test_roi_and_cost_per_lead_functions():
     assert cost_per_lead(Decimal("100.00"), 0) is None
     assert conversion(1, 4) == Decimal("0.2500")
     assert conversion(1, 0) is None
+
+
+def test_staff_review_adds_up_activities_leads_conversion_and_cost_per_lead():
+    from portal.rules.attribution import Effect, staff_reviews
+
+    fair = Effect(1, attendees=40, cost=Decimal("12000"), leads=3, lead_customer_ids=[10, 11, 12],
+                  order_customer_ids={11, 99})
+    salon = Effect(2, attendees=10, cost=Decimal("3000"), leads=2, lead_customer_ids=[20, 21], order_customer_ids={21})
+    planned = Effect(3)
+    [mine, theirs] = staff_reviews([(7, True, fair), (7, False, planned), (8, True, salon)])
+    assert (mine.owner_id, mine.activities_held, mine.attendees, mine.leads, mine.converted_leads) == (7, 1, 40, 3, 1)
+    assert mine.cost_per_lead == Decimal("4000.00") and mine.conversion == Decimal("0.3333")
+    assert mine.activity_ids == [1, 3]
+    assert (theirs.cost_per_lead, theirs.conversion) == (Decimal("1500.00"), Decimal("0.5000"))
