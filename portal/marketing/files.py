@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from portal.tickets.files import ooxml_type, sanitize_filename
 
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
+# Below the app's MAX_CONTENT_LENGTH (16 MB a request), so the form's own message is what users see.
+MAX_MATERIAL_BYTES = 15 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",
     "image/png": ".png",

@@ -113,7 +113,9 @@ class WalkInForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         if (self.existing_id.data or "").isdigit():
-            return True  # choosing an existing file from the duplicate list needs nothing else
+            # Choosing an existing file from the duplicate list needs nothing else (the CSRF token is
+            # checked app-wide by CSRFProtect before the view runs).
+            return True
         valid = super().validate(extra_validators)
         if valid and not self.phone.data and not self.email.data:
             self.phone.errors.append(_l("请至少填写电话或邮箱"))

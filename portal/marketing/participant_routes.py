@@ -107,7 +107,8 @@ def walk_in(activity_id: int):
         return render_walk_in(activity, form, status=422)
     try:
         if (form.existing_id.data or "").isdigit():
-            customer = get_visible_or_404(visible_customers(current_user), int(form.existing_id.data), Customer)
+            in_scope = visible_customers(current_user).where(Customer.archived_at.is_(None))
+            customer = get_visible_or_404(in_scope, int(form.existing_id.data), Customer)
             services.attend_existing(activity, customer, current_user)
             message = _("已将现有客户 %(name)s 记为到场", name=customer.name)
         else:
