@@ -1,7 +1,7 @@
 """Read queries of the marketing area: the activity list, an activity's participants, cost sums and the
 inputs of the effect figures. Everything starts from portal.access.marketing."""
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
@@ -113,27 +113,35 @@ def attribution_window() -> int:
     return int(get_setting("attribution_window_days"))
 
 
-def effect_inputs(activity_ids: list[int]) -> tuple[list[Attendance], list[Outcome]]:
-    """Every attendance of the customers who attended any of these activities (other activities may
-    claim their outcomes), and those customers' leads (files opened) plus registered sources' outcomes."""
+def effect_inputs(activities: list[Activity], window_days: int) -> tuple[list[Attendance], list[Outcome]]:
+    """Attendances and outcomes that can decide these activities' effect, and no more.
+
+    An outcome of these activities is dated between the earliest start and the latest start plus the
+    window; only an attendance in that span can compete for it (a later-started one wins), so older
+    and later attendances are not read. Leads are the files of those attendees opened in that span."""
+    ids = [activity.id for activity in activities]
+    low = min(activity.starts_on for activity in activities)
+    high = max(activity.starts_on for activity in activities) + timedelta(days=window_days)
     attendee_ids = (select(ActivityParticipant.customer_id)
-                    .where(ActivityParticipant.activity_id.in_(activity_ids), ActivityParticipant.status == ATTENDED))
+                    .where(ActivityParticipant.activity_id.in_(ids), ActivityParticipant.status == ATTENDED))
     rows = db.session.execute(
         select(ActivityParticipant.customer_id, ActivityParticipant.activity_id, Activity.starts_on,
                ActivityParticipant.walk_in, Customer.created_at)
         .join(Activity, Activity.id == ActivityParticipant.activity_id)
         .join(Customer, Customer.id == ActivityParticipant.customer_id)
         .where(ActivityParticipant.status == ATTENDED, ActivityParticipant.customer_id.in_(attendee_ids),
-               Activity.status != "已取消"))
+               Activity.status != "已取消", Activity.starts_on >= low, Activity.starts_on <= high))
     attendances, created, source = [], {}, {}
     for customer_id, activity_id, starts_on, walk_in, created_at in rows:
         attendances.append(Attendance(customer_id, activity_id, starts_on))
-        created[customer_id] = created_at.date() if created_at else starts_on
+        opened_on = created_at.date() if created_at else starts_on
+        if low <= opened_on <= high:
+            created[customer_id] = opened_on
         if walk_in:
             source[customer_id] = activity_id
     outcomes = [Outcome(LEAD, customer_id, customer_id, on, source_activity_id=source.get(customer_id))
                 for customer_id, on in created.items()]
-    customer_ids = sorted(created)
+    customer_ids = sorted({attendance.customer_id for attendance in attendances})
     for outcome_source in outcome_sources:
         outcomes.extend(outcome_source(customer_ids))
     return attendances, outcomes
@@ -145,9 +153,9 @@ def activity_effects(activities: list[Activity]) -> dict[int, Effect]:
     if not ids:
         return {}
     counts = participant_counts(ids)
-    attendances, outcomes = effect_inputs(ids)
-    return effects(ids, {i: counts[i].get(ATTENDED, 0) for i in ids}, actual_costs(ids), outcomes, attendances,
-                   attribution_window())
+    window = attribution_window()
+    attendances, outcomes = effect_inputs(activities, window)
+    return effects(ids, {i: counts[i].get(ATTENDED, 0) for i in ids}, actual_costs(ids), outcomes, attendances, window)
 
 
 def compared_activities(user: User, date_from: date | None, date_to: date | None, kind: str = "") -> list[Activity]:

@@ -121,3 +121,10 @@ def test_staff_review_per_owner_with_drill_down(app, frozen_now, people, login_a
     assert "市场小李" in review and "¥11,000.00" in review and "¥5,500.00" in review
     assert f"owner={people['marketing'].id}" in review
     assert 'id="staff-review"' not in login_as(people["sales"]).get("/marketing/effect").get_data(as_text=True)
+
+
+def test_a_later_activity_outside_the_compared_set_still_claims_its_outcomes(app, people, two_activities):
+    """Comparing only the fair: the lead opened after the salon still counts for the salon, not the fair."""
+    fair, salon, walked_in, later_lead = two_activities
+    effects = queries.activity_effects([fair])
+    assert effects[fair.id].lead_customer_ids == [walked_in.id]
