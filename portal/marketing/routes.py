@@ -268,4 +268,4 @@ def report_pdf(activity_id: int):
     return pdf_response(document, f"活动报告_{activity.id}.pdf")
 
 
-from portal.marketing import material_routes, participant_routes  # noqa: E402,F401  (routes on this blueprint)
+from portal.marketing import material_routes, participant_routes, sections  # noqa: E402,F401  (routes, work list)

@@ -85,3 +85,16 @@ def test_list_filters_sort_and_export(app, people, login_as, make_activity):
     sheet = load_workbook(BytesIO(response.data)).active
     assert sheet.max_row == 2 and sheet.cell(2, 1).value == "'=HYPERLINK(\"x\")"
     assert client.get("/marketing/?sort=;drop").status_code == 200
+
+
+def test_work_list_shows_the_marketers_running_and_upcoming_activities(app, frozen_now, people, login_as,
+                                                                       make_activity):
+    make_activity(owner=people["marketing"], theme="进行中的沙龙", status="进行中", starts_on=date(2026, 11, 23),
+                  ends_on=date(2026, 11, 25))
+    make_activity(owner=people["marketing"], theme="下周的发布会", starts_on=date(2026, 11, 27), ends_on=date(2026, 11, 27))
+    make_activity(owner=people["marketing"], theme="明年的展会", starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 2))
+    make_activity(owner=people["admin"], theme="别人的活动", status="进行中")
+    page = login_as(people["marketing"]).get("/").get_data(as_text=True)
+    assert "进行中的沙龙" in page and "下周的发布会" in page and "3天后开始" in page
+    assert "明年的展会" not in page and "别人的活动" not in page
+    assert "我的市场活动" not in login_as(people["sales"]).get("/").get_data(as_text=True)
