@@ -34,3 +34,13 @@ def test_payloads_render_inert_everywhere(app, frozen_now, people, login_as, mak
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and 'hx-trigger="load"' not in page, url
         assert "&lt;script&gt;" in page, url
+
+
+def test_hostile_query_parameters_never_give_a_server_error(app, people, login_as, make_activity):
+    activity = make_activity(owner=people["marketing"])
+    client = login_as(people["marketing"])
+    hostile = "date_from=9999-99-99&date_to=%00&owner=1 OR 1=1&kind=' OR '1'='1&status=\u202e&sort=-id;drop&page=-5&per_page=0&q=" + "长" * 10000
+    for path in ("/marketing/", "/marketing/export", "/marketing/effect", f"/marketing/{activity.id}",
+                 f"/marketing/{activity.id}/invite", "/marketing/competitors/"):
+        assert client.get(f"{path}?{hostile}").status_code in (200, 400), path
+    assert client.get(f"/marketing/{activity.id}?status=%27&page=999").status_code == 200
