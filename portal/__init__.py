@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "portal.reports.customer_pdf_routes",
     "portal.sales.routes",
     "portal.expenses.routes",
+    "portal.marketing.routes",
+    "portal.marketing.competitor_routes",
 )
 
 log = logging.getLogger(__name__)

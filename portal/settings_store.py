@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "revisit_windows": {"registration": 3, "deal": 7, "event": 2, "inactive_months": 3},
     # The registration revisit is the non-member policy's; members get one only when this is on.
     "revisit_members_on_registration": False,
+    # Days after an attended activity within which a lead or an order counts for it (DESIGN.md).
+    "attribution_window_days": 90,
     "kpi_weights": {code: float(weight) for code, weight in DEFAULT_KPI_WEIGHTS.items()},
     "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,

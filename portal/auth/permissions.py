@@ -18,6 +18,9 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "spot_checks": frozenset({"supervisor", "admin"}),
     "tickets": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
     "reports": frozenset({"supervisor", "admin"}),
+    # Activities are company events: sales and service read them (their customers take part);
+    # tech support solves tickets and has no business here.
+    "marketing": frozenset({"sales", "service", "marketing", "supervisor", "admin"}),
     "audit": frozenset({"supervisor", "admin"}),
     "admin": frozenset({"admin"}),
     # The sales area (issue 13): each of its endpoints names one of these (portal.sales.routes).
@@ -45,6 +48,7 @@ NAVIGATION = (
     ("products", "sales.products", "产品价格表"),
     ("expenses", "expenses.index", "费用"),
     ("statements", "sales.statements", "销售统计"),
+    ("marketing", "marketing.index", "市场活动"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -397,3 +401,12 @@ def can_decide_expense(user: User, expense) -> bool:
 def can_set_targets(user: User) -> bool:
     """Monthly sales targets are set by supervisors (their department's reps) and admins."""
     return user.role in {"supervisor", "admin"}
+# --- marketing activities 市场活动 and competitors 竞争对手 ---
+def can_manage_activities(user: User) -> bool:
+    """Marketing, supervisors and admins plan activities, invite, mark attendance, record costs and materials."""
+    return user.role in {"marketing", "supervisor", "admin"}
+
+
+def can_manage_competitors(user: User) -> bool:
+    """Marketing, supervisors and admins keep competitor records and link customers to them."""
+    return user.role in {"marketing", "supervisor", "admin"}

@@ -12,6 +12,15 @@ from portal.models.customers import (
 )
 from portal.models.expenses import Expense
 from portal.models.followups import FollowUp
+from portal.models.marketing import (
+    Activity,
+    ActivityExpense,
+    ActivityMaterial,
+    ActivityParticipant,
+    Competitor,
+    MaterialVersion,
+    customer_competitor,
+)
 from portal.models.revisits import (
     Questionnaire,
     QuestionnaireVersion,
@@ -42,6 +51,13 @@ from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
     "AfterSalesHandover",
+    "Activity",
+    "ActivityExpense",
+    "ActivityMaterial",
+    "ActivityParticipant",
+    "Competitor",
+    "MaterialVersion",
+    "customer_competitor",
     "AuditEntry",
     "Contact",
     "Customer",
