@@ -21,7 +21,9 @@ ACTION_LABELS = {
 }
 
 RECORD_TYPE_LABELS = {
-    "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Order": "订单", "Payment": "回款记录", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
+    "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Order": "订单", "Payment": "回款记录", "PaymentInstalment": "回款计划", "SalesTarget": "销售目标",
+    "AfterSalesHandover": "售后交接", "Expense": "费用", "Activity": "市场活动", "ActivityParticipant": "活动参与客户",
+    "ActivityExpense": "活动费用", "ActivityMaterial": "宣传资料", "Competitor": "竞争对手", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
     "Ticket": "问题单", "TicketAttachment": "问题单附件",
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
@@ -41,6 +43,9 @@ COMMON_FIELD_LABELS = {
     "description": "说明", "comment": "说明", "result": "结果", "period_start": "期间开始", "period_end": "期间结束",
     "staff_id": "员工", "questionnaire_id": "问卷", "plan_id": "回访计划", "ticket_id": "问题单",
     "record_id": "回访记录", "completed_at": "完成时间", "due_on": "到期日", "amount": "金额",
+    "order_id": "订单", "opportunity_id": "商机", "activity_id": "市场活动", "number": "编号", "kind": "类型",
+    "category": "类别", "token": "提交标识", "title": "标题", "decided_by_id": "审批人", "decided_at": "审批时间",
+    "decision_note": "审批意见", "recorded_by_id": "登记人",
 }
 
 MODEL_FIELD_LABELS = {
@@ -54,7 +59,8 @@ MODEL_FIELD_LABELS = {
                  "next_action": "下一步行动", "next_action_on": "下一步日期", "stage_from": "原阶段",
                  "stage_to": "新阶段"},
     "Order": {"owner_id": "业务员", "signed_on": "签约日期", "status": "状态", "total": "订单金额",
-              "received_amount": "已回款", "invoiced_amount": "已开票", "note": "备注"},
+              "received_amount": "已回款", "invoiced_amount": "已开票", "note": "备注",
+              "number": "订单号", "cost": "成本", "cancelled_at": "取消时间"},
     "Ticket": {"number": "单号", "kind": "类型", "category": "问题分类", "severity": "严重程度", "channel": "渠道",
                "complainant": "投诉人", "contact": "联系方式", "description": "问题描述", "received_at": "受理时间",
                "created_by_id": "登记人", "department_id": "处理部门", "assignee_id": "处理人",
@@ -74,7 +80,7 @@ MODEL_FIELD_LABELS = {
     "RevisitPlan": {"name": "计划名称", "segment": "客户范围", "method": "回访方式", "starts_on": "开始日期",
                     "window_workdays": "完成期限（工作日）", "customer_codes": "客户编号名单",
                     "created_by_id": "创建人", "tasks_generated_at": "任务生成时间"},
-    "RevisitTask": {"trigger": "触发原因", "source_ref": "来源", "unique_key": "唯一键", "method": "回访方式",
+    "RevisitTask": {"trigger": "触发原因", "purpose": "回访目的", "source_ref": "来源", "unique_key": "唯一键", "method": "回访方式",
                     "due_on": "应回访日期", "assignee_id": "回访人", "attempts": "尝试次数"},
     "RevisitRecord": {"task_id": "回访任务", "staff_id": "回访人", "questionnaire_version_id": "问卷版本",
                       "method": "回访方式", "outcome": "结果", "revisited_at": "回访时间", "contact_person": "受访人",
@@ -88,8 +94,28 @@ MODEL_FIELD_LABELS = {
     "IssuedReview": {"period_kind": "期间类型", "scope_kind": "考核范围类型", "scope_id": "考核对象",
                      "scope_label": "考核对象", "department_id": "部门", "figures": "考核数据",
                      "issued_by_id": "签发人", "issued_at": "签发时间"},
+    "Opportunity": {"products_of_interest": "意向产品", "expected_amount": "预计金额", "expected_close_on": "预计成交日期",
+                    "source": "来源", "competitors": "竞争对手", "next_step": "下一步", "stage": "阶段",
+                    "stage_changed_at": "阶段变更时间", "loss_reason": "输单原因", "lost_at_stage": "输单时阶段",
+                    "lost_to": "赢单对手", "closed_on": "结束日期"},
+    "Invoice": {"number": "发票号", "kind": "发票类型", "issued_on": "开票日期"},
+    "Product": {"code": "产品编码", "product_version": "版本", "category": "类别", "unit": "单位",
+                "standard_price": "标准价", "floor_price": "最低价", "unit_cost": "单位成本", "materials": "资料"},
+    "SalesTarget": {"user_id": "业务员", "month": "月份", "set_by_id": "设定人"},
+    "PaymentInstalment": {"paid_amount": "已回款", "settled": "已结清"},
+    "Payment": {"kind": "类型", "paid_on": "回款日期"},
+    "Quote": {"quoted_on": "报价日期", "total": "报价金额"},
+    "AfterSalesHandover": {"first_order_id": "首单", "named_by_id": "指定人", "named_at": "指定时间"},
+    "Expense": {"kind": "费用归属", "person_id": "报销人", "channel": "渠道", "spent_on": "发生日期", "region": "区域",
+                "activity": "市场活动", "submitted_by_id": "提交人"},
+    "Activity": {"theme": "活动主题", "kind": "活动类型", "starts_on": "开始日期", "ends_on": "结束日期", "region": "区域",
+                 "budget": "预算", "status_changed_at": "状态变更时间", "cancel_reason": "取消原因"},
+    "ActivityParticipant": {"walk_in": "现场登记", "invited_by_id": "邀请人", "registered_at": "报名时间",
+                            "attended_at": "到场时间"},
+    "ActivityExpense": {"spent_on": "发生日期"},
+    "ActivityMaterial": {"title": "资料名称"},
+    "Competitor": {"products": "产品", "strengths": "优势", "prices_seen": "已知报价"},
 }
-
 
 def value_words() -> dict[tuple[str, str], dict]:
     """Stored codes shown as their Chinese words."""
