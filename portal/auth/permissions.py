@@ -260,6 +260,15 @@ def can_issue_review(user: User, scope) -> bool:
     return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id
 
 
+def can_record_review_outcome(user: User, issued) -> bool:
+    """奖惩: whoever may issue the review's scope records outcomes, until they are confirmed (frozen)."""
+    if issued.outcomes_frozen or user.role not in {"supervisor", "admin"}:
+        return False
+    if user.role == "admin" or user.department_id is None:
+        return True
+    return issued.scope_kind != "company" and issued.department_id == user.department_id
+
+
 # --- customer files 客户档案 ---
 def can_create_customer(user: User) -> bool:
     """Sales, service staff and managers open new customer files; marketing and tech only read."""
