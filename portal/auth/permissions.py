@@ -312,6 +312,11 @@ def can_hand_over(user: User) -> bool:
     return user.role in {"supervisor", "admin"}
 
 
+def can_deactivate_users(user: User) -> bool:
+    """Deactivating an account (e.g. a leaver's after the handover) is account administration: admins only."""
+    return user.role == "admin"
+
+
 def can_import_customers(user: User) -> bool:
     """Service staff and managers import customer files from Excel."""
     return user.role in {"service", "supervisor", "admin"}
