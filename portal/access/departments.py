@@ -1,6 +1,5 @@
 """What a department's staff may see decides what its supervisor sees: at least as much (DESIGN.md
 "Who uses it": a supervisor sees everything in their department)."""
-from flask import g, has_app_context
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -8,13 +7,11 @@ from portal.models.auth import User
 
 
 def department_roles(department_id: int) -> frozenset[str]:
-    """Roles of the department's active staff (supervisors aside), read once per request."""
-    cache = g.setdefault("department_roles", {}) if has_app_context() else {}
-    if department_id not in cache:
-        query = select(User.role).where(User.department_id == department_id, User.is_active_user.is_(True),
-                                        User.role != "supervisor").distinct()
-        cache[department_id] = frozenset(db.session.scalars(query))
-    return cache[department_id]
+    """Roles of the department's active staff (supervisors aside): one small indexed query per scope
+    built, not cached, so a role change or deactivation takes effect at once (SECURITY.md #6)."""
+    query = select(User.role).where(User.department_id == department_id, User.is_active_user.is_(True),
+                                    User.role != "supervisor").distinct()
+    return frozenset(db.session.scalars(query))
 
 
 def department_members(department_id: int):
