@@ -1,8 +1,11 @@
 """The portal's one working-day calendar: chinese-calendar plus the admin's holiday table.
 
-Every deadline in the portal (follow-ups, revisit triggers, SLAs) asks `work_calendar()`.
+Every deadline in the portal (follow-ups, revisit triggers, SLAs) asks `work_calendar()`, and
+`is_provisional(day)` answers for every page whether a working-day due date is only 暂定.
 """
 from datetime import date, timedelta
+
+from flask import has_request_context, request
 
 from sqlalchemy import select
 
@@ -31,3 +34,30 @@ def unknown_years(today: date, horizon_days: int) -> list[int]:
         if entered is None:
             missing.append(year)
     return missing
+
+
+# The admins' banner looks this far ahead for years nobody has entered yet.
+LOOKAHEAD_DAYS = 90
+
+_REQUEST_CALENDAR = "portal.calendar.provisional"
+
+
+def is_provisional(day: date | None) -> bool:
+    """True for a working-day due date in a year neither the package nor the admin table knows:
+    it was counted Monday–Friday and may move once that year's holidays are entered (暂定)."""
+    if day is None:
+        return False
+    if not has_request_context():
+        return work_calendar().is_provisional(day)
+    calendar = request.environ.get(_REQUEST_CALENDAR)
+    if calendar is None:
+        calendar = request.environ[_REQUEST_CALENDAR] = work_calendar()
+    return calendar.is_provisional(day)
+
+
+def provisional_reason(day: date | None) -> str:
+    """Why a due date is 暂定, for its owner (tooltip and detail pages); empty when it is not."""
+    if not is_provisional(day):
+        return ""
+    return (f"{day.year} 年的法定节假日与调休安排尚未录入，此期限暂按周一至周五计算，"
+            "管理员录入后可能调整")

@@ -80,9 +80,10 @@ class DepartmentForm(FlaskForm):
             raise ValidationError(_l("已有同名部门"))
 
 
-def positive_int(label: str, maximum: int = 3650) -> IntegerField:
+def positive_int(label: str, maximum: int = 3650, description: str = "") -> IntegerField:
     return IntegerField(
         label,
+        description=description,
         validators=[
             InputRequired(_l("请填写%(label)s", label=label)),
             NumberRange(min=0, max=maximum, message=_l("%(label)s应在0到%(maximum)s之间", label=label, maximum=maximum)),
@@ -92,7 +93,7 @@ def positive_int(label: str, maximum: int = 3650) -> IntegerField:
 
 # One row per tunable value: (form field name, setting key, sub-key or None, label, maximum).
 SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
-    *[(f"cadence_{g}", "cadence_days", g, _l("%(g)s级客户跟进周期（天）", g=g), 365) for g in ("A", "B", "C")],
+    *[(f"cadence_{g}", "cadence_days", g, _l("%(g)s级客户跟进周期（自然日）", g=g), 365) for g in ("A", "B", "C")],
     ("dormant_days", "dormant_days", None, _l("无互动转为沉睡（天）"), 3650),
     *[(f"pool_days_{g}", "pool_return_days", g, _l("%(g)s级客户未跟进退回公海（天）", g=g), 3650) for g in ("A", "B", "C")],
     ("pool_warning_workdays", "pool_warning_workdays", None, _l("退回公海前提前提醒（工作日）"), 60),
@@ -112,17 +113,34 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("review_snapshot_minutes", "review_snapshot_minutes", None, _l("考核页面数据最长沿用（分钟）"), 1440),
     ("session_idle_minutes", "session_idle_minutes", None, _l("空闲自动退出（分钟）"), 1440),
     ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
+    ("remember_days", "remember_days", None, _l("“在此电脑上保持登录”有效期（天，0 为关闭）"), 90),
 ]
 KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=name)) for code, (name, _) in KPI_DEFINITIONS.items()]
+
+
+# Help shown under a setting, where its unit alone could mislead.
+SETTING_HELP = {
+    "cadence_days": _l("按自然日计算（含周末、节假日）；到期日落在节假日或周末时顺延到下一个工作日（调休上班日算工作日）。"),
+}
+CLOCK_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("时间格式应为 HH:MM，例如 09:00"))
 
 
 class SettingsForm(FlaskForm):
     pool_return_enabled = BooleanField(_l("启用未跟进客户自动退回公海"))
     revisit_members_on_registration = BooleanField(_l("会员注册后也生成首次回访任务（非会员始终生成）"))
+    respond_in_working_hours = BooleanField(
+        _l("工单响应时限按工作时间计算（不勾选则按自然时间，夜间、节假日照常计时）"))
+    work_start = StringField(_l("工作时间开始（HH:MM）"), validators=[InputRequired(_l("请填写工作时间开始")), CLOCK_TIME])
+    work_end = StringField(_l("工作时间结束（HH:MM）"), validators=[InputRequired(_l("请填写工作时间结束")), CLOCK_TIME],
+                           description=_l("工单暂停（待客户反馈）期间占用的工作时间按此计算，并顺延解决时限。"))
+
+    def validate_work_end(self, field):
+        if self.work_start.data and field.data and not self.work_start.errors and field.data <= self.work_start.data:
+            raise ValidationError(_l("工作时间结束应晚于开始"))
 
 
 for _name, _key, _sub, _label, _max in SETTING_FIELDS:
-    setattr(SettingsForm, _name, positive_int(_label, _max))
+    setattr(SettingsForm, _name, positive_int(_label, _max, SETTING_HELP.get(_key, "")))
 for _name, _code, _label in KPI_WEIGHT_FIELDS:
     setattr(
         SettingsForm,

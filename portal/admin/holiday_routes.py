@@ -8,11 +8,11 @@ from sqlalchemy import select
 from portal import clock
 from portal.admin.holiday_forms import HolidayRangeForm
 from portal.auth.permissions import guard_area
-from portal.calendar import unknown_years
+from portal.calendar import work_calendar, LOOKAHEAD_DAYS, is_provisional, provisional_reason, unknown_years
 from portal.extensions import db, htmx
+from portal.followups.services import move_due_dates_off_days_off
 from portal.models.settings import HolidayOverride
 from portal.rules.workdays import known_by_package
-from portal.settings_store import get_setting
 from portal.web import redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
@@ -22,9 +22,14 @@ guard_area(bp, "admin")
 @bp.app_context_processor
 def calendar_warning_helpers():
     def unknown_calendar_years() -> list[int]:
-        return unknown_years(clock.today(), int(get_setting("dormant_days")))
+        return unknown_years(clock.today(), LOOKAHEAD_DAYS)
 
     return {"unknown_calendar_years": unknown_calendar_years}
+
+
+# Globals (not context) so the 暂定 macro works inside imported macros and fragments alike.
+bp.add_app_template_global(is_provisional, "is_provisional_date")
+bp.add_app_template_global(provisional_reason, "provisional_reason")
 
 
 def selected_year() -> int:
@@ -56,6 +61,9 @@ def index():
                 db.session.add(HolidayOverride(day=day, is_workday=is_workday, note=form.note.data or ""))
             else:
                 row.is_workday, row.note = is_workday, form.note.data or ""
+        db.session.flush()
+        if not is_workday:
+            move_due_dates_off_days_off(form.days(), work_calendar())
         db.session.commit()
         flash(f"已保存 {len(form.days())} 天的安排", "success")
         return redirect_after_post(url_for("holidays.index", year=form.start.data.year))

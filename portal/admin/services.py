@@ -13,7 +13,9 @@ def settings_form_data() -> dict:
     """Current settings flattened to the settings form's fields."""
     settings = load_settings()
     data = {"pool_return_enabled": settings["pool_return_enabled"],
-            "revisit_members_on_registration": settings["revisit_members_on_registration"]}
+            "revisit_members_on_registration": settings["revisit_members_on_registration"],
+            "respond_in_working_hours": settings["respond_in_working_hours"],
+            "work_start": settings["work_hours"]["start"], "work_end": settings["work_hours"]["end"]}
     for name, key, sub, _label, _max in SETTING_FIELDS:
         data[name] = read_path(settings[key], sub)
     for name, code, _label in KPI_WEIGHT_FIELDS:
@@ -39,6 +41,8 @@ def save_settings_form(form: SettingsForm) -> None:
     updated = deepcopy(load_settings())
     updated["pool_return_enabled"] = form.pool_return_enabled.data
     updated["revisit_members_on_registration"] = form.revisit_members_on_registration.data
+    updated["respond_in_working_hours"] = form.respond_in_working_hours.data
+    updated["work_hours"] = {"start": form.work_start.data, "end": form.work_end.data}
     for name, key, sub, _label, _max in SETTING_FIELDS:
         if sub is None:
             updated[key] = form[name].data

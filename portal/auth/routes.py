@@ -1,21 +1,23 @@
 """Login, logout and changing one's own password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from portal import clock
+from portal.audit import record_login
 from portal.auth import throttle
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.passwords import hash_password, verify_password
-from portal.auth.sessions import end_session, start_session
+from portal.auth.sessions import REMEMBERED, end_session, remember_days, start_session
 from portal.extensions import db
 from portal.models.auth import User
 from portal.web import redirect_after_post
 
 bp = Blueprint("auth", __name__)
+bp.add_app_template_global(remember_days, "remember_days")
 
 
 def safe_next(target: str | None) -> str:
@@ -56,10 +58,11 @@ def login():
         return render_template("auth/login.html", form=form), 422
     throttle.clear_failures(username)
     user.last_login_at = clock.now()
+    record_login(user)
     db.session.commit()
     end_session()  # a fresh session at login (no fixation)
-    login_user(user, remember=form.remember.data)
-    start_session()
+    login_user(user)
+    start_session(remember=bool(form.remember.data) and remember_days() > 0)
     return redirect(safe_next(request.args.get("next")), code=303)
 
 
@@ -68,7 +71,7 @@ def logout():
     """End the session for real: the rotated token refuses any copy of the old cookie."""
     current_user.rotate_session_token()
     db.session.commit()
-    end_session()
+    end_session(forget=True)
     flash(_("您已安全退出"), "success")
     return redirect_after_post(url_for("auth.login"))
 
@@ -85,9 +88,10 @@ def change_password():
             user.password_hash = hash_password(form.new_password.data)
             user.password_changed_at = clock.now()
             user.rotate_session_token()
+            remembered = bool(session.get(REMEMBERED))
             db.session.commit()
             login_user(user)
-            start_session()
+            start_session(remember=remembered)  # this browser's remember cookie gets the new token
             flash(_("密码已修改"), "success")
             return redirect_after_post(url_for("workbench.index"))
     status = 422 if form.is_submitted() else 200

@@ -2,11 +2,18 @@
 
 SECURITY.md #4–#8: every endpoint but the allow-list needs a live session; the user and role are read
 from the database on every request; a rotated token or deactivation refuses old cookies.
+
+在此电脑上保持登录 (remember me): a separate signed, timestamped cookie holding the same "id:token"
+as the session. When the browser comes back without a live session (restarted, or idle past the
+timeout), a valid remember cookie starts a fresh session. It is bounded server-side by the setting
+remember_days, and refused after logout, password change, admin reset or deactivation, because each
+of those rotates the per-user session token it carries.
 """
 from datetime import datetime, timedelta
 
-from flask import Flask, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal import clock
 from portal.extensions import db, htmx, login_manager
@@ -17,6 +24,10 @@ from portal.web import htmx_login_redirect
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
+REMEMBERED = "remembered"
+REMEMBER_COOKIE = "portal_remember"
+_REMEMBER_SALT = "portal.remember-me"
+_KEEP, _DROP = "keep", "drop"
 
 
 @login_manager.user_loader
@@ -31,10 +42,49 @@ def load_user(cookie_id: str) -> User | None:
     return user
 
 
-def start_session() -> None:
+def start_session(remember: bool | None = None) -> None:
+    """A new session clock; `remember` sets (True) or drops (False) the remember cookie, None keeps it."""
     now = clock.now().isoformat()
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
+    if remember is not None:
+        session[REMEMBERED] = remember
+        g.remember_cookie = _KEEP if remember else _DROP
+
+
+def remember_days() -> int:
+    """How long 保持登录 lasts (settings "remember_days"); 0 turns the option off."""
+    return int(get_setting("remember_days") or 0)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_REMEMBER_SALT)
+
+
+def remembered_user() -> User | None:
+    """The user of a valid, unexpired remember cookie whose token is still current, else None."""
+    raw = request.cookies.get(REMEMBER_COOKIE)
+    days = remember_days()
+    if not raw or days <= 0:
+        return None
+    try:
+        cookie_id = _serializer().loads(raw, max_age=days * 86400)
+    except BadSignature:
+        return None
+    return load_user(cookie_id) if isinstance(cookie_id, str) else None
+
+
+def write_remember_cookie(response):
+    """After the request: issue (with the current token) or delete the remember cookie as decided."""
+    decision = g.pop("remember_cookie", None)
+    if decision == _KEEP and current_user.is_authenticated and remember_days() > 0:
+        response.set_cookie(
+            REMEMBER_COOKIE, _serializer().dumps(current_user.get_id()), max_age=remember_days() * 86400,
+            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    elif decision is not None and REMEMBER_COOKIE in request.cookies:
+        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Lax")
+    return response
 
 
 def session_expired() -> bool:
@@ -45,14 +95,19 @@ def session_expired() -> bool:
     except (KeyError, ValueError):
         return True
     now = clock.now()
+    if session.get(REMEMBERED) and now - login_at <= timedelta(days=remember_days()):
+        return False
     idle = timedelta(minutes=get_setting("session_idle_minutes"))
     lifetime = timedelta(hours=get_setting("session_lifetime_hours"))
     return now - seen_at > idle or now - login_at > lifetime
 
 
-def end_session() -> None:
+def end_session(forget: bool = False) -> None:
+    """Sign out of this session; `forget` also deletes the remember cookie (logout)."""
     logout_user()
     session.clear()
+    if forget:
+        g.remember_cookie = _DROP
 
 
 def login_redirect():
@@ -66,6 +121,8 @@ def login_redirect():
 def install_session_checks(app: Flask) -> None:
     login_manager.unauthorized_handler(login_redirect)
 
+    app.after_request(write_remember_cookie)
+
     @app.before_request
     def require_live_session():
         if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
@@ -75,4 +132,12 @@ def install_session_checks(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             end_session()
+        if REMEMBER_COOKIE in request.cookies:
+            user = remembered_user()
+            if user is not None:
+                session.clear()
+                login_user(user)
+                start_session(remember=True)
+                return None
+            g.remember_cookie = _DROP  # expired, forged or revoked: the browser forgets it
         return login_redirect()

@@ -186,12 +186,19 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         self.resolve_due_at = None
         self.log("暂停计时", actor, "等待客户反馈，解决时限暂停")
 
-    def resume(self, actor: User, new_deadline: datetime | None, note: str = "") -> None:
-        """Customer answered: the clock runs again with the pause added to the deadline."""
+    def resume(self, actor: User, new_deadline: datetime | None, note: str = "",
+               paused_working_minutes: int | None = None) -> None:
+        """Customer answered: the clock runs again with the pause's working time added to the deadline."""
         self._move("resume", actor, note)
         self.paused_since = None
         self.resolve_due_at = new_deadline
-        self.log("恢复计时", actor, "客户已反馈，解决时限恢复计时")
+        line = "客户已反馈，解决时限恢复计时"
+        if paused_working_minutes is not None:
+            hours, minutes = divmod(paused_working_minutes, 60)
+            line += f"；暂停占用工作时间 {hours} 小时 {minutes} 分"
+        if new_deadline is not None:
+            line += f"，新的解决时限 {new_deadline:%Y-%m-%d %H:%M}"
+        self.log("恢复计时", actor, line)
 
     def resolve(self, actor: User, solution: str, root_cause_type: str, root_cause: str, compensation: str = "") -> None:
         """已解决: needs a solution and a root cause 原因分析."""

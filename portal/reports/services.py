@@ -104,7 +104,8 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     from sqlalchemy.orm import joinedload
 
     from portal.models.customers import Customer
-    from portal.models.followups import Deal, FollowUp
+    from portal.models.followups import FollowUp
+    from portal.models.sales import Order, PaymentInstalment, SalesTarget
     from portal.models.revisits import RevisitRecord, RevisitTask, SpotCheck
     from portal.models.tickets import Ticket
     from portal.reports.kpis import part_query
@@ -112,7 +113,10 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     rows = part_query(code, part, period, scope).subquery()
     model, options, order = {
         "customer": (Customer, [joinedload(Customer.owner)], Customer.code),
-        "deal": (Deal, [joinedload(Deal.customer), joinedload(Deal.owner)], Deal.signed_on),
+        "order": (Order, [joinedload(Order.customer), joinedload(Order.owner)], Order.signed_on),
+        "instalment": (PaymentInstalment, [joinedload(PaymentInstalment.order).joinedload(Order.customer)],
+                       PaymentInstalment.due_on),
+        "target": (SalesTarget, [joinedload(SalesTarget.user)], SalesTarget.month),
         "followup": (FollowUp, [joinedload(FollowUp.customer), joinedload(FollowUp.author)], FollowUp.next_action_on),
         "ticket": (Ticket, [joinedload(Ticket.customer), joinedload(Ticket.assignee)], Ticket.received_at),
         "revisit_task": (RevisitTask, [joinedload(RevisitTask.customer), joinedload(RevisitTask.assignee)],

@@ -44,7 +44,7 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
         word, tone = due_word(task.due_on, today)
         who = f" · {task.assignee.display_name if task.assignee else '未分配'}" if team else ""
         items.append(WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
-                              due=task.due_on, status_word=word, tone=tone,
+                              due=task.due_on, working_day_due=True, status_word=word, tone=tone,
                               detail=f"{task.trigger_label} · {task.method}{who}"))
     if team:
         return WorkSection(key="revisit_tasks", title="团队回访任务（3天内到期及逾期）", total=total, items=items,

@@ -145,7 +145,8 @@ def task_key_taken(unique_key: str) -> bool:
     return db.session.scalar(select(RevisitTask.id).where(RevisitTask.unique_key == unique_key)) is not None
 
 
-def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "") -> RevisitTask | None:
+def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "",
+                 assignee: User | None = None) -> RevisitTask | None:
     """One task for one business event, due by the trigger's working-day window.
 
     A backdated event (an imported registration, a deal entered weeks after signing) counts from the
@@ -154,7 +155,7 @@ def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: s
     event_on = max(event_on, clock.today())
     due_on = trigger_due_on(rule_trigger, event_on, work_calendar(), revisit_windows())
     return ensure_task(customer=customer, trigger=trigger, unique_key=unique_key, due_on=due_on,
-                       source_ref=source_ref)
+                       source_ref=source_ref, assignee=assignee)
 
 
 # How far back `revisits generate` looks for registrations that never got their first revisit.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.rules.workdays import WorkCalendar
+from portal.rules.workdays import DEFAULT_WORK_HOURS, WorkCalendar, WorkHours
 
 SEVERITIES = ("重大", "一般", "轻微")
 
@@ -32,9 +32,20 @@ DEFAULT_SLA: dict[str, SlaTerms] = {
 Pause = tuple[datetime, datetime | None]
 
 
-def respond_deadline(received_at: datetime, terms: SlaTerms) -> datetime:
-    """Return when the first response is due: received_at plus respond_hours of wall-clock time."""
-    return received_at + timedelta(hours=terms.respond_hours)
+def respond_deadline(
+    received_at: datetime,
+    terms: SlaTerms,
+    calendar: WorkCalendar | None = None,
+    hours: WorkHours | None = None,
+) -> datetime:
+    """Return when the first response is due.
+
+    Wall-clock by default (重大: 2 hours, night or holiday); when the admin chooses working hours,
+    pass the calendar and office hours and the hours are counted in working time instead.
+    """
+    if calendar is None or hours is None:
+        return received_at + timedelta(hours=terms.respond_hours)
+    return calendar.add_working_time(received_at, timedelta(hours=terms.respond_hours), hours)
 
 
 def resolve_deadline(
@@ -42,34 +53,54 @@ def resolve_deadline(
     terms: SlaTerms,
     calendar: WorkCalendar,
     pauses: Sequence[Pause] = (),
+    hours: WorkHours = DEFAULT_WORK_HOURS,
 ) -> datetime | None:
     """Return the resolution deadline, or None while the clock is paused.
 
     The base deadline is the same wall-clock time on the `resolve_workdays`-th working day after
     the day the ticket was received. The clock pauses only while the ticket waits for the
-    customer (待客户反馈); each closed pause pushes the deadline later by its wall-clock length
-    (overlapping pauses count once; time before received_at is ignored). The pushed deadline is
-    not re-aligned to a working day. An open pause (end None) returns None: "clock paused".
+    customer (待客户反馈); the closed pauses push the deadline later by the WORKING time they
+    covered (office hours on working days; nights, weekends and holidays count nothing; overlaps
+    count once; time before received_at is ignored), added in working time from the base deadline.
+    An open pause (end None) returns None: "clock paused".
     """
     if any(end is None for _, end in pauses):
         return None
     base = calendar.add_workdays_at(received_at, terms.resolve_workdays)
     closed = [(start, end) for start, end in pauses if end is not None]
-    return base + paused_duration(received_at, closed)
+    return calendar.add_working_time(base, paused_working_time(received_at, closed, calendar, hours), hours)
 
 
-def paused_duration(received_at: datetime, pauses: Sequence[tuple[datetime, datetime]]) -> timedelta:
-    """Return the total wall-clock time covered by the pauses after received_at, overlaps merged."""
-    total = timedelta(0)
+def merged_pauses(received_at: datetime, pauses: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The pauses after received_at with overlaps merged, in order."""
+    merged: list[tuple[datetime, datetime]] = []
     covered_until = received_at
     for start, end in sorted(pauses):
         if end < start:
             raise ValueError(f"pause ends before it starts: {start} > {end}")
         start = max(start, covered_until)
         if end > start:
-            total += end - start
+            merged.append((start, end))
             covered_until = end
-    return total
+    return merged
+
+
+def paused_duration(received_at: datetime, pauses: Sequence[tuple[datetime, datetime]]) -> timedelta:
+    """Return the total wall-clock time covered by the pauses after received_at, overlaps merged."""
+    return sum((end - start for start, end in merged_pauses(received_at, pauses)), timedelta(0))
+
+
+def paused_working_time(
+    received_at: datetime,
+    pauses: Sequence[tuple[datetime, datetime]],
+    calendar: WorkCalendar,
+    hours: WorkHours = DEFAULT_WORK_HOURS,
+) -> timedelta:
+    """Return the working time covered by the pauses after received_at, overlaps merged."""
+    return sum(
+        (calendar.working_time_between(start, end, hours) for start, end in merged_pauses(received_at, pauses)),
+        timedelta(0),
+    )
 
 
 def sla_state(now: datetime, deadline: datetime | None, done_at: datetime | None) -> str:

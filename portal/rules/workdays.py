@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from functools import cache
 
 import chinese_calendar
@@ -21,6 +22,26 @@ def known_by_package(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class WorkHours:
+    """The office day on working days: working time runs from `start` to `end` (one window)."""
+
+    start: time = time(9, 0)
+    end: time = time(18, 0)
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"working hours end before they start: {self.start} >= {self.end}")
+
+    @classmethod
+    def parse(cls, start: str, end: str) -> "WorkHours":
+        """WorkHours from "HH:MM" strings (the admin setting's shape)."""
+        return cls(time.fromisoformat(start), time.fromisoformat(end))
+
+
+DEFAULT_WORK_HOURS = WorkHours()
 
 
 def _as_date(day: date) -> date:
@@ -74,3 +95,50 @@ class WorkCalendar:
     def year_is_known(self, year: int) -> bool:
         """Return True if the package covers `year` or admins entered at least one override for it."""
         return known_by_package(year) or year in self._override_years
+
+    def is_provisional(self, day: date | None) -> bool:
+        """Return True for a working-day deadline in a year nobody knows yet (暂定): it was counted
+        Monday–Friday and may move once the year's holidays are entered. None is never provisional."""
+        return day is not None and not self.year_is_known(_as_date(day).year)
+
+    def _window(self, day: date, hours: WorkHours, tzinfo) -> tuple[datetime, datetime] | None:
+        if not self.is_workday(day):
+            return None
+        return (datetime.combine(day, hours.start, tzinfo), datetime.combine(day, hours.end, tzinfo))
+
+    def working_time_between(self, start: datetime, end: datetime, hours: WorkHours = DEFAULT_WORK_HOURS) -> timedelta:
+        """Working time inside [start, end): the parts of working days' office hours it covers.
+
+        Nights, weekends and holidays count nothing; an adjusted working weekend (调休) counts.
+        """
+        total = timedelta(0)
+        day = start.date()
+        while day <= end.date():
+            window = self._window(day, hours, start.tzinfo)
+            if window is not None:
+                overlap = min(end, window[1]) - max(start, window[0])
+                if overlap > timedelta(0):
+                    total += overlap
+            day += _ONE_DAY
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta, hours: WorkHours = DEFAULT_WORK_HOURS) -> datetime:
+        """The moment `amount` of working time after `start`; `start` itself when amount is zero.
+
+        Time outside office hours does not count, so starting at night or on a holiday counts from
+        the next working morning; an amount that uses up a day exactly ends at that day's closing time.
+        """
+        if amount < timedelta(0):
+            raise ValueError("amount must be >= 0")
+        if amount == timedelta(0):
+            return start
+        remaining, day = amount, start.date()
+        while True:
+            window = self._window(day, hours, start.tzinfo)
+            if window is not None and start < window[1]:
+                begin = max(start, window[0])
+                available = window[1] - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+            day += _ONE_DAY

@@ -51,7 +51,7 @@ def section_from(key: str, title: str, query, more_url: str, empty_text: str) ->
     for ticket in rows:
         word, tone = queries.sla_badge(ticket, now)
         items.append(WorkItem(title=f"{ticket.number} {ticket.customer.name}", url=url_for("tickets.detail", ticket_id=ticket.id),
-                              due=ticket.resolve_due_at, status_word=word, tone=tone,
+                              due=ticket.resolve_due_at, working_day_due=True, status_word=word, tone=tone,
                               detail=f"{ticket.status} · {ticket.dispatch_state}"))
     return WorkSection(key=key, title=title, total=total, items=items, more_url=more_url, empty_text=empty_text)
 

@@ -1,5 +1,5 @@
 """Ticket services: intake with numbering and SLA deadlines, transitions, attachments. Never commit."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from portal.models.customers import Customer
 from portal.models.tickets import MAX_REOPENS_BEFORE_ESCALATION, Ticket, TicketAttachment
 from portal.rules import sla
 from portal.rules.customer_codes import format_ticket_number
+from portal.rules.workdays import DEFAULT_WORK_HOURS, WorkHours
 from portal.settings_store import get_setting
 
 NUMBER_ATTEMPTS = 8
@@ -39,9 +40,26 @@ def pauses_of(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
     return pauses
 
 
-def resolve_deadline_for(ticket: Ticket) -> datetime | None:
-    """The resolution deadline with every closed pause added; None while paused."""
-    return sla.resolve_deadline(ticket.received_at, sla_terms(ticket.severity), work_calendar(), pauses_of(ticket))
+def work_hours() -> WorkHours:
+    """The office hours working time is counted in (settings "work_hours")."""
+    configured = get_setting("work_hours") or {}
+    try:
+        return WorkHours.parse(configured["start"], configured["end"])
+    except (KeyError, TypeError, ValueError):
+        return DEFAULT_WORK_HOURS
+
+
+def respond_deadline_for(received_at: datetime, terms: sla.SlaTerms) -> datetime:
+    """The response deadline: wall-clock, or working hours when the admin chose so."""
+    if get_setting("respond_in_working_hours"):
+        return sla.respond_deadline(received_at, terms, work_calendar(), work_hours())
+    return sla.respond_deadline(received_at, terms)
+
+
+def resolve_deadline_for(ticket: Ticket, pauses=None) -> datetime | None:
+    """The resolution deadline with every closed pause's working time added; None while paused."""
+    return sla.resolve_deadline(ticket.received_at, sla_terms(ticket.severity), work_calendar(),
+                                pauses_of(ticket) if pauses is None else pauses, work_hours())
 
 
 def next_ticket_number(day) -> str:
@@ -66,8 +84,8 @@ def create_ticket(*, customer: Customer, kind: str, category: str, severity: str
         customer=customer, customer_id=customer.id, kind=kind, category=category, severity=severity,
         description=description, channel=channel, complainant=complainant, contact=contact,
         received_at=received_at, created_by=by, created_by_id=by.id if by else None,
-        respond_due_at=sla.respond_deadline(received_at, terms),
-        resolve_due_at=sla.resolve_deadline(received_at, terms, work_calendar()),
+        respond_due_at=respond_deadline_for(received_at, terms),
+        resolve_due_at=sla.resolve_deadline(received_at, terms, work_calendar(), hours=work_hours()),
     )
     for attempt in range(NUMBER_ATTEMPTS):
         ticket.number = next_ticket_number(received_at.date())
@@ -85,9 +103,15 @@ def create_ticket(*, customer: Customer, kind: str, category: str, severity: str
 
 
 def resume_ticket(ticket: Ticket, actor: User, note: str = "") -> None:
-    """Customer answered: restart the resolution clock with the pause added."""
-    ticket.resume(actor, None, note)
-    ticket.resolve_due_at = resolve_deadline_for(ticket)
+    """Customer answered: restart the resolution clock with the pause's working time added; the
+    timeline states the working time the pause covered and the new deadline."""
+    now = clock.now()
+    pauses = [(start, now if end is None else end) for start, end in pauses_of(ticket)]
+    deadline = resolve_deadline_for(ticket, pauses)
+    last_pause = sla.merged_pauses(ticket.received_at, pauses[-1:]) if pauses else []
+    covered = sum((work_calendar().working_time_between(start, end, work_hours()) for start, end in last_pause),
+                  timedelta(0))
+    ticket.resume(actor, deadline, note, paused_working_minutes=int(covered.total_seconds() // 60))
 
 
 def record_closing_revisit(ticket: Ticket, actor: User, satisfaction: int, comment: str,

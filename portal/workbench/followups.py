@@ -110,7 +110,7 @@ def followups_due(user: User, today: date) -> WorkSection | None:
     items = []
     for customer in rows:
         word, tone = due_word(customer.next_due_on, today)
-        items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on,
+        items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on, working_day_due=True,
                               status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}"))
     return WorkSection(key="followups_due", title="今日及逾期跟进", total=total, items=items,
                        more_url=overdue_list_url(user.id), empty_text="今天没有到期的跟进，保持节奏！")
@@ -169,7 +169,7 @@ def team_escalated(user: User, today: date) -> WorkSection | None:
     owners = {u.id: u.display_name for u in db.session.scalars(select(User).where(
         User.id.in_({c.owner_id for c in rows})))} if rows else {}
     items = [
-        WorkItem(title=c.name, url=customer_link(c.id), due=c.next_due_on, status_word=due_word(c.next_due_on, today)[0],
+        WorkItem(title=c.name, url=customer_link(c.id), due=c.next_due_on, working_day_due=True, status_word=due_word(c.next_due_on, today)[0],
                  tone="red", detail=f"负责人：{owners.get(c.owner_id, '—')}")
         for c in rows
     ]

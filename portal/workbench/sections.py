@@ -17,6 +17,7 @@ class WorkItem:
     status_word: str = ""  # e.g. 逾期3天 / 今日到期 / 已完成: always a word beside the colour
     tone: str = "grey"  # red / amber / green / grey
     detail: str = ""
+    working_day_due: bool = False  # due date counted on the working-day calendar: may be 暂定
 
 
 @dataclass

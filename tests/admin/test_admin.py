@@ -85,13 +85,22 @@ def test_admin_cannot_deactivate_self(make_user, login_as):
 def test_settings_round_trip_and_validation(make_user, login_as, app):
     admin = login_as(make_user("admin"))
     page = admin.get("/admin/settings").get_data(as_text=True)
-    assert "A级客户跟进周期（天）" in page and 'value="7"' in page
+    # The cadence is counted in calendar days, and the page says what happens on a holiday.
+    assert "A级客户跟进周期（自然日）" in page and 'value="7"' in page
+    assert "到期日落在节假日或周末时顺延到下一个工作日" in page
     with app.test_request_context():
-        form = {name: str(value) for name, value in settings_form_data().items() if name != "pool_return_enabled"}
+        form = {name: str(value) for name, value in settings_form_data().items() if not isinstance(value, bool)}
+    assert (form["work_start"], form["work_end"]) == ("09:00", "18:00")
     form["cadence_A"] = "5"
+    form["work_start"], form["respond_in_working_hours"] = "08:30", "y"
     assert admin.post("/admin/settings", data=form).status_code == 303
     with app.test_request_context():
         assert get_setting("cadence_days") == {"A": 5, "B": 14, "C": 30}
+        assert get_setting("work_hours") == {"start": "08:30", "end": "18:00"}
+        assert get_setting("respond_in_working_hours") is True
+    for start, end, message in (("25:00", "18:00", "时间格式应为 HH:MM"), ("18:00", "09:00", "工作时间结束应晚于开始")):
+        response = admin.post("/admin/settings", data=form | {"work_start": start, "work_end": end})
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
     form["cadence_A"] = "-1"
     response = admin.post("/admin/settings", data=form)
     assert response.status_code == 422 and "应在0到365之间" in response.get_data(as_text=True)

@@ -163,7 +163,80 @@ def test_session_cookie_flags_and_remember_me_off(app, make_user):
     cookies = response.headers.getlist("Set-Cookie")
     session_cookie = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
-    assert not any(c.startswith("remember_token=") for c in cookies)
+    assert not any(c.startswith(("remember_token=", "portal_remember=")) for c in cookies)  # off unless ticked
+
+
+def remembered_client(app, user):
+    client = app.test_client()
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD, "remember": "y"})
+    assert response.status_code == 303
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("portal_remember="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=1209600" in cookie  # 14 days
+    return client, client.get_cookie("portal_remember").value
+
+
+def restarted_browser(app, remember_value):
+    """A browser after a restart: the session cookie is gone, the persistent remember cookie stays."""
+    client = app.test_client()
+    client.set_cookie("portal_remember", remember_value)
+    return client
+
+
+def test_remember_me_survives_a_browser_restart_and_idle_time(app, make_user, frozen_now):
+    user = make_user("sales")
+    _client, remember = remembered_client(app, user)
+    frozen_now.shift(timedelta(days=3))
+    browser = restarted_browser(app, remember)
+    assert browser.get("/").status_code == 200
+    frozen_now.shift(timedelta(hours=2))  # past the 30-minute idle timeout: still signed in
+    assert browser.get("/").status_code == 200
+    frozen_now.shift(timedelta(days=15))  # past 14 days the cookie is refused and forgotten
+    late = restarted_browser(app, remember)
+    response = late.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert any(c.startswith("portal_remember=;") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_replayed_remember_cookie_after_logout_is_refused(app, make_user):
+    user = make_user("sales")
+    client, remember = remembered_client(app, user)
+    response = client.post("/logout")
+    assert any(c.startswith("portal_remember=;") for c in response.headers.getlist("Set-Cookie"))
+    replay = restarted_browser(app, remember).get("/")
+    assert replay.status_code == 302 and "/login" in replay.headers["Location"]
+
+
+@pytest.mark.parametrize("change", ["deactivate", "reset", "own_password"])
+def test_remember_cookie_revoked_by_password_change_reset_and_deactivation(app, make_user, login_as, change):
+    user = make_user("sales")
+    client, remember = remembered_client(app, user)
+    if change == "own_password":
+        response = client.post("/account/password", data={"current_password": PASSWORD,
+                                                          "new_password": "another long passphrase 2026",
+                                                          "confirm_password": "another long passphrase 2026"})
+        assert response.status_code == 303
+        renewed = client.get_cookie("portal_remember").value
+        assert renewed != remember and restarted_browser(app, renewed).get("/").status_code == 200
+    else:
+        admin = login_as(make_user("admin"))
+        if change == "deactivate":
+            admin.post(f"/admin/users/{user.id}/deactivate")
+        else:
+            admin.post(f"/admin/users/{user.id}/password", data={"reset-password": "a brand new passphrase"})
+    assert restarted_browser(app, remember).get("/").status_code == 302
+
+
+def test_forged_remember_cookie_and_the_setting_that_turns_it_off(app, make_user):
+    from portal.settings_store import save_setting
+
+    user = make_user("sales")
+    assert restarted_browser(app, f"{user.id}:{user.session_token}").get("/").status_code == 302  # unsigned
+    _client, remember = remembered_client(app, user)
+    assert "在此电脑上保持登录" in app.test_client().get("/login").get_data(as_text=True)
+    save_setting("remember_days", 0)
+    db.session.commit()
+    assert restarted_browser(app, remember).get("/").status_code == 302
+    assert "在此电脑上保持登录" not in app.test_client().get("/login").get_data(as_text=True)
 
 
 def test_session_is_renewed_at_login(app, make_user):

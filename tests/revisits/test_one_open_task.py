@@ -58,25 +58,25 @@ def test_an_open_trigger_task_is_taken_into_a_plan_of_the_same_purpose(app, froz
     assert "新注册客户" in client.get(plan_url).get_data(as_text=True)
 
 
-def test_a_second_deal_while_the_after_sales_revisit_is_open_adds_nothing(app, frozen_now, make_user, make_customer):
+def test_a_second_order_while_the_after_sales_revisit_is_open_adds_nothing(app, frozen_now, make_user, make_customer):
     make_user("service")
     customer = make_customer()
-    events.deal_recorded.send(SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24)))
-    events.deal_recorded.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27)))
+    events.order_signed.send(SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24), number="DD20261124001"))
+    events.order_signed.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27), number="DD20261127001"))
     events.ticket_closed.send(SimpleNamespace(id=9, customer=customer, closed_at=None, number="GD1"))
     db.session.commit()
-    assert sorted((t.purpose, t.source_ref) for t in open_tasks(customer)) == [("deal", "成交#501"), ("event", "GD1")]
+    assert sorted((t.purpose, t.source_ref) for t in open_tasks(customer)) == [("deal", "DD20261124001"), ("event", "GD1")]
 
 
 def test_a_closed_task_does_not_block_the_next_one(app, frozen_now, make_user, make_customer):
     make_user("service")
     customer = make_customer()
-    events.deal_recorded.send(SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24)))
+    events.order_signed.send(SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24), number="DD20261124001"))
     db.session.commit()
     open_tasks(customer)[0].cancel()
-    events.deal_recorded.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27)))
+    events.order_signed.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27), number="DD20261127001"))
     db.session.commit()
-    assert [t.source_ref for t in open_tasks(customer)] == ["成交#502"]
+    assert [t.source_ref for t in open_tasks(customer)] == ["DD20261127001"]
 
 
 def test_the_database_refuses_a_racing_second_open_task_for_one_purpose(app, frozen_now, make_customer, monkeypatch):

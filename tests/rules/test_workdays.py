@@ -1,10 +1,10 @@
 """Working-day calendar against the official 2026 arrangement (chinesecalendar 1.11.0) and overrides."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from portal.rules.workdays import WorkCalendar, known_by_package
+from portal.rules.workdays import DEFAULT_WORK_HOURS, WorkCalendar, WorkHours, known_by_package
 
 CAL = WorkCalendar()
 # Admins' table for 2027 (not yet in the package): New Year's Day off, one make-up Saturday.
@@ -199,3 +199,76 @@ def test_overrides_are_copied():
     cal = WorkCalendar(overrides)
     overrides[date(2027, 1, 1)] = True
     assert cal.is_workday(date(2027, 1, 1)) is False
+
+
+# Working time inside office hours (default 09:00–18:00), for SLA pauses and working-hour responses.
+HOURS = DEFAULT_WORK_HOURS
+
+
+@pytest.mark.parametrize(
+    ("start", "amount", "expected"),
+    [
+        (datetime(2026, 11, 24, 10, 0), timedelta(0), datetime(2026, 11, 24, 10, 0)),
+        (datetime(2026, 11, 24, 20, 0), timedelta(0), datetime(2026, 11, 24, 20, 0)),  # zero never moves
+        (datetime(2026, 11, 24, 10, 0), timedelta(hours=1), datetime(2026, 11, 24, 11, 0)),
+        (datetime(2026, 11, 24, 10, 0), timedelta(hours=8), datetime(2026, 11, 24, 18, 0)),
+        (datetime(2026, 11, 24, 10, 0), timedelta(hours=8, minutes=1), datetime(2026, 11, 25, 9, 1)),
+        (datetime(2026, 11, 24, 7, 0), timedelta(hours=1), datetime(2026, 11, 24, 10, 0)),  # before opening
+        (datetime(2026, 11, 24, 20, 0), timedelta(hours=1), datetime(2026, 11, 25, 10, 0)),  # after closing
+        (datetime(2026, 11, 27, 17, 0), timedelta(hours=2), datetime(2026, 11, 30, 10, 0)),  # over a weekend
+        (datetime(2026, 9, 30, 17, 30), timedelta(hours=1), datetime(2026, 10, 8, 9, 30)),  # over National Day
+        (datetime(2026, 10, 9, 17, 0), timedelta(hours=2), datetime(2026, 10, 10, 10, 0)),  # 调休 Saturday works
+        (datetime(2026, 10, 10, 17, 0), timedelta(hours=2), datetime(2026, 10, 12, 10, 0)),  # its Sunday does not
+        (datetime(2026, 12, 31, 17, 0), timedelta(hours=2), datetime(2027, 1, 1, 10, 0)),  # 2027 unknown: Mon–Fri
+    ],
+)
+def test_add_working_time(start, amount, expected):
+    assert CAL.add_working_time(start, amount) == expected
+
+
+def test_add_working_time_honours_admin_days_in_unknown_years():
+    cal = WorkCalendar(OVERRIDES_2027)
+    assert cal.add_working_time(datetime(2026, 12, 31, 17, 0), timedelta(hours=2)) == datetime(2027, 1, 4, 10, 0)
+    assert cal.add_working_time(datetime(2027, 1, 8, 17, 0), timedelta(hours=2)) == datetime(2027, 1, 9, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (datetime(2026, 11, 25, 17, 0), datetime(2026, 11, 26, 10, 0), timedelta(hours=2)),
+        (datetime(2026, 11, 25, 19, 0), datetime(2026, 11, 26, 8, 0), timedelta(0)),
+        (datetime(2026, 11, 26, 10, 0), datetime(2026, 11, 25, 10, 0), timedelta(0)),  # inverted: nothing
+        (datetime(2026, 11, 27, 12, 0), datetime(2026, 11, 30, 12, 0), timedelta(hours=9)),  # weekend skipped
+        (datetime(2026, 9, 30, 9, 0), datetime(2026, 10, 8, 18, 0), timedelta(hours=18)),  # holiday week skipped
+        (datetime(2026, 10, 10, 0, 0), datetime(2026, 10, 11, 23, 59), timedelta(hours=9)),  # 调休 Saturday only
+    ],
+)
+def test_working_time_between(start, end, expected):
+    assert CAL.working_time_between(start, end) == expected
+
+
+def test_adding_then_measuring_working_time_round_trips():
+    # Over the National Day fortnight (holidays, 调休 weekends): starts every 75 minutes, amounts up to 30 h.
+    start = datetime(2026, 9, 27, 0, 0)
+    for step in range(16 * 24 * 60 // 75):
+        moment = start + timedelta(minutes=75 * step)
+        for amount in (timedelta(minutes=150 * k) for k in range(13)):
+            due = CAL.add_working_time(moment, amount)
+            assert due >= moment
+            assert CAL.working_time_between(moment, due) == amount, (moment, amount, due)
+
+
+def test_working_hours_must_be_a_window():
+    with pytest.raises(ValueError):
+        WorkHours.parse("18:00", "09:00")
+    with pytest.raises(ValueError):
+        CAL.add_working_time(datetime(2026, 11, 24, 10, 0), timedelta(hours=-1))
+    assert WorkHours.parse("08:30", "17:30").end == time(17, 30)
+
+
+def test_is_provisional_only_in_years_nobody_knows():
+    assert CAL.is_provisional(date(2027, 1, 4)) is True
+    assert CAL.is_provisional(datetime(2027, 1, 4, 10, 0)) is True
+    assert CAL.is_provisional(date(2026, 12, 31)) is False
+    assert CAL.is_provisional(None) is False
+    assert WorkCalendar(OVERRIDES_2027).is_provisional(date(2027, 6, 1)) is False

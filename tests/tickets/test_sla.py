@@ -155,3 +155,50 @@ def test_badge_words(people, make_ticket, frozen_now):
     assert queries.sla_badge(ticket, datetime(2026, 11, 30, 12, 0)) == ("剩余22小时", "amber")
     assert queries.sla_badge(ticket, datetime(2026, 12, 1, 13, 0)) == ("已超时3小时", "red")
     assert queries.sla_badge(ticket, datetime(2026, 11, 24, 12, 0)) == ("剩余6天", "green")
+
+
+def test_overnight_pause_extends_the_deadline_by_its_working_time_and_the_timeline_says_so(
+        people, make_ticket, frozen_now, login_as):
+    # 一般 received Tue 11-24 10:00: due Tue 12-01 10:00.
+    ticket = make_ticket(people["customer"], people["service"])
+    working(ticket, people)
+    db.session.commit()
+    frozen_now.move_to(datetime(2026, 11, 25, 17, 0, tzinfo=clock.LOCAL_TZ))
+    tech = login_as(people["tech"])
+    assert tech.post(f"/tickets/{ticket.id}/state/pause", data={"note": "等客户提供日志"}).status_code == 303
+    # 17 hours later, one working hour on each side of the night: 2 working hours, not 17.
+    frozen_now.move_to(datetime(2026, 11, 26, 10, 0, tzinfo=clock.LOCAL_TZ))
+    tech = login_as(people["tech"])
+    assert tech.post(f"/tickets/{ticket.id}/state/resume", data={"note": ""}).status_code == 303
+    db.session.refresh(ticket)
+    assert ticket.resolve_due_at == datetime(2026, 12, 1, 12, 0)
+    resumed = [event for event in ticket.events if event.kind == "恢复计时"][-1]
+    assert "暂停占用工作时间 2 小时 0 分" in resumed.note and "新的解决时限 2026-12-01 12:00" in resumed.note
+    page = tech.get(f"/tickets/{ticket.id}").get_data(as_text=True)
+    assert "新的解决时限 2026-12-01 12:00" in page
+
+
+def test_pause_over_a_weekend_night_only_does_not_move_the_deadline(people, make_ticket, frozen_now):
+    ticket = make_ticket(people["customer"], people["service"])
+    working(ticket, people)
+    frozen_now.move_to(datetime(2026, 11, 27, 18, 30, tzinfo=clock.LOCAL_TZ))  # Friday after closing
+    ticket.pause(people["tech"])
+    frozen_now.move_to(datetime(2026, 11, 30, 8, 45, tzinfo=clock.LOCAL_TZ))  # Monday before opening
+    services.resume_ticket(ticket, people["tech"])
+    assert ticket.resolve_due_at == datetime(2026, 12, 1, 10, 0)
+
+
+def test_major_response_is_wall_clock_unless_admin_chooses_working_hours(people, make_ticket):
+    from portal.settings_store import save_setting
+
+    friday_evening = datetime(2026, 11, 20, 17, 0)
+    ticket = make_ticket(people["customer"], people["service"], severity="重大", received_at=friday_evening)
+    assert ticket.respond_due_at == datetime(2026, 11, 20, 19, 0)
+    save_setting("respond_in_working_hours", True)
+    db.session.commit()
+    ticket = make_ticket(people["customer"], people["service"], severity="重大", received_at=friday_evening)
+    assert ticket.respond_due_at == datetime(2026, 11, 23, 10, 0)  # 1 h Friday, 1 h Monday morning
+    save_setting("work_hours", {"start": "08:00", "end": "17:30"})
+    db.session.commit()
+    ticket = make_ticket(people["customer"], people["service"], severity="重大", received_at=friday_evening)
+    assert ticket.respond_due_at == datetime(2026, 11, 23, 9, 30)

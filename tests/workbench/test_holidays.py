@@ -51,3 +51,17 @@ def test_delete_entered_day(app, frozen_now, login_as, make_user, hx):
     assert response.status_code == 200 and response.get_data(as_text=True) == ""
     assert db.session.scalar(select(HolidayOverride)) is None
     assert admin.post("/admin/holidays/not-a-date/delete").status_code == 404
+
+
+def test_entering_a_holiday_moves_follow_up_due_dates_on_it(app, frozen_now, login_as, make_user, new_customer):
+    # A C-grade cadence (30 calendar days) from 2026-12-02 lands on Friday 2027-01-01, counted Mon–Fri.
+    sales = make_user("sales")
+    on_new_year = new_customer(sales, next_due_on=date(2027, 1, 1))
+    next_week = new_customer(sales, next_due_on=date(2027, 1, 5))
+    admin = login_as(make_user("admin"))
+    assert admin.post("/admin/holidays/", data={"start": "2027-01-01", "end": "2027-01-01", "kind": "holiday",
+                                                "note": "元旦"}).status_code == 303
+    db.session.refresh(on_new_year)
+    db.session.refresh(next_week)
+    assert on_new_year.next_due_on == date(2027, 1, 4)  # the holiday's due date moves to the next working day
+    assert next_week.next_due_on == date(2027, 1, 5)
