@@ -1,4 +1,4 @@
-"""revisit task purpose (one open task per customer and purpose)
+"""revisit task purpose (one open task per customer and purpose); review outcomes 奖惩
 
 Revision ID: 0012
 Revises: 0011
@@ -45,8 +45,39 @@ def upgrade():
     op.create_index("uq_revisit_task_open_purpose", "revisit_task", ["customer_id", "purpose"], unique=True,
                     sqlite_where=sa.text(f"status = '{OPEN}'"), postgresql_where=sa.text(f"status = '{OPEN}'"))
 
+    with op.batch_alter_table("issued_review") as batch:
+        batch.add_column(sa.Column("outcomes_confirmed_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("outcomes_confirmed_by_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f("fk_issued_review_outcomes_confirmed_by_id_user"), "user",
+                                 ["outcomes_confirmed_by_id"], ["id"])
+    op.create_table(
+        "review_outcome",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("issued_review_id", sa.Integer(), nullable=False),
+        sa.Column("employee_id", sa.Integer(), nullable=False),
+        sa.Column("measure", sa.String(length=8), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["issued_review_id"], ["issued_review.id"],
+                                name=op.f("fk_review_outcome_issued_review_id_issued_review")),
+        sa.ForeignKeyConstraint(["employee_id"], ["user.id"], name=op.f("fk_review_outcome_employee_id_user")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["user.id"], name=op.f("fk_review_outcome_recorded_by_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_outcome")),
+        sa.UniqueConstraint("issued_review_id", "employee_id", name="uq_review_outcome_employee"),
+    )
+    op.create_index("ix_review_outcome_employee", "review_outcome", ["employee_id"])
+
 
 def downgrade():
+    op.drop_index("ix_review_outcome_employee", table_name="review_outcome")
+    op.drop_table("review_outcome")
+    with op.batch_alter_table("issued_review") as batch:
+        batch.drop_constraint(op.f("fk_issued_review_outcomes_confirmed_by_id_user"), type_="foreignkey")
+        batch.drop_column("outcomes_confirmed_by_id")
+        batch.drop_column("outcomes_confirmed_at")
     op.drop_index("uq_revisit_task_open_purpose", table_name="revisit_task")
     with op.batch_alter_table("revisit_task") as batch:
         batch.drop_column("purpose")

@@ -1,6 +1,7 @@
 """Which customers a user may see (DESIGN.md "Who uses it")."""
 from sqlalchemy import CompoundSelect, Select, or_, select, union_all
 
+from portal.access.departments import department_members, department_roles
 from portal.access.tickets import tech_ticket_condition
 from portal.database import on_sqlite
 from portal.models.auth import User
@@ -25,9 +26,8 @@ def visible_customers(user: User, for_sorted_list: bool = False) -> Select:
     if user.role in ALL_CUSTOMER_ROLES:
         return query
     if user.role == "supervisor":
-        if user.department_id is None:
-            return query
-        return query.where(or_(owned_by_department(user.department_id), Customer.owner_id.is_(None)))
+        condition = supervisor_condition(user)
+        return query if condition is None else query.where(condition)
     if user.role == "sales":
         if for_sorted_list and not on_sqlite():
             return query.where(customer_row_in_scope(user))
@@ -35,6 +35,27 @@ def visible_customers(user: User, for_sorted_list: bool = False) -> Select:
         return query.where(member.in_(sales_customer_ids(user)))
     # tech: the customers of the tickets dispatched to them or their department.
     return query.where(Customer.id.in_(select(Ticket.customer_id).where(tech_ticket_condition(user))))
+
+
+def supervisor_condition(user: User):
+    """A supervisor sees at least what their department's staff see (None: every customer): the
+    department's customers and the pool, plus whatever the staff's roles add — all customers when
+    the department has service or marketing staff, the staff's collaborations, the customers of
+    tickets dispatched to the department or its technicians."""
+    if user.department_id is None:
+        return None
+    roles = department_roles(user.department_id)
+    if roles & ALL_CUSTOMER_ROLES:
+        return None
+    members = department_members(user.department_id)
+    conditions = [Customer.owner_id.in_(members), Customer.owner_id.is_(None)]
+    if "sales" in roles:
+        conditions.append(Customer.id.in_(
+            select(customer_collaborator.c.customer_id).where(customer_collaborator.c.user_id.in_(members))))
+    if "tech" in roles:
+        conditions.append(Customer.id.in_(select(Ticket.customer_id).where(
+            or_(Ticket.department_id == user.department_id, Ticket.assignee_id.in_(members)))))
+    return or_(*conditions)
 
 
 def sales_customer_ids(user: User) -> CompoundSelect:

@@ -279,6 +279,15 @@ def can_issue_review(user: User, scope) -> bool:
     return scope.kind != "company" and scope.department is not None and scope.department.id == user.department_id
 
 
+def can_record_review_outcome(user: User, issued) -> bool:
+    """奖惩: whoever may issue the review's scope records outcomes, until they are confirmed (frozen)."""
+    if issued.outcomes_frozen or user.role not in {"supervisor", "admin"}:
+        return False
+    if user.role == "admin" or user.department_id is None:
+        return True
+    return issued.scope_kind != "company" and issued.department_id == user.department_id
+
+
 # --- customer files 客户档案 ---
 def can_create_customer(user: User) -> bool:
     """Sales, service staff and managers open new customer files; marketing and tech only read."""
@@ -320,6 +329,11 @@ def can_merge_customers(user: User) -> bool:
 def can_hand_over(user: User) -> bool:
     """Supervisors and admins hand a leaving employee's customers and open work over."""
     return user.role in {"supervisor", "admin"}
+
+
+def can_deactivate_users(user: User) -> bool:
+    """Deactivating an account (e.g. a leaver's after the handover) is account administration: admins only."""
+    return user.role == "admin"
 
 
 def can_import_customers(user: User) -> bool:

@@ -379,7 +379,8 @@ def run_import(token: str, on_match: str, user: User) -> ImportPreview:
     if preview.unreadable:
         return preview
     accepted = preview.accepted
-    owners = {username: user_id for username, user_id in db.session.execute(select(User.username, User.id))}
+    owners = {username: user_id for username, user_id in db.session.execute(
+        select(User.username, User.id).where(User.is_active_user.is_(True)))}
     new_rows = [row for row in accepted if row.match_id is None and not row.contact_only]
     now, actor = clock.now(), request_actor()
     codes = services.reserve_customer_codes(clock.today().year, len(new_rows))

@@ -264,7 +264,8 @@ class MergeForm(FlaskForm):
 
 class HandoverForm(FlaskForm):
     from_user_id = SelectField(_l("离岗员工"), choices=[], validators=[DataRequired(_l("请选择离岗员工"))])
-    receiver_ids = SelectMultipleField(_l("接收人"), choices=[], validators=[DataRequired(_l("请选择至少一名接收人"))])
+    receiver_ids = SelectMultipleField(_l("接收人"), choices=[], validate_choice=False,
+                                       validators=[DataRequired(_l("请选择至少一名接收人"))])
     mode = RadioField(_l("分配方式"), choices=[("one", _l("全部交给第一位接收人")), ("spread", _l("平均分配给所选接收人"))],
                       default="spread")
     confirm = HiddenField()
@@ -273,11 +274,16 @@ class HandoverForm(FlaskForm):
         super().__init__(*args, **kwargs)
         choices = [(str(user.id), f"{user.display_name}（{user.role_label}）") for user in staff]
         self.from_user_id.choices = [("", _l("请选择"))] + choices
-        self.receiver_ids.choices = choices
+        # Deactivated people cannot log in to work on what they would receive: never offered.
+        self.receiver_ids.choices = [(str(user.id), f"{user.display_name}（{user.role_label}）")
+                                     for user in staff if user.is_active_user]
 
     def validate_receiver_ids(self, field):
         if self.from_user_id.data and self.from_user_id.data in (field.data or []):
             raise ValidationError(_l("接收人不能是离岗员工本人"))
+        offered = {value for value, _label in self.receiver_ids.choices}
+        if any(value not in offered for value in field.data or []):
+            raise ValidationError(_l("接收人必须是本范围内在岗（未停用）的员工"))
 
     def receivers(self) -> list[int]:
         ids = [int(value) for value in self.receiver_ids.data or []]

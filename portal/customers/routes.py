@@ -16,6 +16,7 @@ from portal.auth.permissions import (
     can_claim_customer,
     can_claim_customers,
     can_create_customer,
+    can_deactivate_users,
     can_edit_customer,
     can_export_customers,
     can_hand_over,
@@ -372,12 +373,18 @@ def handover():
         db.session.rollback()
         form.confirm.data = "1"
         names = {user.id: user.display_name for user in staff}
+        split = [(names[receiver_id], customers) for receiver_id, customers in services.handover_split(from_user, receivers)]
         return render_page_or_fragment("customers/handover.html", "customers/_handover.html", form=form,
-                                       preview=preview, from_user=from_user,
+                                       preview=preview, from_user=from_user, split=split,
                                        receiver_names=[names[i] for i in receivers])
     counts = services.handover(from_user, receivers, current_user, dry_run=False)
     db.session.commit()
     flash(f"{from_user.display_name} 的交接已完成：" + "，".join(f"{label} {n}" for label, n in counts.items()), "success")
+    # The flow ends with its next step: deactivating the leaver's account, which only admins do.
+    if can_deactivate_users(current_user):
+        flash(f"下一步：在下方用户列表中停用 {from_user.display_name} 的账号", "warning")
+        return redirect_after_post(url_for("admin.users"))
+    flash(f"下一步：请管理员停用 {from_user.display_name} 的账号（账号停用仅限管理员）", "warning")
     return redirect_after_post(url_for("customers.index"))
 
 

@@ -233,10 +233,26 @@ def change_stage(customer: Customer, to_stage: str, reason: str, by: User | None
 
 # --- ownership ----------------------------------------------------------------------------------------
 
+class InactiveReceiver(ValueError):
+    """A customer or open work was to go to a deactivated account (who cannot log in to work on it)."""
+
+
+def refuse_inactive(user_ids) -> None:
+    """Raise InactiveReceiver when any of these accounts is deactivated (or does not exist)."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return
+    active = set(db.session.scalars(select(User.id).where(User.id.in_(wanted), User.is_active_user.is_(True))))
+    if wanted - active:
+        raise InactiveReceiver(sorted(wanted - active))
+
+
 def assign_owner(customer: Customer, to_owner_id: int | None, kind: str, reason: str, by: User | None) -> None:
-    """Give the customer a new owner (None = public pool) and record it in the ownership history."""
+    """Give the customer a new owner (None = public pool) and record it in the ownership history.
+    Never to a deactivated account (InactiveReceiver)."""
     if to_owner_id == customer.owner_id:
         return
+    refuse_inactive([to_owner_id])
     db.session.add(OwnerChange(customer_id=customer.id, kind=kind, from_owner_id=customer.owner_id,
                                to_owner_id=to_owner_id, reason=(reason or "")[:256],
                                changed_by_id=by.id if by else None))
@@ -310,6 +326,13 @@ def handover_assignment(customer_ids: list[int], receiver_ids: list[int]) -> dic
     return {customer_id: receiver_ids[index % len(receiver_ids)] for index, customer_id in enumerate(ordered)}
 
 
+def handover_split(from_user: User, receiver_ids: list[int]) -> list[tuple[int, list[Customer]]]:
+    """Which customers go to which receiver, in receiver order (the preview shows it)."""
+    customers = departing_customers(from_user)
+    assignment = handover_assignment([customer.id for customer in customers], receiver_ids)
+    return [(receiver_id, [c for c in customers if assignment[c.id] == receiver_id]) for receiver_id in receiver_ids]
+
+
 def departing_customers(from_user: User) -> list[Customer]:
     """Customers a departing employee owns (archived included: they stay attached to someone)."""
     return list(db.session.scalars(select(Customer).where(Customer.owner_id == from_user.id).order_by(Customer.id)))
@@ -320,6 +343,7 @@ def handover(from_user: User, receiver_ids: list[int], by: User, dry_run: bool) 
 
     Customers move by the ORM so each one gets an audit entry; other areas' movers move their
     open records. Returns counts by Chinese label. No commit."""
+    refuse_inactive(receiver_ids)
     customers = departing_customers(from_user)
     assignment = handover_assignment([customer.id for customer in customers], receiver_ids)
     counts: dict[str, int] = {"客户": len(customers)}

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal import clock
 from portal.extensions import db
 from portal.models.auth import User
-from portal.models.base import AuditedMixin
+from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer, StageChange
 from portal.models.followups import FollowUp
 from portal.models.tickets import Ticket
@@ -34,13 +34,77 @@ class IssuedReview(AuditedMixin, db.Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     issued_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # 奖惩定稿: once the supervisor confirms the outcomes they are frozen with the review.
+    outcomes_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcomes_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
 
-    issued_by: Mapped[User] = relationship()
+    issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
+    outcomes: Mapped[list["ReviewOutcome"]] = relationship(back_populates="issued_review",
+                                                           order_by="ReviewOutcome.employee_id")
+
+    @property
+    def employee_ids(self) -> list[int]:
+        """The employees the issued review assessed (its frozen employee rows)."""
+        return [int(key[1:]) for key in (self.figures or {}).get("employees", {}) if key[1:].isdigit()]
+
+    @property
+    def outcomes_frozen(self) -> bool:
+        return self.outcomes_confirmed_at is not None
+
+    def confirm_outcomes(self, by: User, at: datetime) -> None:
+        """Freeze the recorded outcomes with the review; refused once done."""
+        from portal.models.revisits import IllegalTransition
+
+        if self.outcomes_frozen:
+            raise IllegalTransition("outcomes already confirmed")
+        self.outcomes_confirmed_at, self.outcomes_confirmed_by_id = at, by.id
 
     __table_args__ = (
         Index("ix_issued_review_scope_period", "scope_kind", "scope_id", "period_start"),
         Index("ix_issued_review_department_issued_at", "department_id", "issued_at"),
     )
+
+
+# The tracking policy's 考核办法: rewards or penalties after the review (DESIGN.md 考核).
+OUTCOME_MEASURES: dict[str, str] = {
+    "绩效奖金": "奖励", "晋升": "奖励", "表彰": "奖励",
+    "扣分": "处罚", "警告": "处罚", "培训辅导": "处罚",
+}
+
+
+class ReviewOutcome(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    """One employee's outcome of an issued review, with its reason; editable until the supervisor
+    confirms the review's outcomes (IssuedReview.confirm_outcomes), then frozen."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issued_review_id: Mapped[int] = mapped_column(ForeignKey("issued_review.id"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    measure: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    issued_review: Mapped[IssuedReview] = relationship(back_populates="outcomes")
+    employee: Mapped[User] = relationship(foreign_keys=[employee_id])
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+
+    __table_args__ = (
+        UniqueConstraint("issued_review_id", "employee_id", name="uq_review_outcome_employee"),
+        Index("ix_review_outcome_employee", "employee_id"),
+    )
+
+    @property
+    def kind(self) -> str:
+        return OUTCOME_MEASURES.get(self.measure, "")
+
+    def change(self, measure: str, reason: str, by: User) -> None:
+        """Record or correct the outcome; refused once the review's outcomes are confirmed."""
+        from portal.models.revisits import IllegalTransition
+
+        if self.issued_review.outcomes_frozen:
+            raise IllegalTransition("outcomes are frozen")
+        if measure not in OUTCOME_MEASURES:
+            raise IllegalTransition(measure)
+        self.measure, self.reason, self.recorded_by_id = measure, reason, by.id
 
 
 class KpiSnapshot(db.Model):

@@ -4,8 +4,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import Optional
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal import clock
 from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period
@@ -76,3 +76,19 @@ def custom_range_problem(first_day, last_day) -> str | None:
     if (last_day - first_day).days > 366 * 3:
         return _("自定义周期不能超过三年")
     return None
+
+
+class OutcomeForm(FlaskForm):
+    """One employee's 奖惩 after an issued review: the measure and why."""
+
+    version = HiddenField()
+    measure = SelectField(_l("奖惩结果"), choices=[], validators=[InputRequired(_l("请选择奖惩结果"))])
+    reason = TextAreaField(_l("理由"), validators=[DataRequired(_l("请填写理由")),
+                                                 Length(max=2000, message=_l("不能超过2000个字符"))])
+
+    def __init__(self, *args, **kwargs):
+        from portal.models.reports import OUTCOME_MEASURES
+
+        super().__init__(*args, **kwargs)
+        self.measure.choices = [("", _l("（请选择）"))] + [
+            (measure, f"{kind}：{measure}") for measure, kind in OUTCOME_MEASURES.items()]

@@ -9,7 +9,7 @@ from portal import pdf
 from portal.access import get_visible_or_404
 from portal.access.reports import visible_issued_reviews
 from portal.audit import record_sensitive_read
-from portal.auth.permissions import can_issue_review, guard_area
+from portal.auth.permissions import can_issue_review, can_record_review_outcome, guard_area
 from portal.extensions import db
 from portal.models.reports import IssuedReview
 from portal.reports import charts, exports, services, snapshots
@@ -174,7 +174,8 @@ def assessment_sheet(user_id: int):
     review = services.review_for(current_user, period, scope)
     row = next(r for r in review.employees if r.key == f"u{user_id}")
     ranked = sum(1 for employee in review.employees if employee.rank is not None)
-    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=ranked,
+    outcomes = services.employee_outcomes(current_user, period, user_id)
+    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=ranked, outcomes=outcomes,
                               generated_at=services.generated_at(), printed_by=current_user)
     record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
     return services.pdf_response(document, f"考核表_{employee.label}_{period.label}.pdf")
@@ -209,7 +210,9 @@ def issued_detail(review_id: int):
     """An issued review: its frozen figures beside today's, drifted ones marked."""
     issued = get_visible_or_404(visible_issued_reviews(current_user), review_id, IssuedReview)
     drift = services.drift(issued, current_user)
-    return render_template("reports/issued_detail.html", issued=issued, drift=drift)
+    return render_template("reports/issued_detail.html", issued=issued, drift=drift,
+                           outcome_rows=services.outcome_rows(issued),
+                           can_record_outcome=can_record_review_outcome(current_user, issued))
 
 
 @bp.get("/issued/<int:review_id>.pdf")
@@ -219,3 +222,6 @@ def issued_pdf(review_id: int):
     document = services.issued_document(issued)
     record_sensitive_read("IssuedReview", issued.id, "打印已签发考核报告")
     return services.pdf_response(document, f"考核报告_{issued.scope_label}_{issued.id}.pdf")
+
+
+from portal.reports import outcome_routes  # noqa: E402,F401  (奖惩 routes on this blueprint)

@@ -273,3 +273,32 @@ def compare_figures(frozen_figures: dict, now: dict) -> list[dict]:
                          "code": code, "frozen": figure["text"], "now": today, "drifted": today != figure["text"]})
     rows.sort(key=lambda row: not row["drifted"])  # drifted figures first; the sort is stable
     return rows
+
+
+# --- 奖惩 outcomes ------------------------------------------------------------------------------------
+
+def outcome_rows(issued) -> list[dict]:
+    """Each assessed employee of an issued review with their outcome (None until recorded), in one query."""
+    from portal.models.reports import ReviewOutcome
+
+    outcomes = {o.employee_id: o for o in db.session.scalars(
+        select(ReviewOutcome).where(ReviewOutcome.issued_review_id == issued.id)
+        .options(joinedload(ReviewOutcome.recorded_by)))}
+    employees = issued.figures.get("employees", {})
+    return [{"employee_id": int(key[1:]), "label": row.get("label", ""), "department": row.get("department", ""),
+             "score": row.get("score", "—"), "outcome": outcomes.get(int(key[1:]))}
+            for key, row in employees.items() if key[1:].isdigit()]
+
+
+def employee_outcomes(viewer: User, period: Period, user_id: int) -> list:
+    """The employee's outcomes in issued reviews of exactly this period that the viewer may open."""
+    from portal.access.reports import visible_issued_reviews
+    from portal.models.reports import IssuedReview, ReviewOutcome
+
+    reviews = visible_issued_reviews(viewer).with_only_columns(IssuedReview.id).where(
+        IssuedReview.period_start == period.start, IssuedReview.period_end == period.end)
+    return list(db.session.scalars(
+        select(ReviewOutcome).where(ReviewOutcome.employee_id == user_id, ReviewOutcome.issued_review_id.in_(reviews))
+        .options(joinedload(ReviewOutcome.issued_review).defer(IssuedReview.html).defer(IssuedReview.pdf),
+                 joinedload(ReviewOutcome.recorded_by))
+        .order_by(ReviewOutcome.id)))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.models.customers import Customer
 from portal.models.revisits import SPOT_CHECK_PENDING, TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
-from portal.access.revisits import own_findings, visible_spot_checks
+from portal.access.revisits import own_findings, visible_revisit_tasks, visible_spot_checks
 from portal.timeline import TimelineEvent, register_timeline_source
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
 from portal.web import count_rows
@@ -28,20 +28,28 @@ def due_word(due_on: date, today: date) -> tuple[str, str]:
 
 @register_work_section(40)
 def revisit_tasks_section(user, today: date) -> WorkSection | None:
-    """My open revisit tasks due within 3 days or overdue."""
+    """My open revisit tasks due within 3 days or overdue; a supervisor's are their team's (the
+    department's, and the unassigned queue), through the same scope as the task list."""
     if user.role not in REVISIT_ROLES:
         return None
-    query = select(RevisitTask).join(RevisitTask.customer).where(
-        RevisitTask.assignee_id == user.id, RevisitTask.status == TASK_OPEN,
-        RevisitTask.due_on <= today + timedelta(days=3), Customer.archived_at.is_(None))
+    team = user.role == "supervisor"
+    query = (visible_revisit_tasks(user) if team else select(RevisitTask).where(RevisitTask.assignee_id == user.id))
+    query = query.join(RevisitTask.customer).where(
+        RevisitTask.status == TASK_OPEN, RevisitTask.due_on <= today + timedelta(days=3), Customer.archived_at.is_(None))
     total = count_rows(query)
-    tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer))
+    tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer), selectinload(RevisitTask.assignee))
                                .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
     items = []
     for task in tasks:
         word, tone = due_word(task.due_on, today)
+        who = f" · {task.assignee.display_name if task.assignee else '未分配'}" if team else ""
         items.append(WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
-                              due=task.due_on, working_day_due=True, status_word=word, tone=tone, detail=f"{task.trigger_label} · {task.method}"))
+                              due=task.due_on, working_day_due=True, status_word=word, tone=tone,
+                              detail=f"{task.trigger_label} · {task.method}{who}"))
+    if team:
+        return WorkSection(key="revisit_tasks", title="团队回访任务（3天内到期及逾期）", total=total, items=items,
+                           more_url=url_for("revisits.index", scope="team", due="week"),
+                           empty_text="团队近期没有待回访的任务")
     return WorkSection(key="revisit_tasks", title="回访任务（3天内到期及逾期）", total=total, items=items,
                        more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务")
 

@@ -64,3 +64,27 @@ RULES = [
     Rule("reports.issued_detail", "GET", MANAGERS, url_values=issued, expect={"supervisor": 404}),
     Rule("reports.issued_pdf", "GET", MANAGERS, url_values=issued, expect={"supervisor": 404}),
 ]
+
+
+def issued_with_service_employee(world):
+    """The 客服部 issued review, assessing the service user (so the 销售部 supervisor gets 404)."""
+    values = issued(world)
+
+    def build():
+        from portal.extensions import db
+        from portal.models.reports import IssuedReview
+
+        review = db.session.get(IssuedReview, values["review_id"])
+        review.figures = {**review.figures, "employees": {f"u{world.users['service'].id}": {"label": "客服"}}}
+        db.session.commit()
+        return True
+
+    world.once("issued_review_employees", build)
+    return {**values, "user_id": world.users["service"].id}
+
+
+RULES += [
+    Rule("reports.outcome_edit", "GET", MANAGERS, url_values=issued_with_service_employee, expect={"supervisor": 404}),
+    Rule("reports.outcome_edit", "POST", MANAGERS, url_values=issued_with_service_employee, expect={"supervisor": 404}),
+    Rule("reports.outcomes_confirm", "POST", MANAGERS, url_values=issued, expect={"supervisor": 404}),
+]
