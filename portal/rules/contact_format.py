@@ -90,6 +90,16 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def format_contact(text: str) -> str:
+    """A free 联系方式 (a phone or an email) for display: phones grouped, anything else unchanged."""
+    return text.strip() if "@" in text else format_phone(text)
+
+
+def mask_contact(text: str) -> str:
+    """A free 联系方式 masked: as an email when it has an @, else as a phone."""
+    return mask_email(text) if "@" in text else mask_phone(text)
+
+
 def format_amount(value: Decimal | int | float | None) -> str:
     """Return a yuan amount for display ("¥12,345.00", "-¥5.00"); None or non-finite gives "—"."""
     if value is None:
