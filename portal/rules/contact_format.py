@@ -19,7 +19,7 @@ _LANDLINE_RE = re.compile(
 _MOBILE_INPUT_RE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
 # A landline written for callers abroad: +86 571 8888 6666, (+86) 10-1234 5678, 0086 21 6888 9999.
 # The country code replaces the trunk 0 (some still write it: +86 0571 …).
-_LANDLINE_COUNTRY_RE = re.compile(r"\(?(?:\+\s*86|0086)\)?[\s-]*(\(?)0?(?=[1-9])")
+_LANDLINE_COUNTRY_RE = re.compile(r"\(?(?:\+\s*86|0086)\)?[\s-]*(?:\(0\)\s*)?(\(?)0?(?=[1-9])")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")  # as the customer form checks it
 _MOBILE_SEPARATORS_RE = re.compile(r"[\s\-()]")
 
