@@ -1,8 +1,9 @@
-"""`make bench`: server time and SQL queries per page type on the large data set, and customer-list
-throughput under gunicorn against the floor app (issue 6).
+"""`make bench`: page times per role over HTTP against gunicorn on the large data set (issue 18), the
+supervisor's work list and the customer list under 8 connections (the latter against the floor app),
+and with --in-process the server time and SQL queries per page type (the profile view, issue 6).
 
-    .venv/bin/python -m bench.run                 # SQLite, 200 requests per page type
-    .venv/bin/python -m bench.run --quick         # 30 requests, shorter throughput runs
+    .venv/bin/python -m bench.run                 # SQLite, 100 HTTP requests per page type and role
+    .venv/bin/python -m bench.run --quick         # 20 requests, shorter throughput runs
     DATABASE_URL=postgresql://... .venv/bin/python -m bench.run   # the same on PostgreSQL
 
 The data set is `demo seed --scale large` (portal/demo_large.py). On SQLite the built file is cached
@@ -29,6 +30,8 @@ from urllib.parse import quote
 
 from sqlalchemy import event, func, select
 
+from bench.http_pages import measure_over_http, print_http_table
+
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 CACHE_DIR = BENCH_DIR / "cache"
@@ -37,6 +40,7 @@ SKIP_PREFIXES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"
 TARGET_P95_MS = 50
 TARGET_REVIEW_P95_MS = 300
 TARGET_FLOOR_RATIO = 0.60
+THROUGHPUT_CONNECTIONS = 8
 MIN_REQUESTS = 5
 
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-" + "b" * 40)
@@ -152,6 +156,14 @@ def page_types(app, users: dict, ids: dict) -> list[tuple[str, str, str]]:
         ("跟进记录列表", rep, "/followups/"),
         ("回访任务", service, "/revisits/"),
         ("公司季度考核 网页", admin, "/reports/?kind=quarter"),
+        ("订单列表（忙碌销售）", rep, "/sales/orders/"),
+        ("订单列表 筛选 有应收（主管）", supervisor, "/sales/orders/?receivable=open"),
+        ("订单列表 第1页（管理员）", admin, "/sales/orders/?sort=-total"),
+        ("订单详情", rep, f"/sales/orders/{ids['busy_order']}") if ids.get("busy_order") else None,
+        ("应收账款 账龄（主管）", supervisor, "/sales/receivables"),
+        ("应收账款 账龄（管理员，全公司）", admin, "/sales/receivables"),
+        ("商机列表（主管）", supervisor, "/sales/opportunities/"),
+        ("销售漏斗（管理员）", admin, "/sales/funnel"),
     ]
 
 
@@ -165,20 +177,30 @@ def route_exists(app, path: str) -> bool:
         return False
 
 
-def measure_pages(app, requests: int, warmup: int = 3, budget_seconds: float = 30.0) -> list[dict]:
-    """Per page type: p50/p95 of in-process server time (Flask test client) and queries per request."""
-    from portal.demo_large import BUSY_REP, LARGE_PASSWORD, busy_customer_id
+def bench_ids(app) -> dict:
+    """Record ids the page paths need: the busy rep, the busy customer, a phone prefix to search."""
+    from portal.demo_large import BUSY_REP, busy_customer_id, busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
     from portal.models.customers import Contact
 
     with app.app_context():
-        names = {"rep": BUSY_REP, "supervisor": "bench_supervisor_001", "service": "bench_service_001",
-                 "admin": "bench_admin_001"}
-        ids = {"rep": db.session.scalar(select(User.id).where(User.username == BUSY_REP)),
-               "busy_customer": busy_customer_id(),
-               "phone7": (db.session.scalar(select(Contact.phone_digits).where(Contact.phone_digits.like("1%"))
-                                            .order_by(Contact.id.desc()).limit(1)) or "1381234")[:7]}
+        return {"rep": db.session.scalar(select(User.id).where(User.username == BUSY_REP)),
+                "busy_customer": busy_customer_id(),
+                "busy_order": busy_order_id(),
+                "phone7": (db.session.scalar(select(Contact.phone_digits).where(Contact.phone_digits.like("1%"))
+                                             .order_by(Contact.id.desc()).limit(1)) or "1381234")[:7]}
+
+
+def measure_pages(app, ids: dict, requests: int, warmup: int = 3, budget_seconds: float = 30.0) -> list[dict]:
+    """Per page type: p50/p95 of in-process server time (Flask test client) and queries per request:
+    the profile view beside the HTTP table."""
+    from portal.demo_large import BUSY_REP, LARGE_PASSWORD
+    from portal.extensions import db
+
+    names = {"rep": BUSY_REP, "supervisor": "bench_supervisor_001", "service": "bench_service_001",
+             "admin": "bench_admin_001"}
+    with app.app_context():
         engine = db.engine
     clients = {}
     for key, username in names.items():
@@ -189,7 +211,7 @@ def measure_pages(app, requests: int, warmup: int = 3, budget_seconds: float = 3
         clients[username] = client
     results = []
     logging.getLogger("portal").setLevel(logging.CRITICAL)  # a page that fails is reported as "HTTP 500" below
-    for label, username, path in page_types(app, names, ids):
+    for label, username, path in filter(None, page_types(app, names, ids)):
         row = {"page": label, "path": path, "user": username}
         if not route_exists(app, path):
             results.append(row | {"note": "page not built yet"})
@@ -291,7 +313,7 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 def measure_throughput(app, database_url: str, workdir: Path, seconds: float) -> dict:
-    """Customer list under gunicorn (2 workers, 16 connections) vs the floor app, same SQL, same rows."""
+    """Customer list under gunicorn (2 workers, 8 connections) vs the floor app, same SQL, same rows."""
     import signal
 
     from bench.load import hammer
@@ -308,7 +330,7 @@ def measure_throughput(app, database_url: str, workdir: Path, seconds: float) ->
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_ENV"} | {
         "DATABASE_URL": database_url, "PORTAL_INSTANCE_DIR": str(workdir), "FLOOR_SQL": str(spec),
         "PORTAL_ENV": "development"}
-    results = {"path": path, "connections": 16, "workers": 2, "statements": len(statements)}
+    results = {"path": path, "connections": THROUGHPUT_CONNECTIONS, "workers": 2, "statements": len(statements)}
     for name, target in (("portal", "wsgi:app"), ("floor", "bench.floor_app:app")):
         port = free_port()
         server = gunicorn(target, port, env)
@@ -320,8 +342,8 @@ def measure_throughput(app, database_url: str, workdir: Path, seconds: float) ->
                 client = PortalClient(base)
                 assert client.login(BUSY_REP, LARGE_PASSWORD).status == 303
                 cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
-            hammer(base + (path if name == "portal" else "/"), cookie, connections=16, seconds=1.0)  # warm-up
-            results[name] = hammer(base + (path if name == "portal" else "/"), cookie, connections=16, seconds=seconds)
+            hammer(base + (path if name == "portal" else "/"), cookie, connections=THROUGHPUT_CONNECTIONS, seconds=1.0)  # warm-up
+            results[name] = hammer(base + (path if name == "portal" else "/"), cookie, connections=THROUGHPUT_CONNECTIONS, seconds=seconds)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
@@ -338,8 +360,11 @@ def print_table(report: dict) -> None:
     print(f"bench on {report['database']} · {report['customers']} customers · {report['requests']} requests per page type"
           f" · load average {load['load_average_at_start'][0]:.1f} → {load['load_average_at_end'][0]:.1f}"
           f" on {load['cpus']} CPUs (others' work on a shared machine slows every figure)")
-    print(f"{'page type':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target")
-    for row in report["pages"]:
+    print_http_table(report["http"])
+    if report.get("pages"):
+        print("\nin process (Flask test client, server time only):")
+        print(f"{'page type':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target")
+    for row in report.get("pages", []):
         if "note" in row:
             print(f"{row['page']:<34} {'—':>4} {'—':>8} {'—':>8} {'—':>8}  {row['note']}")
             continue
@@ -353,7 +378,7 @@ def print_table(report: dict) -> None:
     throughput = report.get("throughput")
     if throughput:
         portal, floor = throughput["portal"], throughput["floor"]
-        print(f"customer list, 16 connections, gunicorn 2 workers: portal {portal['rps']} req/s "
+        print(f"customer list, {throughput['connections']} connections, gunicorn 2 workers: portal {portal['rps']} req/s "
               f"(p95 {portal['p95_ms']} ms, errors {portal['errors']}), floor {floor['rps']} req/s "
               f"→ ratio {throughput['ratio']} ({'ok' if throughput['meets_target'] else 'MISSED'} ≥ {TARGET_FLOOR_RATIO})")
     print_pdf_and_import(report)
@@ -387,7 +412,10 @@ def print_pdf_and_import(report: dict) -> None:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="30 requests per page type, 3 s throughput runs")
-    parser.add_argument("--requests", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=None, help="in-process requests per page type")
+    parser.add_argument("--http-requests", type=int, default=None, help="HTTP requests per page type and role (100)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also time pages inside the process, with SQL queries per request (the profile view)")
     parser.add_argument("--customers", type=int, default=100_000, help="data set size (smoke test: a few hundred)")
     parser.add_argument("--throughput-seconds", type=float, default=None)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per page type (at least 5 requests)")
@@ -398,6 +426,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = parser.parse_args(argv)
     requests = args.requests or (30 if args.quick else 200)
+    http_requests = args.http_requests or (20 if args.quick else 100)
     seconds = args.throughput_seconds or (3.0 if args.quick else 10.0)
     database_url = os.environ.get("DATABASE_URL", "")
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -410,11 +439,16 @@ def main(argv: list[str] | None = None) -> dict:
             database = "SQLite"
         app = make_app(database_url)
         report = {"started_at": datetime.now().isoformat(timespec="seconds"), "database": database,
-                  "customers": args.customers, "requests": requests, "build": build,
+                  "customers": args.customers, "requests": requests, "http_requests": http_requests, "build": build,
                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                               "load_average_at_start": os.getloadavg()}}
-        print("page types:", flush=True)
-        report["pages"] = measure_pages(app, requests, budget_seconds=args.budget)
+        ids = bench_ids(app)
+        print("pages over HTTP, per role:", flush=True)
+        report["http"] = measure_over_http(database_url, workdir, ids, http_requests,
+                                           None if args.no_throughput else seconds, budget_seconds=args.budget)
+        if args.in_process:
+            print("page types in process:", flush=True)
+            report["pages"] = measure_pages(app, ids, requests, budget_seconds=args.budget)
         report["live_review_counts"] = measure_live_review_counts(app)
         if not args.no_throughput:
             print("throughput:", flush=True)

@@ -25,6 +25,10 @@ BLUEPRINT_MODULES = (
     "portal.revisits.spot_check_routes",
     "portal.reports.routes",
     "portal.reports.customer_pdf_routes",
+    "portal.sales.routes",
+    "portal.expenses.routes",
+    "portal.marketing.routes",
+    "portal.marketing.competitor_routes",
 )
 
 log = logging.getLogger(__name__)

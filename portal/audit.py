@@ -64,7 +64,7 @@ def field_changes(obj) -> dict:
         if history.has_changes():
             before = history.deleted[0] if history.deleted else None
             after = history.added[0] if history.added else None
-            if before != after:
+            if before != after and not (before in (None, "") and after in (None, "")):
                 changes[attr.key] = [loggable(attr.key, before), loggable(attr.key, after)]
     return changes
 
@@ -121,6 +121,13 @@ def write_creations(session, _flush_context):
     pending = session.info.pop("audit_pending", [])
     for obj, action, _ in pending:
         session.add(entry_for(obj, action, snapshot(obj)))
+
+
+def record_login(user) -> None:
+    """A sign-in, attributed to the person (the request is still anonymous when it is written). No commit."""
+    _, address = request_actor()
+    db.session.add(AuditEntry(user_id=user.id, address=address[:64], action="login", record_type="User",
+                              record_id=str(user.id), changes={}, note=""))
 
 
 def record_sensitive_read(record_type: str, record_id: object, note: str) -> None:

@@ -8,8 +8,9 @@ business_events = Namespace()
 
 # sender: the Customer; first revisit due within N working days of registration (DESIGN.md triggers).
 customer_registered = business_events.signal("customer-registered")
-# sender: the Deal; after-sales revisit; the first deal moves the customer to 成交.
-deal_recorded = business_events.signal("deal-recorded")
+# sender: the Order just signed (keyword `first`: the customer's first order); after-sales revisit and
+# the 成交客户跟踪 handover.
+order_signed = business_events.signal("order-signed")
 # sender: the Ticket once its closing revisit is recorded; event-triggered revisit.
 ticket_closed = business_events.signal("ticket-closed")
 # sender: the Customer that just became 沉睡; it gets a revisit task.

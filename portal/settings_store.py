@@ -5,6 +5,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models.settings import Setting
 from portal.rules.cadence import DEFAULT_CADENCE_DAYS
+from portal.rules.funnel import DEFAULT_STAGE_PROBABILITIES
 from portal.rules.kpi import DEFAULT_KPI_WEIGHTS
 
 DEFAULTS: dict[str, object] = {
@@ -25,11 +26,17 @@ DEFAULTS: dict[str, object] = {
     "work_hours": {"start": "09:00", "end": "18:00"},
     "respond_in_working_hours": False,
     "revisit_windows": {"registration": 3, "deal": 7, "event": 2, "inactive_months": 3},
+    # The registration revisit is the non-member policy's; members get one only when this is on.
+    "revisit_members_on_registration": False,
+    # Days after an attended activity within which a lead or an order counts for it (DESIGN.md).
+    "attribution_window_days": 90,
     "kpi_weights": {code: float(weight) for code, weight in DEFAULT_KPI_WEIGHTS.items()},
     "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
     "remember_days": 14,
+    "opportunity_probabilities": dict(DEFAULT_STAGE_PROBABILITIES),
+    "tech_sees_order_amounts": False,
 }
 
 

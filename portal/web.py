@@ -57,6 +57,7 @@ class Page:
     per_page: int
     has_next: bool = False
     total_capped: bool = False  # more than COUNT_CAP rows match: `total` is COUNT_CAP, a lower bound
+    past_end: bool = False  # a page number beyond the last page (an old link, a hand-typed ?page=1000)
 
     @property
     def pages(self) -> int:
@@ -65,6 +66,11 @@ class Page:
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+    def url_with_exact_total(self) -> str:
+        args = request.args.to_dict()
+        args["count"] = "all"
+        return f"{request.path}?{urlencode(args)}"
 
     def url_for_page(self, number: int) -> str:
         args = request.args.to_dict()
@@ -95,22 +101,25 @@ def paginate(query: Select, *, scalars: bool = True) -> Page:
 
     The page query fetches one extra row to know whether a next page exists. A short last page gives
     the total without a count query (a rare search term scans the table once, not twice); otherwise
-    the count stops at COUNT_CAP."""
+    the count stops at COUNT_CAP, unless the user asked for the exact total (`count=all`, 显示总数) or
+    the page lies past the end, where only the exact total can say which page is the last."""
     page, per_page = page_args()
     offset = (page - 1) * per_page
     result = db.session.execute(query.limit(per_page + 1).offset(offset))
     rows = list(result.scalars() if scalars else result)
     items, has_next = rows[:per_page], len(rows) > per_page
-    exact = not has_next and (items or page == 1)
-    if exact:
+    past_end = page > 1 and not items
+    if not has_next and not past_end:
         total = offset + len(items)
+    elif past_end or request.args.get("count") == "all":
+        total = count_rows(query)
     elif offset + len(rows) > COUNT_CAP:
         total = COUNT_CAP + 1
     else:
         total = count_rows(query, cap=COUNT_CAP)
-    capped = not exact and total > COUNT_CAP
+    capped = has_next and total > COUNT_CAP and request.args.get("count") != "all"
     return Page(items=items, total=COUNT_CAP if capped else total, page=page, per_page=per_page,
-                has_next=has_next, total_capped=capped)
+                has_next=has_next, total_capped=capped, past_end=past_end)
 
 
 def apply_security_headers(response: Response) -> Response:

@@ -68,8 +68,10 @@ def visible_questionnaires(user: User) -> Select:
 
 
 def visible_spot_checks(user: User) -> Select:
-    """Spot-checks a supervisor made on their department's staff (all for admin / no department)."""
-    query = select(SpotCheck)
+    """Spot-checks of the department's staff for a supervisor (all for admin / no department); never
+    checks of the viewer's own records (nobody checks themself: can_spot_check), so the list shows
+    nothing its detail refuses. Those reach the viewer as findings (own_findings)."""
+    query = select(SpotCheck).where(SpotCheck.staff_id != user.id)
     if user.role == "admin" or (user.role == "supervisor" and user.department_id is None):
         return query
     if user.role == "supervisor":

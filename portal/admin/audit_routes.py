@@ -9,6 +9,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from portal.access.audit import visible_audit_entries
+from portal.admin.audit_display import audited_record_types, describe_entries
 from portal.auth.permissions import guard_area
 from portal.extensions import db
 from portal.models.audit import AuditEntry
@@ -24,7 +25,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     user_id = SelectField("操作人", choices=[], validators=[Optional()])
-    record_type = StringField("记录类型", validators=[Optional()])
+    record_type = SelectField("记录类型", choices=[], validators=[Optional()])
     record_id = StringField("记录编号", validators=[Optional()])
     date_from = DateField("起始日期", validators=[Optional()])
     date_to = DateField("截止日期", validators=[Optional()])
@@ -33,14 +34,16 @@ class AuditFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         users = db.session.scalars(select(User).order_by(User.display_name))
         self.user_id.choices = [("", "全部")] + [(str(u.id), u.display_name) for u in users]
+        types = sorted(audited_record_types().items(), key=lambda item: item[1])
+        self.record_type.choices = [("", "全部")] + types
 
 
 def filtered_entries(form: AuditFilterForm):
     query = visible_audit_entries(current_user).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if form.user_id.data and not form.user_id.errors:
         query = query.where(AuditEntry.user_id == int(form.user_id.data))
-    if form.record_type.data:
-        query = query.where(AuditEntry.record_type == form.record_type.data.strip())
+    if form.record_type.data and not form.record_type.errors:
+        query = query.where(AuditEntry.record_type == form.record_type.data)
     if form.record_id.data:
         query = query.where(AuditEntry.record_id == form.record_id.data.strip())
     if form.date_from.data:
@@ -52,9 +55,9 @@ def filtered_entries(form: AuditFilterForm):
 
 @bp.get("/")
 def index():
-    """Audit entries filtered by user, record and date, newest first (supervisors and admins)."""
+    """操作日志: entries filtered by person, record type, record and date, newest first, in words (managers)."""
     form = AuditFilterForm(request.args)
     form.validate()
     page = paginate(filtered_entries(form))
-    users = {u.id: u for u in db.session.scalars(select(User))}
-    return render_page_or_fragment("audit/index.html", "audit/_table.html", form=form, page=page, users=users)
+    return render_page_or_fragment("audit/index.html", "audit/_table.html", form=form, page=page,
+                                   rows=describe_entries(page.items))

@@ -110,6 +110,7 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("revisit_deal", "revisit_windows", "deal", _l("成交后售后回访（工作日内）"), 60),
     ("revisit_event", "revisit_windows", "event", _l("事件触发回访（工作日内）"), 60),
     ("revisit_inactive_months", "revisit_windows", "inactive_months", _l("不活跃客户回访周期（月）"), 24),
+    ("attribution_window_days", "attribution_window_days", None, _l("市场活动效果归因窗口（天）"), 730),
     ("review_snapshot_minutes", "review_snapshot_minutes", None, _l("考核页面数据最长沿用（分钟）"), 1440),
     ("session_idle_minutes", "session_idle_minutes", None, _l("空闲自动退出（分钟）"), 1440),
     ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
@@ -127,6 +128,7 @@ CLOCK_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("时间格式应为
 
 class SettingsForm(FlaskForm):
     pool_return_enabled = BooleanField(_l("启用未跟进客户自动退回公海"))
+    revisit_members_on_registration = BooleanField(_l("会员注册后也生成首次回访任务（非会员始终生成）"))
     respond_in_working_hours = BooleanField(
         _l("工单响应时限按工作时间计算（不勾选则按自然时间，夜间、节假日照常计时）"))
     work_start = StringField(_l("工作时间开始（HH:MM）"), validators=[InputRequired(_l("请填写工作时间开始")), CLOCK_TIME])

@@ -13,6 +13,7 @@ def settings_form_data() -> dict:
     """Current settings flattened to the settings form's fields."""
     settings = load_settings()
     data = {"pool_return_enabled": settings["pool_return_enabled"],
+            "revisit_members_on_registration": settings["revisit_members_on_registration"],
             "respond_in_working_hours": settings["respond_in_working_hours"],
             "work_start": settings["work_hours"]["start"], "work_end": settings["work_hours"]["end"]}
     for name, key, sub, _label, _max in SETTING_FIELDS:
@@ -39,6 +40,7 @@ def save_settings_form(form: SettingsForm) -> None:
     """Write every setting the form carries, one audited row per key."""
     updated = deepcopy(load_settings())
     updated["pool_return_enabled"] = form.pool_return_enabled.data
+    updated["revisit_members_on_registration"] = form.revisit_members_on_registration.data
     updated["respond_in_working_hours"] = form.respond_in_working_hours.data
     updated["work_hours"] = {"start": form.work_start.data, "end": form.work_end.data}
     for name, key, sub, _label, _max in SETTING_FIELDS:

@@ -19,8 +19,20 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "spot_checks": frozenset({"supervisor", "admin"}),
     "tickets": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
     "reports": frozenset({"supervisor", "admin"}),
+    # Activities are company events: sales and service read them (their customers take part);
+    # tech support solves tickets and has no business here.
+    "marketing": frozenset({"sales", "service", "marketing", "supervisor", "admin"}),
     "audit": frozenset({"supervisor", "admin"}),
     "admin": frozenset({"admin"}),
+    # The sales area (issue 13): each of its endpoints names one of these (portal.sales.routes).
+    "opportunities": frozenset({"sales", "supervisor", "admin"}),
+    "orders": frozenset({"sales", "service", "tech", "supervisor", "admin"}),
+    "products": frozenset({"supervisor", "admin"}),
+    "receivables": frozenset({"sales", "supervisor", "admin"}),
+    "aftersales": frozenset({"supervisor", "admin"}),
+    "expenses": frozenset({"sales", "marketing", "supervisor", "admin"}),
+    "statements": frozenset({"sales", "marketing", "supervisor", "admin"}),
+    "targets": frozenset({"sales", "supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -31,6 +43,13 @@ NAVIGATION = (
     ("revisits", "revisits.index", "回访任务"),
     ("spot_checks", "spot_checks.index", "回访抽查"),
     ("tickets", "tickets.index", "投诉工单"),
+    ("opportunities", "sales.opportunities", "商机"),
+    ("orders", "sales.orders", "订单"),
+    ("receivables", "sales.receivables", "应收账款"),
+    ("products", "sales.products", "产品价格表"),
+    ("expenses", "expenses.index", "费用"),
+    ("statements", "sales.statements", "销售统计"),
+    ("marketing", "marketing.index", "市场活动"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -333,3 +352,83 @@ def can_import_customers(user: User) -> bool:
 def can_export_customers(user: User) -> bool:
     """Everyone but tech exports the customer list they can see."""
     return user.role in {"sales", "service", "marketing", "supervisor", "admin"}
+
+
+# --- selling 商机 / 报价 / 订单 (issue 13); record scope comes from portal.access.sales ---
+SELLING_ROLES = frozenset({"sales", "supervisor", "admin"})
+# Field visibility per role: which order figures a role sees. Tech sees amounts only when the admin
+# setting `tech_sees_order_amounts` says so; marketing sees no individual order at all.
+ORDER_AMOUNT_SETTING = {"tech": "tech_sees_order_amounts"}
+
+
+def can_see_order_amounts(user: User) -> bool:
+    """Amounts, costs, payments and invoices of an order: masked for tech unless the admin allows it."""
+    setting = ORDER_AMOUNT_SETTING.get(user.role)
+    if setting is None:
+        return True
+    from portal.settings_store import get_setting
+
+    return bool(get_setting(setting))
+
+
+def can_sell_to(user: User, customer) -> bool:
+    """Open opportunities and quotes on a customer: its owner or a collaborator (sales), managers."""
+    if user.role not in SELLING_ROLES or customer.archived_at is not None:
+        return False
+    if user.role == "sales":
+        return customer.owner_id == user.id or user in customer.collaborators
+    return True
+
+
+def can_work_opportunity(user: User, opportunity) -> bool:
+    """Move, win or lose an open opportunity: sellers who see it (scope decides which)."""
+    return user.role in SELLING_ROLES and opportunity.is_open
+
+
+def can_approve_quote(user: User, quote) -> bool:
+    """A quote below floor price waits for a supervisor or admin other than the rep who made it."""
+    return user.role in {"supervisor", "admin"} and quote.status == "待审批" and quote.owner_id != user.id
+
+
+def can_manage_order(user: User, order) -> bool:
+    """Payment plan, payments, refunds and invoices: sellers who see the order, while it is not cancelled."""
+    return user.role in SELLING_ROLES and order.status != "已取消"
+
+
+def can_cancel_order(user: User, order) -> bool:
+    """Cancelling or completing an order: supervisors and admins."""
+    return user.role in {"supervisor", "admin"} and order.status == "执行中"
+
+
+def can_manage_products(user: User) -> bool:
+    """The price list 价格表: supervisors and admins."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_name_after_sales_owner(user: User) -> bool:
+    """成交客户跟踪: the service supervisor (a supervisor of a department with 客服 staff) or an admin."""
+    if user.role == "admin":
+        return True
+    if user.role != "supervisor" or user.department_id is None:
+        return False
+    return db.session.scalar(select(User.id).where(User.department_id == user.department_id,
+                                                   User.role == "service").limit(1)) is not None
+
+
+def can_decide_expense(user: User, expense) -> bool:
+    """A pending expense is approved by a supervisor (its department, via the scope) or an admin, never its submitter."""
+    return user.role in {"supervisor", "admin"} and expense.status == "待审批" and expense.submitted_by_id != user.id
+
+
+def can_set_targets(user: User) -> bool:
+    """Monthly sales targets are set by supervisors (their department's reps) and admins."""
+    return user.role in {"supervisor", "admin"}
+# --- marketing activities 市场活动 and competitors 竞争对手 ---
+def can_manage_activities(user: User) -> bool:
+    """Marketing, supervisors and admins plan activities, invite, mark attendance, record costs and materials."""
+    return user.role in {"marketing", "supervisor", "admin"}
+
+
+def can_manage_competitors(user: User) -> bool:
+    """Marketing, supervisors and admins keep competitor records and link customers to them."""
+    return user.role in {"marketing", "supervisor", "admin"}

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from portal import clock
+from portal.audit import record_login
 from portal.auth import throttle
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.passwords import hash_password, verify_password
@@ -57,6 +58,7 @@ def login():
         return render_template("auth/login.html", form=form), 422
     throttle.clear_failures(username)
     user.last_login_at = clock.now()
+    record_login(user)
     db.session.commit()
     end_session()  # a fresh session at login (no fixation)
     login_user(user)

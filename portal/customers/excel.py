@@ -402,7 +402,7 @@ def run_import(token: str, on_match: str, user: User) -> ImportPreview:
         db.session.execute(insert(Contact.__table__), contact_values)
     write_history(customer_values, contact_values, user, now, actor)
     preview.created, preview.updated = len(customer_values), updated
-    registered = [v["id"] for v in customer_values if v["is_member"] and v["registered_on"]]
+    registered = [v["id"] for v in customer_values if v["registered_on"]]
     for start in range(0, len(registered), 500):
         for customer in db.session.scalars(select(Customer).where(Customer.id.in_(registered[start:start + 500]))):
             events.customer_registered.send(customer)

@@ -18,7 +18,13 @@ from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customers import Contact, Customer, CustomerSearch, OwnerChange, StageChange
 from portal.rules.customer_codes import KEY_FIELDS, completeness
-from portal.rules.dedupe import normalize_company_name, normalize_credit_code, normalize_email, phone_digits
+from portal.rules.dedupe import (
+    mask_company_name,
+    normalize_company_name,
+    normalize_credit_code,
+    normalize_email,
+    phone_digits,
+)
 from portal.settings_store import get_setting
 from portal.timeline import TimelineEvent, register_timeline_source
 
@@ -243,6 +249,33 @@ def find_duplicates(name: str = "", credit_code: str = "", phones=(), emails=(),
             reasons.append("邮箱相同")
         found.append(Duplicate(customer, reasons))
     return found
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    """One line of the 查重 panel. A file outside the user's scope shows only its owner and a masked
+    name: no code, no link, no dates, so typing a phone or a credit code reveals no company."""
+    name: str
+    owner_name: str | None
+    reasons: tuple[str, ...]
+    customer_id: int | None = None
+    code: str = ""
+    last_contacted_at: object = None
+    archived: bool = False
+
+
+def duplicate_rows(duplicates: list[Duplicate], visible: set[int]) -> list[DuplicateRow]:
+    """The panel's rows: files in `visible` in full, the others masked."""
+    rows = []
+    for duplicate in duplicates:
+        customer = duplicate.customer
+        owner_name = customer.owner.display_name if customer.owner else None
+        if customer.id in visible:
+            rows.append(DuplicateRow(customer.name, owner_name, tuple(duplicate.reasons), customer.id, customer.code,
+                                     customer.last_contacted_at, customer.archived_at is not None))
+        else:
+            rows.append(DuplicateRow(mask_company_name(customer.name), owner_name, tuple(duplicate.reasons)))
+    return rows
 
 
 def clashing_owner(user: User, duplicates: list[Duplicate]) -> User | None:

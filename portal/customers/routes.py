@@ -117,25 +117,30 @@ def form_duplicates(form: CustomerForm, exclude_id: int | None) -> list:
     )
 
 
-def duplicate_problem(form: CustomerForm, duplicates: list) -> bool:
-    """撞单 refuses a sales save outright; other duplicates need an explicit confirmation."""
-    if not duplicates:
-        return False
-    owner = queries.clashing_owner(current_user, duplicates) if current_user.role == "sales" else None
-    if owner is not None:
-        form.name.errors = list(form.name.errors) + [
-            _("撞单：疑似重复的客户已由%(owner)s负责，不能重复建档，请联系主管处理", owner=owner.display_name)]
+def duplicate_context(duplicates: list) -> dict:
+    """What the 查重 panel shows (inline while typing and after 保存 alike): the rows, in-scope files in
+    full and the rest masked, and the other rep who owns a duplicate when it is 撞单 for this user."""
+    clash = queries.clashing_owner(current_user, duplicates) if current_user.role == "sales" else None
+    visible = queries.visible_ids(current_user, [d.customer.id for d in duplicates])
+    return {"duplicates": queries.duplicate_rows(duplicates, visible), "clash": clash}
+
+
+def duplicate_problem(form: CustomerForm, context: dict) -> bool:
+    """撞单 refuses a sales save outright (the red panel says so; no override is offered); other
+    duplicates need an explicit confirmation."""
+    if context["clash"] is not None:
         return True
-    if not form.confirm_duplicates.data:
+    if context["duplicates"] and not form.confirm_duplicates.data:
         form.confirm_duplicates.errors = list(form.confirm_duplicates.errors) + [_("存在疑似重复客户，请核对后勾选确认再保存")]
         return True
     return False
 
 
-def render_form(form, customer=None, status=200, duplicates=None, conflict=None):
+def render_form(form, customer=None, status=200, duplicates=(), clash=None, conflict=None):
+    """The file form; `duplicates` and `clash` come from duplicate_context()."""
     return render_page_or_fragment(
         "customers/form.html", "customers/_form.html", status=status, form=form, customer=customer,
-        duplicates=duplicates or [], conflict=conflict,
+        duplicates=duplicates, clash=clash, conflict=conflict,
     )
 
 
@@ -147,10 +152,10 @@ def create():
     if not form.validate_on_submit():
         if not form.is_submitted():
             return render_form(form)
-        return render_form(form, status=422, duplicates=form_duplicates(form, None))
-    duplicates = form_duplicates(form, None)
+        return render_form(form, status=422, **duplicate_context(form_duplicates(form, None)))
+    duplicates = duplicate_context(form_duplicates(form, None))
     if duplicate_problem(form, duplicates):
-        return render_form(form, status=422, duplicates=duplicates)
+        return render_form(form, status=422, **duplicates)
     customer = services.create_customer(form.customer_values(), form.contact_rows(), current_user)
     if form.collaborators():
         services.set_collaborators(customer, form.collaborators())
@@ -171,12 +176,12 @@ def edit(customer_id: int):
             form.collaborator_ids.data = [str(user.id) for user in customer.collaborators]
         return render_form(form, customer)
     if not form.validate():
-        return render_form(form, customer, status=422, duplicates=form_duplicates(form, customer.id))
+        return render_form(form, customer, status=422, **duplicate_context(form_duplicates(form, customer.id)))
     if form.version.data != str(customer.version):
         return conflict_response(form, customer)
-    duplicates = form_duplicates(form, customer.id)
+    duplicates = duplicate_context(form_duplicates(form, customer.id))
     if duplicate_problem(form, duplicates):
-        return render_form(form, customer, status=422, duplicates=duplicates)
+        return render_form(form, customer, status=422, **duplicates)
     try:
         services.update_customer(customer, form.customer_values(), form.contact_rows(), current_user,
                                  stage_reason=form.stage_reason.data or "编辑客户档案")
@@ -206,15 +211,13 @@ def conflict_response(form: CustomerForm, customer: Customer):
 
 @bp.post("/duplicates")
 def duplicates_check():
-    """Inline 查重 while typing: likely duplicates with owner and last contact, never contact details."""
+    """Inline 查重 while typing: likely duplicates and their owners; files out of scope only masked."""
     require(can_create_customer(current_user))
     form = customer_form(meta={"csrf": False})
     exclude = request.args.get("exclude", type=int)
-    duplicates = form_duplicates(form, exclude)
-    clash = queries.clashing_owner(current_user, duplicates) if current_user.role == "sales" else None
-    visible = queries.visible_ids(current_user, [d.customer.id for d in duplicates])
-    return render_page_or_fragment("customers/duplicates.html", "customers/_duplicates.html",
-                                   duplicates=duplicates, clash=clash, visible=visible)
+    context = duplicate_context(form_duplicates(form, exclude))
+    return render_page_or_fragment("customers/duplicates.html", "customers/_duplicates.html", confirm_form=form,
+                                   **context)
 
 
 @bp.get("/contact-row")

@@ -179,7 +179,8 @@ def create_customer(data: dict, contacts: list[dict], by: User | None) -> Custom
                                    to_owner_id=customer.owner_id, reason="新建客户档案",
                                    changed_by_id=by.id if by else None))
     refresh_search(customer)
-    if customer.is_member and customer.registered_on:
+    if customer.registered_on:
+        # The revisits area decides who gets a first revisit (non-members; members by setting).
         events.customer_registered.send(customer)
     return customer
 
@@ -190,7 +191,7 @@ def update_customer(customer: Customer, data: dict, contacts: list[dict] | None,
     values = dict(data)
     to_stage = values.pop("stage", None)
     new_owner = values.pop("owner_id", customer.owner_id)
-    was_member_registered = customer.is_member and customer.registered_on is not None
+    registration_before = (customer.is_member, customer.registered_on)
     for field, value in values.items():
         setattr(customer, field, value)
     apply_derived_fields(customer)
@@ -202,7 +203,7 @@ def update_customer(customer: Customer, data: dict, contacts: list[dict] | None,
         assign_owner(customer, new_owner, "分配", stage_reason, by)
     db.session.flush()
     refresh_search(customer)
-    if customer.is_member and customer.registered_on and not was_member_registered:
+    if customer.registered_on and (customer.is_member, customer.registered_on) != registration_before:
         events.customer_registered.send(customer)
 
 

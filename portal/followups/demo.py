@@ -1,8 +1,8 @@
-"""Demo follow-ups and deals over the year before the seed date, and the stage history they cause.
+"""Demo follow-ups and orders over the year before the seed date, and the stage history they cause.
 
 Each customer gets a story from the day its owner took it on: regular contacts at its grade's pace
 (most on time for the next action the previous one set, some late, some written up late as 补录), the
-contact that turned it into 意向, the signed deal that made it 成交 (through record_deal, so the stage
+contact that turned it into 意向, the signed order that made it 成交 (through the sales service, so the stage
 change and the after-sales revisit trigger happen as in the app), renewals, and for some a later
 流失 or 90 days of silence and 沉睡. Pool files nobody touched for 90 days are 沉睡 too. The customer
 row's last contact and next due date come from refresh_contact_dates. Adds, never commits."""
@@ -16,7 +16,7 @@ from portal import clock
 from portal.calendar import work_calendar
 from portal.customers.demo import moment_between, next_office_moment, quarter_start, stamp_latest
 from portal.extensions import db
-from portal.followups.services import change_stage, record_deal, refresh_contact_dates
+from portal.followups.services import change_stage, refresh_contact_dates
 from portal.models.customers import Customer, OwnerChange, StageChange
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
 from portal.settings_store import get_setting
@@ -139,12 +139,23 @@ def add_followup(rng, customer, author, contacted_at, talk, next_on, stage_to=No
     return followup
 
 
-def deal_values(rng, signed_at: datetime, now: datetime, first: bool) -> dict:
+def sign_order(rng, customer, author, signed_at: datetime, now: datetime, first: bool) -> None:
+    """An order of one line signed at `signed_at`, through the sales service (stage 成交, revisit
+    trigger, payment plan), then paid in full, in part or not yet, as old orders mostly are."""
+    from uuid import uuid4
+
+    from portal.sales.services import LineInput, record_order, record_payment
+
     amount = Decimal(rng.randrange(40, 600) * 500 if first else rng.randrange(10, 160) * 500)
     recent = (now - signed_at).days < 60
-    return {"amount": amount, "signed_on": signed_at.date(), "product": rng.choice(PRODUCTS if first else ADD_ONS),
-            "payment_status": rng.choice(("部分付款", "未付款", "已付清") if recent else ("已付清", "已付清", "已付清", "部分付款")),
-            "created_at": signed_at + timedelta(hours=2), "updated_at": signed_at + timedelta(hours=2)}
+    paid = rng.choice(("部分付款", "未付款", "已付清") if recent else ("已付清", "已付清", "已付清", "部分付款"))
+    line = LineInput(None, rng.choice(PRODUCTS if first else ADD_ONS), Decimal("1"), amount)
+    order = record_order(customer, author, signed_at.date(), [line], author)
+    order.created_at = order.updated_at = signed_at + timedelta(hours=2)
+    received = amount if paid == "已付清" else (amount / 2).quantize(Decimal("0.01")) if paid == "部分付款" else 0
+    if received:
+        paid_on = min(signed_at.date() + timedelta(days=rng.randrange(5, 40)), now.date())
+        record_payment(order, received, paid_on, "银行转账", "", uuid4().hex, author)
 
 
 def live_story(rng, customer, story: Story, author, supervisor, now: datetime, dormant_days: int, cadence: int):
@@ -176,11 +187,11 @@ def live_story(rng, customer, story: Story, author, supervisor, now: datetime, d
             if customer.stage == "潜在":
                 change_stage(customer, "意向", "客户确认采购需求", author)
                 stamp_latest(StageChange, customer.id, at - timedelta(days=rng.randrange(3, 10)))
-            record_deal(customer, author, deal_values(rng, at, now, first=True))
+            sign_order(rng, customer, author, at, now, first=True)
             stamp_latest(StageChange, customer.id, at + timedelta(minutes=40))
         elif kind == "renewal":
             add_followup(rng, customer, author, at, ("商务沟通续费与增购事宜", "客户确认增购", "发送合同"), None)
-            record_deal(customer, author, deal_values(rng, at, now, first=False))
+            sign_order(rng, customer, author, at, now, first=False)
         elif kind == "lost":
             reason = rng.choice(LOST_TALKS)
             add_followup(rng, customer, author, at, (reason, "客户流失", ""), None, stage_to="流失")

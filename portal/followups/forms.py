@@ -1,15 +1,14 @@
-"""Forms of the followups area: record/edit a follow-up, a deal, the list filters, holidays."""
+"""Forms of the followups area: record/edit a follow-up, the list filters, holidays."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import clock
 from portal.models.customers import STAGES
-from portal.models.followups import FOLLOWUP_METHODS, PAYMENT_STATUSES
+from portal.models.followups import FOLLOWUP_METHODS
 
 FOLLOWUP_FIELDS = ("contacted_at", "method", "participants", "content", "result", "next_action", "next_action_on")
-DEAL_FIELDS = ("amount", "signed_on", "product", "payment_status", "note")
 
 
 class FollowUpForm(FlaskForm):
@@ -54,24 +53,6 @@ class EditFollowUpForm(FollowUpForm):
 
     stage_to = None
     stage_reason = None
-
-
-class DealForm(FlaskForm):
-    version = HiddenField()
-    amount = DecimalField(_l("成交金额（元）"), places=2, validators=[
-        InputRequired(_l("请填写成交金额")), NumberRange(min=0.01, max=999999999999, message=_l("成交金额应大于0")),
-    ])
-    signed_on = DateField(_l("签约日期"), validators=[InputRequired(_l("请填写签约日期"))], default=clock.today)
-    product = StringField(_l("产品/服务"), validators=[DataRequired(_l("请填写产品或服务")), Length(max=128, message=_l("不能超过128个字符"))])
-    payment_status = SelectField(_l("付款状态"), choices=[(s, s) for s in PAYMENT_STATUSES])
-    note = StringField(_l("备注"), validators=[Optional(), Length(max=256, message=_l("备注不能超过256个字符"))])
-
-    def validate_signed_on(self, field):
-        if field.data and field.data > clock.today():
-            raise ValidationError(_l("签约日期不能晚于今天"))
-
-    def deal_data(self) -> dict:
-        return {name: getattr(self, name).data or ("" if name == "note" else None) for name in DEAL_FIELDS}
 
 
 class FollowUpFilterForm(FlaskForm):

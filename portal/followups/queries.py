@@ -9,7 +9,7 @@ from portal.database import on_sqlite
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.followups import Deal, FollowUp
+from portal.models.followups import FollowUp
 
 CUSTOMER_SECTION_LIMIT = 10
 EXPORT_LIMIT = 20000
@@ -95,18 +95,5 @@ def customer_followups(user: User, customer: Customer, limit: int = CUSTOMER_SEC
         .options(contains_eager(FollowUp.author))
         .order_by(FollowUp.contacted_at.desc(), FollowUp.id.desc())
         .limit(limit)
-    )
-    return list(db.session.scalars(query))
-
-
-def customer_deals(user: User, customer: Customer) -> list[Deal]:
-    """The customer's deals, newest signed first, with owners (one query); scoped by `customer`, as
-    customer_followups."""
-    query = (
-        select(Deal)
-        .where(Deal.customer_id == customer.id)
-        .outerjoin(Deal.owner)
-        .options(contains_eager(Deal.owner))
-        .order_by(Deal.signed_on.desc(), Deal.id.desc())
     )
     return list(db.session.scalars(query))

@@ -1,5 +1,5 @@
 """Routes of the followups area: the follow-up list and export, inline recording on the customer
-page, edits within the window, and deals."""
+page and edits within the window (deals became orders: portal.sales)."""
 
 from flask import Blueprint, abort, current_app, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,14 +9,14 @@ from openpyxl import Workbook
 from portal import clock
 from portal.access import get_visible_or_404
 from portal.access.customers import visible_customers
-from portal.access.followups import visible_deals, visible_followups
+from portal.access.followups import visible_followups
 from portal.audit import record_sensitive_read
 from portal.auth.permissions import can_edit_followup, can_record_followup, guard_area
 from portal.extensions import db, htmx
 from portal.followups import queries, services, timeline  # noqa: F401  (timeline registers its source)
-from portal.followups.forms import DealForm, EditFollowUpForm, FollowUpFilterForm, FollowUpForm
+from portal.followups.forms import EditFollowUpForm, FollowUpFilterForm, FollowUpForm
 from portal.models.customers import Customer
-from portal.models.followups import Deal, FollowUp
+from portal.models.followups import FollowUp
 from portal.spreadsheets import safe_cell, xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
@@ -39,7 +39,6 @@ def section_context(customer: Customer) -> dict:
     """What templates/followups/_customer_section.html needs about one customer (two queries)."""
     return {
         "followups": queries.customer_followups(current_user, customer),
-        "deals": queries.customer_deals(current_user, customer),
         "can_record": can_record_followup(current_user, customer),
         "today": clock.today(),
     }
@@ -103,7 +102,7 @@ def detail(followup_id: int):
 
 @bp.get("/customers/<int:customer_id>/section")
 def customer_section(customer_id: int):
-    """The follow-ups and deals section of a customer's page (also a full page on its own)."""
+    """The follow-ups section of a customer's page (also a full page on its own)."""
     customer = load_customer(customer_id)
     return render_page_or_fragment("followups/customer.html", "followups/_customer_section.html", customer=customer)
 
@@ -155,41 +154,3 @@ def edit(followup_id: int):
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("followups/edit.html", "followups/_edit_form.html", status,
                                    form=form, followup=followup)
-
-
-@bp.route("/customers/<int:customer_id>/deals/new", methods=["GET", "POST"])
-def deal_create(customer_id: int):
-    """登记成交: amount, signed date, product and payment status; the first deal moves the stage to 成交."""
-    customer = load_customer(customer_id)
-    require(can_record_followup(current_user, customer))
-    form = DealForm()
-    if form.validate_on_submit():
-        services.record_deal(customer, current_user if customer.owner is None else customer.owner, form.deal_data())
-        db.session.commit()
-        if htmx:
-            return section_response(customer, "deal-recorded")
-        flash(_("成交记录已保存"), "success")
-        return redirect_after_post(customer_url(customer))
-    status = 422 if form.is_submitted() else 200
-    return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", status,
-                                   form=form, customer=customer, deal=None)
-
-
-@bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
-def deal_edit(deal_id: int):
-    """Edit a deal (e.g. its payment status); those who may record deals on the customer."""
-    deal = get_visible_or_404(visible_deals(current_user), deal_id, Deal)
-    require(can_record_followup(current_user, deal.customer))
-    form = DealForm(obj=deal)
-    if form.validate_on_submit():
-        if str(deal.version) != form.version.data:
-            form.form_errors.append(_("该成交记录已被其他人修改，请刷新后重试"))
-            return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", 409,
-                                           form=form, customer=deal.customer, deal=deal)
-        services.update_deal(deal, form.deal_data())
-        db.session.commit()
-        flash(_("成交记录已更新"), "success")
-        return redirect_after_post(customer_url(deal.customer))
-    status = 422 if form.is_submitted() else 200
-    return render_page_or_fragment("followups/deal_form.html", "followups/_deal_form.html", status,
-                                   form=form, customer=deal.customer, deal=deal)

@@ -1,10 +1,9 @@
-"""Follow-up and deal writes, and the customer-row dates they maintain. Nothing here commits.
+"""Follow-up writes, and the customer-row dates they maintain. Nothing here commits.
 
 `last_contacted_at` and `next_due_on` live on the customer row and are refreshed on every
 follow-up write and every grade change, so lists and overdue queries never aggregate follow-ups.
 """
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
@@ -15,7 +14,7 @@ from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.followups import Deal, FollowUp
+from portal.models.followups import FollowUp
 from portal.rules import cadence
 from portal.rules.workdays import WorkCalendar
 from portal.settings_store import get_setting
@@ -111,40 +110,17 @@ def update_followup(followup: FollowUp, data: dict) -> None:
     refresh_contact_dates(followup.customer)
 
 
-def record_deal(customer: Customer, owner: User, data: dict) -> Deal:
-    """Add a deal; the customer's first deal moves it to 成交; other areas hear deal_recorded."""
-    first = not db.session.scalar(select(func.count(Deal.id)).where(Deal.customer_id == customer.id))
-    deal = Deal(customer=customer, owner=owner, **data)
-    db.session.add(deal)
-    customer.total_deal_amount = (customer.total_deal_amount or Decimal("0")) + deal.amount
-    db.session.flush()
-    if first and customer.stage != "成交":
-        change_stage(customer, "成交", "首次成交", owner)
-    events.deal_recorded.send(deal)
-    return deal
-
-
-def update_deal(deal: Deal, data: dict) -> None:
-    """Edit a deal (audited); the customer's deal total follows the amount."""
-    old_amount = deal.amount
-    for name, value in data.items():
-        setattr(deal, name, value)
-    deal.customer.total_deal_amount = (deal.customer.total_deal_amount or Decimal("0")) - old_amount + deal.amount
-
-
 def move_merged_followups(kept: Customer, merged: Customer, _by: User) -> dict[str, int]:
-    """Follow-ups and deals of a merged file follow it to the kept file, whose last contact, next due
-    date and deal total are then recomputed. No commit."""
+    """Follow-ups of a merged file follow it to the kept file, whose last contact and next due date
+    are then recomputed (orders move in portal.sales.services). No commit."""
     counts = {}
-    for model, label in ((FollowUp, "跟进记录"), (Deal, "成交记录")):
+    for model, label in ((FollowUp, "跟进记录"),):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session="fetch"))
         if result.rowcount:
             counts[label] = result.rowcount
     if counts:
         refresh_contact_dates(kept)
-        kept.total_deal_amount = db.session.scalar(
-            select(func.coalesce(func.sum(Deal.amount), 0)).where(Deal.customer_id == kept.id))
     return counts
 
 

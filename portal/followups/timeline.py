@@ -1,11 +1,10 @@
-"""Follow-ups and deals on the customer timeline (one query each, however long the history)."""
+"""Follow-ups on the customer timeline (one query each, however long the history)."""
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.formatting import format_amount
-from portal.models.followups import Deal, FollowUp
+from portal.models.followups import FollowUp
 from portal.timeline import TimelineEvent, register_timeline_source
 
 
@@ -26,23 +25,4 @@ def followup_events(customer, limit: int) -> list[TimelineEvent]:
             actor=f.author.display_name if f.author else "",
         )
         for f in db.session.scalars(query)
-    ]
-
-
-@register_timeline_source
-def deal_events(customer, limit: int) -> list[TimelineEvent]:
-    """The customer's deals, newest signed first."""
-    query = (
-        select(Deal).where(Deal.customer_id == customer.id).options(joinedload(Deal.owner))
-        .order_by(Deal.signed_on.desc(), Deal.id.desc()).limit(limit)
-    )
-    return [
-        TimelineEvent(
-            at=d.created_at,
-            kind="成交",
-            title=f"成交 {format_amount(d.amount)}：{d.product}",
-            detail=f"签约日期 {d.signed_on.isoformat()}，{d.payment_status}",
-            actor=d.owner.display_name if d.owner else "",
-        )
-        for d in db.session.scalars(query)
     ]

@@ -10,7 +10,17 @@ from portal.models.customers import (
     StageChange,
     customer_collaborator,
 )
-from portal.models.followups import Deal, FollowUp
+from portal.models.expenses import Expense
+from portal.models.followups import FollowUp
+from portal.models.marketing import (
+    Activity,
+    ActivityExpense,
+    ActivityMaterial,
+    ActivityParticipant,
+    Competitor,
+    MaterialVersion,
+    customer_competitor,
+)
 from portal.models.revisits import (
     Questionnaire,
     QuestionnaireVersion,
@@ -21,20 +31,55 @@ from portal.models.revisits import (
     revisit_plan_assignee,
 )
 from portal.models.reports import IssuedReview
+from portal.models.sales import (
+    AfterSalesHandover,
+    Invoice,
+    Opportunity,
+    OpportunityStageChange,
+    Order,
+    OrderLine,
+    OrderNumberSequence,
+    Payment,
+    PaymentInstalment,
+    Product,
+    Quote,
+    QuoteLine,
+    SalesTarget,
+)
 from portal.models.settings import HolidayOverride, Setting
 from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
+    "AfterSalesHandover",
+    "Activity",
+    "ActivityExpense",
+    "ActivityMaterial",
+    "ActivityParticipant",
+    "Competitor",
+    "MaterialVersion",
+    "customer_competitor",
     "AuditEntry",
     "Contact",
     "Customer",
     "CustomerCodeSequence",
     "CustomerSearch",
-    "Deal",
     "Department",
+    "Expense",
     "FollowUp",
     "HolidayOverride",
+    "Invoice",
     "IssuedReview",
+    "Opportunity",
+    "OpportunityStageChange",
+    "Order",
+    "OrderLine",
+    "OrderNumberSequence",
+    "Payment",
+    "PaymentInstalment",
+    "Product",
+    "Quote",
+    "QuoteLine",
+    "SalesTarget",
     "LoginFailure",
     "OwnerChange",
     "Questionnaire",

@@ -37,6 +37,9 @@ class Department(AuditedMixin, TimestampMixin, db.Model):
 
 
 class User(AuditedMixin, TimestampMixin, VersionedMixin, UserMixin, db.Model):
+    # A sign-in is logged as its own 登录 entry by the person (portal.audit.record_login), not as a change.
+    __audit_exclude__ = AuditedMixin.__audit_exclude__ | {"last_login_at"}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))

@@ -1,8 +1,7 @@
-"""Follow-up records 跟进记录 and deals 成交记录."""
+"""Follow-up records 跟进记录 (deals 成交记录 became orders: portal.models.sales)."""
 from datetime import date, datetime
-from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
@@ -12,7 +11,6 @@ from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
 FOLLOWUP_METHODS = ("电话", "邮件", "在线", "面谈", "拜访", "会议")
-PAYMENT_STATUSES = ("未付款", "部分付款", "已付清")
 
 
 class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -54,25 +52,3 @@ class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     @property
     def timeliness_word(self) -> str:
         return "补录" if self.is_late else "及时"
-
-
-class Deal(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
-    """A signed deal: amount, date, product or service and payment status."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
-    signed_on: Mapped[date]
-    product: Mapped[str] = mapped_column(String(128))
-    payment_status: Mapped[str] = mapped_column(String(8), default="未付款")
-    note: Mapped[str] = mapped_column(String(256), default="")
-
-    customer: Mapped[Customer] = relationship()
-    owner: Mapped[User | None] = relationship()
-
-    __table_args__ = (
-        Index("ix_deal_customer_signed", "customer_id", "signed_on"),
-        Index("ix_deal_signed_on", "signed_on"),
-        Index("ix_deal_owner_signed", "owner_id", "signed_on"),
-    )

@@ -1,7 +1,7 @@
 """Revisits 回访: questionnaires (versioned), plans, tasks, records; supervisors' spot-checks 抽查."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
@@ -37,6 +37,8 @@ MAX_ATTEMPTS = 3
 SPOT_CHECK_PENDING = "待抽查"
 SPOT_CHECK_RESULTS = ("合格", "不真实", "不完整", "流程不符", "态度问题")
 SPOT_CHECK_PASS = "合格"
+# A record found 不真实 counts as not done, and its score leaves 客户满意度 (DESIGN.md 考核).
+SPOT_CHECK_UNTRUE = "不真实"
 
 
 class IllegalTransition(ValueError):
@@ -129,6 +131,8 @@ class RevisitTask(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("revisit_plan.id"), index=True)
     trigger: Mapped[str] = mapped_column(String(16), index=True)
+    # rules.revisit_triggers.task_purpose; NULL only on tasks that predate the one-open-task rule.
+    purpose: Mapped[str | None] = mapped_column(String(16), default=None)
     source_ref: Mapped[str] = mapped_column(String(64), default="")
     unique_key: Mapped[str] = mapped_column(String(96), unique=True)
     method: Mapped[str] = mapped_column(String(8), default="电话", index=True)
@@ -150,6 +154,9 @@ class RevisitTask(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         Index("ix_revisit_task_status_due", "status", "due_on"),
         Index("ix_revisit_task_customer_due", "customer_id", "due_on"),
         Index("ix_revisit_task_due_on", "due_on"),
+        # Never two open tasks for one purpose: the service links instead; this answers a race.
+        Index("uq_revisit_task_open_purpose", "customer_id", "purpose", unique=True,
+              sqlite_where=text(f"status = '{TASK_OPEN}'"), postgresql_where=text(f"status = '{TASK_OPEN}'")),
     )
 
     @property

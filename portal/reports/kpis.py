@@ -6,7 +6,7 @@ drill-down lists are exactly the rows of the same queries, so a number and its l
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
@@ -16,9 +16,18 @@ from portal import clock
 from portal.extensions import db
 from portal.models.auth import Department, User
 from portal.models.customers import Customer, StageChange
-from portal.models.followups import Deal, FollowUp
-from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
+from portal.models.followups import FollowUp
+from portal.models.sales import Order
+from portal.models.revisits import (
+    SPOT_CHECK_PASS,
+    SPOT_CHECK_PENDING,
+    SPOT_CHECK_UNTRUE,
+    RevisitRecord,
+    RevisitTask,
+    SpotCheck,
+)
 from portal.models.tickets import DONE_STATUSES, Ticket
+from portal.reports import sales_kpis
 from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
 
@@ -254,9 +263,15 @@ def revisit_scored(value):
             RevisitRecord.revisited_at < period.end_at,
             RevisitRecord.outcome == "完成",
             RevisitRecord.satisfaction.is_not(None),
+            ~found_untrue(RevisitRecord.id),
         )
 
     return rows
+
+
+def found_untrue(record_id):
+    """A spot-check found this revisit record 不真实: it counts as not done and leaves 客户满意度."""
+    return exists().where(SpotCheck.record_id == record_id, SpotCheck.result == SPOT_CHECK_UNTRUE)
 
 
 def satisfied_records(period, scope):
@@ -277,19 +292,21 @@ def revisit_tasks_due(period, scope):
 
 
 def revisit_tasks_done(period, scope):
-    """回访完成率 numerator: of those, 已完成."""
-    return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成")
+    """回访完成率 numerator: of those, 已完成 (and not found 不真实 by a spot-check)."""
+    untrue = exists().where(RevisitRecord.task_id == RevisitTask.id, found_untrue(RevisitRecord.id))
+    return revisit_tasks_due(period, scope).where(RevisitTask.status == "已完成", ~untrue)
 
 
 def spot_checks_made(period, scope):
-    """抽查合格率 denominator: spot-checks concluded in the period, for the staff member checked."""
+    """抽查合格率 denominator: concluded spot-checks of revisit records made in the period (a Q3
+    revisit checked in October counts in Q3), for the staff member checked."""
     return select(
         SpotCheck.id.label("record_id"), SpotCheck.staff_id.label("owner_id"), literal(1).label("value")
-    ).where(
+    ).join(RevisitRecord, RevisitRecord.id == SpotCheck.record_id).where(
         scope.owner_condition(SpotCheck.staff_id),
         SpotCheck.result != SPOT_CHECK_PENDING,
-        SpotCheck.checked_at >= period.start_at,
-        SpotCheck.checked_at < period.end_at,
+        RevisitRecord.revisited_at >= period.start_at,
+        RevisitRecord.revisited_at < period.end_at,
     )
 
 
@@ -298,21 +315,22 @@ def spot_checks_passed(period, scope):
     return spot_checks_made(period, scope).where(SpotCheck.result == SPOT_CHECK_PASS)
 
 
-def deal_amounts(period, scope):
-    """Deal amounts signed in the period, for the deal's owner."""
-    return select(Deal.id.label("record_id"), Deal.owner_id.label("owner_id"), Deal.amount.label("value")).where(
-        scope.owner_condition(Deal.owner_id), Deal.signed_on >= period.start, Deal.signed_on < period.end
+def order_amounts(period, scope):
+    """Totals of the orders signed in the period (cancelled ones left out), for the order's owner."""
+    return select(Order.id.label("record_id"), Order.owner_id.label("owner_id"), Order.total.label("value")).where(
+        scope.owner_condition(Order.owner_id), Order.signed_on >= period.start, Order.signed_on < period.end,
+        Order.status != "已取消",
     )
 
 
-def deals_this_period(period, scope):
-    """业务增长率 numerator: this period's deal amounts."""
-    return deal_amounts(period, scope)
+def orders_this_period(period, scope):
+    """业务增长率 numerator: this period's order amounts."""
+    return order_amounts(period, scope)
 
 
-def deals_previous_period(period, scope):
-    """业务增长率 denominator: the previous period's deal amounts."""
-    return deal_amounts(period.previous(), scope)
+def orders_previous_period(period, scope):
+    """业务增长率 denominator: the previous period's order amounts."""
+    return order_amounts(period.previous(), scope)
 
 
 def followups_due(period, scope):
@@ -358,7 +376,7 @@ KPI_LIST = (
             numerator_label="期末仍在保的客户", denominator_label="期初成交客户"),
     KpiSpec("complaint_rate", "customer", complaints, active_customers,
             numerator_label="投诉工单", denominator_label="活跃客户"),
-    KpiSpec("growth", "deal", deals_this_period, deals_previous_period, evaluate=rules.growth,
+    KpiSpec("growth", "order", orders_this_period, orders_previous_period, evaluate=rules.growth,
             numerator_label="本期成交金额", denominator_label="上期成交金额"),
     KpiSpec("completeness", "customer", completeness_filled, completeness_fields,
             numerator_label="已填关键字段", denominator_label="关键字段总数"),
@@ -375,9 +393,11 @@ KPI_LIST = (
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
             numerator_label="抽查合格", denominator_label="抽查总数"),
 )
+# The selling KPIs (回款率, 目标完成率) are defined beside this module (portal.reports.sales_kpis).
+KPI_LIST += tuple(KpiSpec(**parts) for parts in sales_kpis.SALES_KPI_PARTS)
 KPIS = {spec.code: spec for spec in KPI_LIST}
 # Which part of complaint_rate lists which record: numerator tickets, denominator customers.
-DRILL_RECORDS = {("complaint_rate", "numerator"): "ticket"}
+DRILL_RECORDS = {("complaint_rate", "numerator"): "ticket", **sales_kpis.DRILL_RECORDS}
 
 
 def drill_record(code: str, part: str) -> str:
@@ -409,8 +429,9 @@ class KpiCounts:
         spec = KPIS[code]
         if not spec.available:
             return Figure(code, Decimal(0), Decimal(0), None, available=False)
-        numerator = total(self.numerators[code], owners)
-        denominator = total(self.denominators[code], owners)
+        # A snapshot counted before a KPI existed has no sums for it: no data, not an error.
+        numerator = total(self.numerators.get(code, {}), owners)
+        denominator = total(self.denominators.get(code, {}), owners)
         return Figure(code, numerator, denominator, spec.evaluate(numerator, denominator))
 
 
@@ -482,6 +503,12 @@ class Review:
     employees: list[Row]
     trend: list[tuple[str, Decimal]] = field(default_factory=list)
     as_of: datetime | None = None  # when the counts were made, if they came from a snapshot
+    # The period has not ended: its data runs to this day (数据截至), and it cannot be issued.
+    data_until: date | None = None
+
+    @property
+    def has_ended(self) -> bool:
+        return self.data_until is None
 
     @property
     def kpis(self) -> tuple[KpiSpec, ...]:
@@ -541,16 +568,17 @@ def build_review(period: Period, scope: Scope, staff: list[User], departments: l
         department_ranks = rules.rank({r.key: r.score for r in department_rows})
         for department_row in department_rows:
             department_row.rank = department_ranks[department_row.key]
-    trend = monthly_deal_amounts(previous_period.start, period.end, scope)
+    trend = monthly_order_amounts(previous_period.start, period.end, scope)
     return Review(period, previous_period, scope, total_row, department_rows, employees, trend)
 
 
-def monthly_deal_amounts(start, end, scope: Scope) -> list[tuple[str, Decimal]]:
-    """Deal amount signed per month over [start, end) in the scope (months without deals as 0), one query."""
-    year, month = extract("year", Deal.signed_on), extract("month", Deal.signed_on)
+def monthly_order_amounts(start, end, scope: Scope) -> list[tuple[str, Decimal]]:
+    """Order amount signed per month over [start, end) in the scope (months without orders as 0), one query."""
+    year, month = extract("year", Order.signed_on), extract("month", Order.signed_on)
     query = (
-        select(year, month, func.sum(Deal.amount))
-        .where(scope.owner_condition(Deal.owner_id), Deal.signed_on >= start, Deal.signed_on < end)
+        select(year, month, func.sum(Order.total))
+        .where(scope.owner_condition(Order.owner_id), Order.signed_on >= start, Order.signed_on < end,
+               Order.status != "已取消")
         .group_by(year, month)
     )
     sums = {(int(y), int(m)): Decimal(str(total or 0)) for y, m, total in db.session.execute(query)}

@@ -68,6 +68,13 @@ class Period:
     def range_text(self) -> str:
         return f"{self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d}"
 
+    def data_until(self, today: date) -> date | None:
+        """None when the period has ended by `today`; else the last day its data can cover (today,
+        or the day before the period when it has not started)."""
+        if today >= self.end:
+            return None
+        return max(today, self.start - timedelta(days=1))
+
     def previous(self) -> "Period":
         """The period of the same kind just before; a custom range shifts back by its own length."""
         if self.kind in MONTHS_PER_KIND:

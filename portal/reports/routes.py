@@ -173,7 +173,8 @@ def assessment_sheet(user_id: int):
     scope = services.resolve_scope(current_user, f"d{employee.department.id}") if employee.department else employee
     review = services.review_for(current_user, period, scope)
     row = next(r for r in review.employees if r.key == f"u{user_id}")
-    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=len(review.employees),
+    ranked = sum(1 for employee in review.employees if employee.rank is not None)
+    document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=ranked,
                               generated_at=services.generated_at(), printed_by=current_user)
     record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
     return services.pdf_response(document, f"考核表_{employee.label}_{period.label}.pdf")
@@ -187,6 +188,8 @@ def issue():
     if not can_issue_review(current_user, scope):
         abort(403)
     review = services.review_for(current_user, period, scope)
+    if not review.has_ended:
+        abort(409)  # a period that has not ended cannot be issued (DESIGN.md 考核); the page has no button
     issued = services.issue_review(review, current_user)
     db.session.commit()
     services.render_issued_pdf_later(issued)

@@ -3,6 +3,7 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from portal import clock
 from portal.access.reports import reports_company_wide, visible_report_departments, visible_report_users
 from portal.extensions import db
 from portal.models.auth import User
@@ -70,6 +71,7 @@ def review_for(viewer: User, period: Period, scope: Scope, from_snapshot: bool =
     count = snapshots.SnapshotCounter(snapshots.configured_max_age()) if from_snapshot else count_kpis
     review = build_review(period, scope, review_staff(viewer, scope), departments, get_setting("kpi_weights"), count)
     review.as_of = count.as_of if from_snapshot else None
+    review.data_until = period.data_until(clock.today())
     return review
 
 
@@ -102,7 +104,8 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     from sqlalchemy.orm import joinedload
 
     from portal.models.customers import Customer
-    from portal.models.followups import Deal, FollowUp
+    from portal.models.followups import FollowUp
+    from portal.models.sales import Order, PaymentInstalment, SalesTarget
     from portal.models.revisits import RevisitRecord, RevisitTask, SpotCheck
     from portal.models.tickets import Ticket
     from portal.reports.kpis import part_query
@@ -110,7 +113,10 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     rows = part_query(code, part, period, scope).subquery()
     model, options, order = {
         "customer": (Customer, [joinedload(Customer.owner)], Customer.code),
-        "deal": (Deal, [joinedload(Deal.customer), joinedload(Deal.owner)], Deal.signed_on),
+        "order": (Order, [joinedload(Order.customer), joinedload(Order.owner)], Order.signed_on),
+        "instalment": (PaymentInstalment, [joinedload(PaymentInstalment.order).joinedload(Order.customer)],
+                       PaymentInstalment.due_on),
+        "target": (SalesTarget, [joinedload(SalesTarget.user)], SalesTarget.month),
         "followup": (FollowUp, [joinedload(FollowUp.customer), joinedload(FollowUp.author)], FollowUp.next_action_on),
         "ticket": (Ticket, [joinedload(Ticket.customer), joinedload(Ticket.assignee)], Ticket.received_at),
         "revisit_task": (RevisitTask, [joinedload(RevisitTask.customer), joinedload(RevisitTask.assignee)],
@@ -127,8 +133,6 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
 # --- PDFs ------------------------------------------------------------------------------------------
 
 def generated_at():
-    from portal import clock
-
     return clock.now()
 
 
@@ -161,8 +165,9 @@ def review_lists(review: Review) -> dict:
     findings = db.session.scalars(
         select(SpotCheck).options(joinedload(SpotCheck.staff), joinedload(SpotCheck.record).joinedload(
             RevisitRecord.customer))
-        .where(scope.owner_condition(SpotCheck.staff_id), SpotCheck.checked_at >= period.start_at,
-               SpotCheck.checked_at < period.end_at, SpotCheck.result.notin_((SPOT_CHECK_PASS, SPOT_CHECK_PENDING)))
+        .join(RevisitRecord, RevisitRecord.id == SpotCheck.record_id)
+        .where(scope.owner_condition(SpotCheck.staff_id), RevisitRecord.revisited_at >= period.start_at,
+               RevisitRecord.revisited_at < period.end_at, SpotCheck.result.notin_((SPOT_CHECK_PASS, SPOT_CHECK_PENDING)))
         .order_by(SpotCheck.checked_at).limit(LIST_LIMIT)
     ).all()
     return {"breached": breached, "findings": findings, "limit": LIST_LIMIT}

@@ -16,7 +16,7 @@ from portal.customers.demo import moment_between, quarter_start
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer, StageChange
-from portal.models.followups import Deal
+from portal.models.sales import Order
 from portal.models.revisits import SPOT_CHECK_RESULTS, RevisitPlan, RevisitTask, SpotCheck
 from portal.revisits.services import (
     default_questionnaire,
@@ -105,7 +105,7 @@ def seed(rng, users: dict, customers: int = 60) -> None:
     stage_changes: dict[int, list[StageChange]] = {}
     for change in db.session.scalars(select(StageChange).order_by(StageChange.changed_at, StageChange.id)):
         stage_changes.setdefault(change.customer_id, []).append(change)
-    deal_days = {deal.id: deal.signed_on for deal in db.session.scalars(select(Deal))}
+    deal_days = dict(db.session.execute(select(Order.id, Order.signed_on)).all())
     triggered: dict[int, list[RevisitTask]] = {}
     for task in db.session.scalars(select(RevisitTask).where(RevisitTask.status == "待回访").order_by(RevisitTask.id)):
         # The triggers count from the day the portal learns of an event; here it happened back then.

@@ -27,8 +27,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.access.customers import visible_customers
 from portal.extensions import db
 from portal.models.auth import User
+from portal.models.customers import Customer
 from portal.models.revisits import (
     ISSUE_CATEGORIES,
     METHODS,
@@ -194,16 +196,37 @@ class PlanForm(FlaskForm):
     assignee_ids = CheckboxListField(_l("回访人员"), choices=[], validators=[Optional()])
     customer_codes = TextAreaField(_l("客户编号名单（每行一个，仅手工名单使用）"), validators=[Length(max=20000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, planner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.planner = planner
         questionnaires = db.session.scalars(
             select(Questionnaire).where(Questionnaire.is_active.is_(True)).order_by(Questionnaire.id))
         self.questionnaire_id.choices = [(str(q.id), q.name) for q in questionnaires]
         self.assignee_ids.choices = revisitor_choices()
 
     def validate_customer_codes(self, field):
-        if self.segment.data == "manual" and not (field.data or "").strip():
+        if self.segment.data != "manual":
+            return
+        codes = self.code_list()
+        if not codes:
             raise ValidationError(_l("手工名单请至少填写一个客户编号"))
+        # One message for "no such file" and "not yours": out of scope must not confirm a code exists.
+        missing = [code for code in codes if code not in self.codes_in_scope(codes)]
+        if missing:
+            raise ValidationError(_l("以下客户编号不存在或不在您的客户范围内，请核对：%(codes)s",
+                                     codes="、".join(missing[:20]) + ("等" if len(missing) > 20 else "")))
+
+    def code_list(self) -> list[str]:
+        """The manual list's codes as the plan reads them (upper case, one per line, first occurrence)."""
+        codes = [line.strip().upper() for line in (self.customer_codes.data or "").splitlines() if line.strip()]
+        return list(dict.fromkeys(codes))
+
+    def codes_in_scope(self, codes: list[str]) -> set[str]:
+        if self.planner is None:
+            return set()
+        query = visible_customers(self.planner).with_only_columns(Customer.code).where(
+            Customer.code.in_(codes), Customer.archived_at.is_(None), Customer.merged_into_id.is_(None))
+        return set(db.session.scalars(query))
 
 
 class AnalysisFilterForm(FlaskForm):

@@ -5,10 +5,17 @@ and a closed date range [start, end]; nothing loads rows into Python.
 """
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, extract, func
+from sqlalchemy import Select, case, exists, extract, func
 
 from portal.extensions import db
-from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
+from portal.models.revisits import (
+    SPOT_CHECK_PASS,
+    SPOT_CHECK_PENDING,
+    SPOT_CHECK_UNTRUE,
+    RevisitRecord,
+    RevisitTask,
+    SpotCheck,
+)
 
 
 def day_range(start: date, end: date) -> tuple[datetime, datetime]:
@@ -16,11 +23,21 @@ def day_range(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, datetime.min.time()), datetime.combine(end + timedelta(days=1), datetime.min.time())
 
 
+def found_untrue(record_id):
+    """A spot-check found the record 不真实: not done, and its score leaves 客户满意度."""
+    return exists().where(SpotCheck.record_id == record_id, SpotCheck.result == SPOT_CHECK_UNTRUE)
+
+
+def task_found_untrue():
+    return exists().where(RevisitRecord.task_id == RevisitTask.id, found_untrue(RevisitRecord.id))
+
+
 def revisit_completion(scope: Select, start: date, end: date) -> tuple[int, int]:
     """回访完成率 inputs: (tasks done, tasks due) among the scoped tasks due in the period (cancelled excluded)."""
     query = scope.with_only_columns(
         func.count(RevisitTask.id),
-        func.coalesce(func.sum(case((RevisitTask.status == "已完成", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((RevisitTask.status == "已完成", case((task_found_untrue(), 0), else_=1)),
+                                    else_=0)), 0),
     ).where(RevisitTask.due_on >= start, RevisitTask.due_on <= end, RevisitTask.status != "已取消")
     due, done = db.session.execute(query).one()
     return int(done or 0), int(due or 0)
@@ -34,7 +51,7 @@ def satisfaction(scope: Select, start: date, end: date) -> tuple[int, int, int]:
         func.count(RevisitRecord.satisfaction),
         func.coalesce(func.sum(case((RevisitRecord.satisfaction >= 4, 1), else_=0)), 0),
     ).where(RevisitRecord.revisited_at >= low, RevisitRecord.revisited_at < high,
-            RevisitRecord.outcome == "完成", RevisitRecord.satisfaction.is_not(None))
+            RevisitRecord.outcome == "完成", RevisitRecord.satisfaction.is_not(None), ~found_untrue(RevisitRecord.id))
     total, count, good = db.session.execute(query).one()
     return int(total or 0), int(count or 0), int(good or 0)
 
@@ -50,7 +67,7 @@ def satisfaction_by_month(scope: Select, start: date, end: date) -> list[tuple[s
             func.sum(case((RevisitRecord.satisfaction >= 4, 1), else_=0)),
         )
         .where(RevisitRecord.revisited_at >= low, RevisitRecord.revisited_at < high,
-               RevisitRecord.outcome == "完成", RevisitRecord.satisfaction.is_not(None))
+               RevisitRecord.outcome == "完成", RevisitRecord.satisfaction.is_not(None), ~found_untrue(RevisitRecord.id))
         .group_by(year, month).order_by(year, month)
     )
     return [(f"{int(y):04d}-{int(m):02d}", int(s), int(c), int(g)) for y, m, s, c, g in db.session.execute(query)]
@@ -82,11 +99,13 @@ def issues_by_category(scope: Select, start: date, end: date) -> list[tuple[str,
 
 
 def spot_check_pass(scope: Select, start: date, end: date) -> tuple[int, int]:
-    """抽查合格率 inputs: (passed, checked) among spot-checks marked in the period."""
+    """抽查合格率 inputs: (passed, checked) among concluded spot-checks of records made in the period
+    (the period of the revisit record, not of the check)."""
     low, high = day_range(start, end)
     query = scope.with_only_columns(
         func.coalesce(func.sum(case((SpotCheck.result == SPOT_CHECK_PASS, 1), else_=0)), 0),
         func.count(SpotCheck.id),
-    ).where(SpotCheck.result != SPOT_CHECK_PENDING, SpotCheck.checked_at >= low, SpotCheck.checked_at < high)
+    ).join(RevisitRecord, RevisitRecord.id == SpotCheck.record_id).where(
+        SpotCheck.result != SPOT_CHECK_PENDING, RevisitRecord.revisited_at >= low, RevisitRecord.revisited_at < high)
     passed, checked = db.session.execute(query).one()
     return int(passed or 0), int(checked or 0)

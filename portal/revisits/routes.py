@@ -246,7 +246,7 @@ def plan_create():
     if not can_manage_revisit_plans(current_user):
         abort(403)
     services.default_questionnaire()
-    form = PlanForm()
+    form = PlanForm(planner=current_user)
     if request.method == "GET":
         form.starts_on.data = clock.today()
     if form.validate_on_submit():
@@ -280,9 +280,12 @@ def plan_generate(plan_id: int):
     plan = get_visible_or_404(visible_revisit_plans(current_user), plan_id, RevisitPlan)
     if not can_manage_revisit_plans(current_user):
         abort(403)
-    created = services.generate_plan_tasks(plan, current_user)
+    created, linked = services.generate_plan_tasks(plan, current_user)
     db.session.commit()
-    flash(f"已生成 {created} 条回访任务", "success")
+    message = f"已生成 {created} 条回访任务"
+    if linked:
+        message += f"；{linked} 位客户已有同类待回访任务，未重复生成，已关联到该任务"
+    flash(message, "success")
     return redirect_after_post(url_for("revisits.plan", plan_id=plan.id))
 
 

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.access.customers import visible_customers
-from portal.access.revisits import visible_revisit_records
+from portal.access.revisits import visible_revisit_records, visible_spot_checks
 from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
@@ -25,7 +26,14 @@ from portal.models.revisits import (
     RevisitTask,
     SpotCheck,
 )
-from portal.rules.revisit_triggers import PRIORITY_TIERS, add_months, inactive_revisit_due_on, trigger_due_on
+from portal.rules.revisit_triggers import (
+    PRIORITY_TIERS,
+    add_months,
+    gets_registration_revisit,
+    inactive_revisit_due_on,
+    task_purpose,
+    trigger_due_on,
+)
 from portal.rules.sampling import draw_sample
 from portal.settings_store import get_setting
 
@@ -106,14 +114,16 @@ def least_busy_revisitor() -> User | None:
 
 def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: date, source_ref: str = "",
                 method: str = "电话", assignee: User | None = None, plan: RevisitPlan | None = None) -> RevisitTask | None:
-    """Create the task unless its unique key exists; None when it already did (idempotent).
+    """Create the task unless its unique key exists or the customer already holds an open task for the
+    same purpose; None when nothing was created (idempotent; the open task stands for this one).
 
-    The check answers the common case; the unique constraint, inside a savepoint, answers two
-    generators racing for the same key without failing the caller's transaction."""
-    if task_key_taken(unique_key):
+    The checks answer the common case; the unique constraints, inside a savepoint, answer two
+    generators racing for the same key or purpose without failing the caller's transaction."""
+    purpose = task_purpose(trigger, plan.segment if plan else None)
+    if task_key_taken(unique_key) or open_task_for(customer.id, purpose) is not None:
         return None
     chosen = assignee if assignee is not None else least_busy_revisitor()
-    task = RevisitTask(customer_id=customer.id, trigger=trigger, unique_key=unique_key, due_on=due_on,
+    task = RevisitTask(customer_id=customer.id, trigger=trigger, purpose=purpose, unique_key=unique_key, due_on=due_on,
                        source_ref=source_ref, method=method, plan_id=plan.id if plan else None,
                        assignee_id=chosen.id if chosen else None)
     try:
@@ -125,11 +135,18 @@ def ensure_task(*, customer: Customer, trigger: str, unique_key: str, due_on: da
     return task
 
 
+def open_task_for(customer_id: int, purpose: str) -> RevisitTask | None:
+    """The customer's open task for this purpose, if any (at most one: DESIGN.md "Revisit triggers")."""
+    return db.session.scalar(select(RevisitTask).where(
+        RevisitTask.customer_id == customer_id, RevisitTask.purpose == purpose, RevisitTask.status == TASK_OPEN))
+
+
 def task_key_taken(unique_key: str) -> bool:
     return db.session.scalar(select(RevisitTask.id).where(RevisitTask.unique_key == unique_key)) is not None
 
 
-def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "") -> RevisitTask | None:
+def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: str, source_ref: str = "",
+                 assignee: User | None = None) -> RevisitTask | None:
     """One task for one business event, due by the trigger's working-day window.
 
     A backdated event (an imported registration, a deal entered weeks after signing) counts from the
@@ -138,7 +155,38 @@ def trigger_task(customer: Customer, trigger: str, event_on: date, unique_key: s
     event_on = max(event_on, clock.today())
     due_on = trigger_due_on(rule_trigger, event_on, work_calendar(), revisit_windows())
     return ensure_task(customer=customer, trigger=trigger, unique_key=unique_key, due_on=due_on,
-                       source_ref=source_ref)
+                       source_ref=source_ref, assignee=assignee)
+
+
+# How far back `revisits generate` looks for registrations that never got their first revisit.
+REGISTRATION_SWEEP_MONTHS = 1
+
+
+def registration_revisit_due(customer: Customer) -> bool:
+    """Whether this customer's registration starts a first revisit (DESIGN.md "Revisit triggers")."""
+    return gets_registration_revisit(customer.is_member, customer.registered_on,
+                                     bool(get_setting("revisit_members_on_registration")))
+
+
+def generate_registration_tasks(today: date) -> int:
+    """The registration trigger as a sweep, for registrations no event announced (older imports, data
+    fixed by hand): customers registered in the last month without a registration task. Older
+    registrations are the periodic trigger's business. Idempotent (one registration key per customer)."""
+    since = add_months(today, -REGISTRATION_SWEEP_MONTHS)
+    query = select(Customer).where(
+        Customer.registered_on.is_not(None), Customer.registered_on >= since, Customer.registered_on <= today,
+        Customer.archived_at.is_(None), Customer.merged_into_id.is_(None),
+        ~select(RevisitTask.id).where(RevisitTask.customer_id == Customer.id,
+                                      RevisitTask.trigger == "registration").exists(),
+    )
+    if not get_setting("revisit_members_on_registration"):
+        query = query.where(Customer.is_member.is_(False))
+    created = 0
+    for customer in db.session.scalars(query.order_by(Customer.id)):
+        if trigger_task(customer, "registration", customer.registered_on, unique_key=f"registration:{customer.id}",
+                        source_ref=customer.code or ""):
+            created += 1
+    return created
 
 
 def last_revisit_dates() -> dict[int, date]:
@@ -205,14 +253,24 @@ def plan_due_on(plan: RevisitPlan, customer: Customer, calendar) -> date:
     return calendar.add_workdays(plan.starts_on, window)
 
 
-def generate_plan_tasks(plan: RevisitPlan, user: User) -> int:
-    """One task per target customer, assignees in turn; re-running adds only newly matching customers."""
+def generate_plan_tasks(plan: RevisitPlan, user: User) -> tuple[int, int]:
+    """One task per target customer, assignees in turn; re-running adds only newly matching customers.
+
+    A customer who already holds an open task for the plan's purpose gets no second one: that task is
+    linked to the plan (taken into it when no other plan owns it). Returns (created, linked)."""
     calendar = work_calendar()
     assignees = list(plan.assignees)
+    purpose = task_purpose("plan", plan.segment)
     existing = set(db.session.scalars(select(RevisitTask.customer_id).where(RevisitTask.plan_id == plan.id)))
-    created = 0
+    created = linked = 0
     for customer in plan_customers(plan, user):
         if customer.id in existing:
+            continue
+        open_task = open_task_for(customer.id, purpose)
+        if open_task is not None:
+            if open_task.plan_id is None:
+                open_task.plan_id = plan.id
+            linked += 1
             continue
         assignee = assignees[(len(existing) + created) % len(assignees)] if assignees else None
         task = ensure_task(customer=customer, trigger="plan", unique_key=f"plan:{plan.id}:{customer.id}",
@@ -220,7 +278,7 @@ def generate_plan_tasks(plan: RevisitPlan, user: User) -> int:
                            assignee=assignee, source_ref=plan.name[:64])
         created += 1 if task else 0
     plan.tasks_generated_at = clock.now()
-    return created
+    return created, linked
 
 
 # --- doing a revisit ---------------------------------------------------------------------------
@@ -280,22 +338,53 @@ def checkable_records(supervisor: User, start: date, end: date) -> dict[int, lis
     return by_staff
 
 
-def already_checked(start: date, end: date) -> set[int]:
-    """Records with a spot-check in an overlapping period: never drawn twice for the same period."""
-    return set(db.session.scalars(
-        select(SpotCheck.record_id).where(SpotCheck.period_start <= end, SpotCheck.period_end >= start)
-    ))
+def already_checked(start: date, end: date, seed: int | None = None) -> set[int]:
+    """Records with a spot-check in an overlapping period: never drawn twice for the same period.
+    The sample of (`seed`, this exact period) itself is not excluded, so re-running it reproduces it."""
+    query = select(SpotCheck.record_id).where(SpotCheck.period_start <= end, SpotCheck.period_end >= start)
+    if seed is not None:
+        query = query.where(~((SpotCheck.sample_seed == seed) & (SpotCheck.period_start == start)
+                              & (SpotCheck.period_end == end)))
+    return set(db.session.scalars(query))
+
+
+def existing_sample_seed(supervisor: User, start: date, end: date) -> int | None:
+    """The seed of the sample already drawn for exactly this period in the supervisor's scope, if any:
+    a repeated draw shows that one instead of adding a second (20 % must not become 40 %)."""
+    return db.session.scalar(
+        visible_spot_checks(supervisor).with_only_columns(SpotCheck.sample_seed)
+        .where(SpotCheck.period_start == start, SpotCheck.period_end == end).order_by(SpotCheck.id).limit(1))
 
 
 def preview_sample(supervisor: User, start: date, end: date, seed: int, *, percent=None, count=None) -> dict[int, list[int]]:
-    """The draw the seed gives now (nothing stored): same seed and same data, same records."""
+    """The draw the seed gives now (nothing stored): same seed, parameters and data, same records."""
     return draw_sample(checkable_records(supervisor, start, end), seed, percent=percent, count=count,
-                       exclude=already_checked(start, end))
+                       exclude=already_checked(start, end, seed))
+
+
+def sample_records(sample: dict[int, list[int]]) -> list[RevisitRecord]:
+    """The drawn records for the preview, by staff member and date, in one query."""
+    ids = [record_id for record_ids in sample.values() for record_id in record_ids]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(RevisitRecord).where(RevisitRecord.id.in_(ids))
+        .options(selectinload(RevisitRecord.customer), selectinload(RevisitRecord.staff))
+        .order_by(RevisitRecord.staff_id, RevisitRecord.revisited_at, RevisitRecord.id)))
+
+
+def sample_fingerprint(sample: dict[int, list[int]]) -> str:
+    """The previewed sample as text, so saving can prove it stores what was shown."""
+    return ",".join(str(record_id) for record_id in sorted(i for ids in sample.values() for i in ids))
 
 
 def draw_spot_checks(supervisor: User, start: date, end: date, seed: int, *, percent=None, count=None) -> list[SpotCheck]:
     """Store the drawn records as pending spot-checks carrying the seed and period."""
     sample = preview_sample(supervisor, start, end, seed, percent=percent, count=count)
+    return store_sample(supervisor, start, end, seed, sample)
+
+
+def store_sample(supervisor: User, start: date, end: date, seed: int, sample: dict[int, list[int]]) -> list[SpotCheck]:
     checks = [
         SpotCheck(record_id=record_id, staff_id=staff_id, supervisor_id=supervisor.id, sample_seed=seed,
                   period_start=start, period_end=end, result=SPOT_CHECK_PENDING)

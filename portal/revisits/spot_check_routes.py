@@ -52,7 +52,8 @@ def last_month(today: date) -> tuple[date, date]:
 
 @bp.route("/draw", methods=["GET", "POST"])
 def draw():
-    """Draw a sample per staff member (percent or count) for a period, reproducible from the shown seed."""
+    """Draw a sample per staff member (percent or count) for a period, reproducible from the shown seed:
+    the sample is shown first and stored only on 确认保存; a period already drawn shows that sample."""
     if not can_spot_check(current_user):
         abort(403)
     form = DrawForm()
@@ -60,11 +61,22 @@ def draw():
         form.period_start.data, form.period_end.data = last_month(clock.today())
         form.seed.data = new_seed()
     if form.validate_on_submit():
-        checks = services.draw_spot_checks(current_user, form.period_start.data, form.period_end.data,
-                                           form.seed.data, **form.sample_size())
-        db.session.commit()
-        flash(f"已抽取 {len(checks)} 条回访记录（随机种子 {form.seed.data}）", "success")
-        return redirect_after_post(url_for("spot_checks.index", seed=form.seed.data))
+        start, end, seed = form.period_start.data, form.period_end.data, form.seed.data
+        existing = services.existing_sample_seed(current_user, start, end)
+        if existing is not None:
+            flash(f"该期间已抽样（随机种子 {existing}），以下为已有样本，未重复抽取", "warning")
+            return redirect_after_post(url_for("spot_checks.index", seed=existing))
+        sample = services.preview_sample(current_user, start, end, seed, **form.sample_size())
+        fingerprint = services.sample_fingerprint(sample)
+        if request.form.get("action") == "save" and request.form.get("previewed") == fingerprint:
+            checks = services.store_sample(current_user, start, end, seed, sample)
+            db.session.commit()
+            flash(f"已抽取 {len(checks)} 条回访记录（随机种子 {seed}）", "success")
+            return redirect_after_post(url_for("spot_checks.index", seed=seed))
+        if request.form.get("action") == "save":
+            form.form_errors.append("回访记录已变化，样本与预览不同，请核对下面的新样本后再保存")
+        return render_template("spot_checks/draw.html", form=form, preview=services.sample_records(sample),
+                               fingerprint=fingerprint)
     return render_template("spot_checks/draw.html", form=form), 422 if form.is_submitted() else 200
 
 

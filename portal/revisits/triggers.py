@@ -6,7 +6,7 @@ so the receivers are connected when the app starts.
 from datetime import date, datetime
 
 from portal import clock, events
-from portal.revisits.services import trigger_task
+from portal.revisits.services import registration_revisit_due, trigger_task
 
 
 def event_day(value) -> date:
@@ -17,16 +17,23 @@ def event_day(value) -> date:
 
 @events.customer_registered.connect
 def on_customer_registered(customer, **_extra):
-    """First revisit within N working days of registration (one per customer)."""
+    """First revisit within N working days of registration (one per customer): non-members always,
+    members only when the admin turned that on."""
+    if not registration_revisit_due(customer):
+        return
     trigger_task(customer, "registration", event_day(customer.registered_on),
                  unique_key=f"registration:{customer.id}", source_ref=customer.code or "")
 
 
-@events.deal_recorded.connect
-def on_deal_recorded(deal, **_extra):
-    """After-sales revisit within N working days of the deal (one per deal)."""
-    signed = getattr(deal, "signed_on", None) or getattr(deal, "signed_at", None)
-    trigger_task(deal.customer, "deal", event_day(signed), unique_key=f"deal:{deal.id}", source_ref=f"成交#{deal.id}")
+@events.order_signed.connect
+def on_order_signed(order, **_extra):
+    """After-sales revisit within N working days of signing, for the customer's 售后跟踪责任人 when one is
+    named (one per order; orders kept the ids of the
+    成交记录 they replaced, so `deal:<id>` keys of older tasks still point at the same sale)."""
+    from portal.sales.services import after_sales_owner
+
+    trigger_task(order.customer, "deal", event_day(order.signed_on), unique_key=f"deal:{order.id}",
+                 source_ref=order.number, assignee=after_sales_owner(order.customer.id))
 
 
 @events.ticket_closed.connect

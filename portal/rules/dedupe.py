@@ -114,3 +114,23 @@ def is_valid_credit_code(code: str) -> bool:
     if not _CREDIT_CODE_RE.fullmatch(normalized):
         return False
     return credit_code_check_char(normalized[:17]) == normalized[17]
+
+
+MASK = "**"
+_MASKED_LEGAL_FORMS = (BRANCH_SUFFIX,) + COMPANY_SUFFIXES
+
+
+def mask_company_name(name: str) -> str:
+    """A duplicate outside the user's scope is named only partly: the first two characters (usually the
+    city) and the legal form stay, the middle is masked with a fixed ``**`` (which hides its length),
+    and an industry word of two characters before the legal form stays only when at least two
+    characters remain hidden: 杭州云帆科技有限公司 → 杭州**科技有限公司, 测试客户1有限公司 → 测试**有限公司."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    suffix = next((s for s in _MASKED_LEGAL_FORMS if name.endswith(s) and len(name) > len(s)), "")
+    body = name[: len(name) - len(suffix)]
+    head = body[:2] if len(body) >= 4 else body[:1]
+    rest = body[len(head):]
+    tail = rest[-2:] if len(rest) >= 4 else ""
+    return head + MASK + tail + suffix

@@ -23,6 +23,8 @@ KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
     "conversion": ("业务转化率", "期初处于潜在/意向阶段的客户中进入成交阶段的客户数 ÷ 期初潜在/意向客户数。"),
     "followup_timeliness": ("跟进及时率", "在到期日前完成的跟进次数 ÷ 应跟进次数。"),
     "spot_check_pass": ("抽查合格率", "抽查合格的次数 ÷ 抽查总次数。"),
+    "collection_rate": ("回款率", "统计期内到期的回款计划中已回款的金额 ÷ 到期应回款金额。"),
+    "target_completion": ("目标完成率", "统计期内签约的订单金额 ÷ 统计期各月的销售目标之和。"),
 }
 
 KPI_CODES: tuple[str, ...] = tuple(KPI_DEFINITIONS)
@@ -40,6 +42,9 @@ DEFAULT_KPI_WEIGHTS: dict[str, int] = dict(  # noqa: C408
     conversion=5,
     followup_timeliness=10,
     spot_check_pass=5,
+    # The selling KPIs join the score once the admin gives them a weight.
+    collection_rate=0,
+    target_completion=0,
 )
 
 SATISFACTION_MAX = Decimal(5)

@@ -17,6 +17,28 @@ MONTH_TRIGGERS = frozenset({"inactive"})
 
 PRIORITY_TIERS = frozenset({"重点", "战略"})
 
+# What a revisit task is for. A customer never holds two open tasks for one purpose (DESIGN.md):
+# a dormancy task and a periodic one both keep an inactive customer in touch; any event revisit
+# (activity, consultation, closed ticket) answers the latest event. A plan's purpose is its segment's.
+TRIGGER_PURPOSES: dict[str, str] = {
+    "registration": "registration",
+    "deal": "deal",
+    "inactive": "inactive",
+    "dormant": "inactive",
+    "event": "event",
+    "ticket_closed": "event",
+}
+SEGMENT_PURPOSES: dict[str, str] = {
+    "registration": "registration", "deal": "deal", "inactive": "inactive", "event": "event", "manual": "manual",
+}
+
+
+def task_purpose(trigger: str, segment: str | None = None) -> str:
+    """The purpose of a task created by `trigger` (for "plan", by the plan's `segment`)."""
+    if trigger == "plan":
+        return SEGMENT_PURPOSES.get(segment or "manual", "manual")
+    return TRIGGER_PURPOSES.get(trigger, trigger)
+
 
 def add_months(day: date, months: int) -> date:
     """Return `day` moved by whole calendar months, clamped to the month's last day (1-31 → 2-28)."""
@@ -24,6 +46,16 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(month_index, 12)
     last_day = month_calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last_day))
+
+
+def gets_registration_revisit(is_member: bool, registered_on: date | None, members_too: bool = False) -> bool:
+    """Whether a registration starts the first-revisit trigger.
+
+    The revisit policy (非会员回访管理制度) is written for non-members: a non-member with a registration
+    date always gets one; a member only when the admin setting `members_too` says so (default off)."""
+    if registered_on is None:
+        return False
+    return not is_member or members_too
 
 
 def trigger_due_on(

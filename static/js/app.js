@@ -26,6 +26,25 @@
     if (box) { box.hidden = true; }
   });
 
+  // Length limits: fields carry data-maxlength (never maxlength, which cuts pasted text silently);
+  // a live count beside the field says how much is left, and the server refuses what is too long.
+  function countCharacters(value) {
+    return Array.from(value).length;  // code points, as the server counts them
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var limit = input.getAttribute && parseInt(input.getAttribute("data-maxlength"), 10);
+    if (!limit) { return; }
+    var counter = document.getElementById(input.id + "-count");
+    if (!counter) { return; }
+    var used = countCharacters(input.value);
+    counter.textContent = used > limit
+      ? used + " / " + limit + "，已超出 " + (used - limit) + " 字"
+      : used + " / " + limit;
+    counter.classList.toggle("over", used > limit);
+    if (counter.hasAttribute("data-quiet")) { counter.hidden = used < limit * 0.8; }
+  });
+
   // Destructive actions ask first: forms and buttons carry data-confirm="…".
   document.addEventListener("submit", function (event) {
     var form = event.target;

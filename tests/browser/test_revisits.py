@@ -80,7 +80,10 @@ def test_revisit_with_problem_is_spot_checked_and_acknowledged(live_server, brow
     boss.fill("input[name=size]", "100")
     boss.fill("input[name=seed]", seed)
     with boss.expect_navigation():
-        boss.get_by_role("button", name="抽取", exact=True).click()
+        boss.get_by_role("button", name="预览样本", exact=True).click()
+    expect(boss.locator("#sample-preview")).to_contain_text(customer_name)
+    with boss.expect_navigation():
+        boss.get_by_role("button", name="确认保存该样本", exact=True).click()
     assert f"随机种子 {seed}" in boss.content()
     boss.click(f"#spot-checks >> text={customer_name}")
     assert "上门安装迟到一小时" in boss.content() and "对我们整体服务的满意度" in boss.content()

@@ -135,7 +135,8 @@ def test_duplicate_check_while_typing_shows_owner_without_contact_details(app, l
     response = client.post("/customers/duplicates", data={"name": "杭州云帆科技"}, headers=hx)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert "撞单" in html and "李娜" in html and "杭州云帆科技有限公司" in html
+    assert "撞单" in html and "李娜" in html and "杭州**科技有限公司" in html
+    assert "杭州云帆科技有限公司" not in html and "KH2026" not in html
     assert "13812345678" not in html and "secret@yunfan.cn" not in html and "138 1234 5678" not in html
     # Not in the rep's scope, so no link to the file.
     assert "/customers/1\"" not in html
@@ -149,6 +150,67 @@ def test_zhuangdan_sales_cannot_save_a_clash_with_another_reps_customer(app, log
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "撞单" in html and "李娜" in html
     assert customer_count() == 1
+
+
+@pytest.mark.parametrize("probe", [
+    {"contacts-0-phone": "+86 138 1234 5678"},
+    {"contacts-0-email": "SECRET@yunfan.cn"},
+    {"credit_code": "91330100MA27XYU12L"},
+    {"name": "杭州云帆科技"},
+])
+def test_duplicate_check_is_no_oracle_for_another_reps_file(app, login_as, sales_team, make_customer, hx, probe):
+    """A sales rep probing another rep's customer by phone, email, credit code or name learns the owner and a
+    masked name only: no full name, no code, no link, no last contact (inline, as a page, and after 保存)."""
+    other = make_customer("杭州云帆科技有限公司", owner=sales_team["li"], credit_code="91330100MA27XYU12L",
+                          contacts=[{"name": "王伟", "phone": "13812345678", "email": "secret@yunfan.cn"}])
+    client = login_as(sales_team["zhang"])
+    data = {"name": "别的名字", **probe}
+    inline = client.post("/customers/duplicates", data=data, headers=hx).get_data(as_text=True)
+    page = client.post("/customers/duplicates", data=data).get_data(as_text=True)
+    saved = client.post("/customers/new", data=form_data(**{"name": "别的名字", "contacts-0-phone": "",
+                                                            "contacts-0-email": "", **probe}))
+    assert saved.status_code == 422 and customer_count() == 1
+    for html in (inline, page, saved.get_data(as_text=True)):
+        assert "杭州**科技有限公司" in html and "李娜" in html and "无权查看" in html
+        assert "杭州云帆科技有限公司" not in html and other.code not in html
+        assert f"/customers/{other.id}" not in html
+
+
+def test_duplicates_in_scope_show_name_code_and_link(app, login_as, sales_team, make_customer, hx):
+    mine = make_customer("杭州云帆科技有限公司", owner=sales_team["zhang"])
+    html = login_as(sales_team["zhang"]).post("/customers/duplicates", data={"name": "杭州云帆科技"},
+                                              headers=hx).get_data(as_text=True)
+    assert "杭州云帆科技有限公司" in html and mine.code in html and f'href="/customers/{mine.id}"' in html
+    # The supervisor sees the department's files whole too.
+    html = login_as(sales_team["boss"]).post("/customers/duplicates", data={"name": "杭州云帆科技"},
+                                             headers=hx).get_data(as_text=True)
+    assert mine.code in html and "杭州**" not in html
+
+
+def test_zhuangdan_after_save_is_one_red_refusal_without_an_override(app, login_as, sales_team, make_customer):
+    make_customer("杭州云帆科技有限公司", owner=sales_team["li"])
+    client = login_as(sales_team["zhang"])
+    for data in (form_data(), form_data(confirm_duplicates="y")):
+        response = client.post("/customers/new", data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert 'class="duplicates panel duplicates-clash" role="alert"' in html
+        assert html.count("撞单：疑似重复的客户已由李娜负责，不能重复建档，请联系主管处理") == 1
+        assert "疑似重复</span>" not in html and "status-amber" not in html
+        assert "我已核对" not in html and 'name="confirm_duplicates"' not in html
+    assert customer_count() == 1
+
+
+def test_a_possible_duplicate_offers_the_override_and_it_saves(app, login_as, sales_team, make_customer):
+    make_customer("杭州云帆科技有限公司", owner=None)
+    client = login_as(sales_team["zhang"])
+    response = client.post("/customers/new", data=form_data())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "status-amber" in html and "撞单" not in html and "duplicates-clash" not in html
+    assert "我已核对疑似重复客户，仍然保存" in html and "请核对后勾选确认再保存" in html
+    assert client.post("/customers/new", data=form_data(confirm_duplicates="y")).status_code == 303
+    assert customer_count() == 2
 
 
 def test_duplicate_of_a_pool_customer_needs_confirmation(app, login_as, sales_team, make_customer):

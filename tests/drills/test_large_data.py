@@ -22,7 +22,7 @@ def test_scaled_large_seed(app, frozen_now):
     assert loaded.counts["customer"] == 300
     assert loaded.counts["customer_search"] == 300
     assert loaded.counts["follow_up"] == 3000  # 1,000,000 × 300 / 100,000, exactly
-    assert loaded.counts["revisit_task"] == 600 and loaded.counts["ticket"] == 150 and loaded.counts["deal"] == 60
+    assert loaded.counts["revisit_task"] == 600 and loaded.counts["ticket"] == 150 and loaded.counts["sales_order"] == 180 and loaded.counts["opportunity"] == 90
     if indexes_before:
         assert index_names() == indexes_before
 

@@ -36,22 +36,6 @@ def others_followup(world):
     return world.once("others_followup", build)
 
 
-def others_deal(world):
-    from decimal import Decimal
-
-    from portal.extensions import db
-    from portal.models.followups import Deal
-
-    def build():
-        deal = Deal(customer_id=others_customer(world), owner_id=world.spare_user.id, amount=Decimal("1000"),
-                    signed_on=datetime(2026, 11, 20).date(), product="年度服务")
-        db.session.add(deal)
-        db.session.commit()
-        return deal.id
-
-    return world.once("others_deal", build)
-
-
 def entered_holiday(world):
     """A 2027 holiday row for the delete route (admin removes it: 303)."""
     from datetime import date
@@ -73,10 +57,6 @@ def followup_args(world):
     return {"followup_id": others_followup(world)}
 
 
-def deal_args(world):
-    return {"deal_id": others_deal(world)}
-
-
 # Out of scope for the sales rep (404); marketing sees the customer but may not write (403);
 # only the author (within 24 h) or a manager edits a follow-up, so service gets 403 there.
 WRITE = {"sales": 404, "marketing": 403}
@@ -92,10 +72,6 @@ RULES = [
          expect={"sales": 404, "marketing": 403, "service": 403}),
     Rule("followups.edit", "POST", FOLLOWUP_ROLES, url_values=followup_args,
          expect={"sales": 404, "marketing": 403, "service": 403}),
-    Rule("followups.deal_create", "GET", FOLLOWUP_ROLES, url_values=customer_args, expect=WRITE),
-    Rule("followups.deal_create", "POST", FOLLOWUP_ROLES, url_values=customer_args, expect=WRITE),
-    Rule("followups.deal_edit", "GET", FOLLOWUP_ROLES, url_values=deal_args, expect=WRITE),
-    Rule("followups.deal_edit", "POST", FOLLOWUP_ROLES, url_values=deal_args, expect=WRITE),
     Rule("holidays.index", "GET", ADMIN),
     Rule("holidays.index", "POST", ADMIN),
     Rule("holidays.delete", "POST", ADMIN, url_values=entered_holiday),

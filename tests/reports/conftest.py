@@ -9,7 +9,8 @@ import pytest
 
 from portal.extensions import db
 from portal.models.customers import Customer, StageChange
-from portal.models.followups import Deal, FollowUp
+from portal.models.followups import FollowUp
+from portal.models.sales import Order
 from portal.models.revisits import RevisitRecord, RevisitTask, SpotCheck
 from portal.models.tickets import Ticket
 
@@ -110,12 +111,12 @@ def review_world(app, make_user, make_department, frozen_now):
                                  sample_seed=1, period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
                                  result=result, checked_at=datetime(2026, 9, 20, 10) if result != "待抽查" else None,
                                  comment="回访内容不完整" if result == "不完整" else ""))
-    # Deals: A signs 30,000 + 20,000 in Q3 against 40,000 in Q2 (the Q4 deal is outside); B only in Q3.
+    # Orders: A signs 30,000 + 20,000 in Q3 against 40,000 in Q2 (the Q4 deal is outside); B only in Q3.
     for owner, customer, amount, signed in [(a, "c1", "30000", date(2026, 7, 5)), (a, "c4", "20000", date(2026, 9, 30)),
                                             (a, "c1", "40000", date(2026, 5, 5)), (a, "c1", "10000", date(2026, 10, 1)),
                                             (b, "c3", "10000", date(2026, 8, 8))]:
-        db.session.add(Deal(customer_id=customers[customer].id, owner_id=owner.id, amount=amount, signed_on=signed,
-                            product="数控机床维保服务"))
+        db.session.add(Order(number=f"DD{signed:%Y%m%d}{customers[customer].id:03d}", customer_id=customers[customer].id,
+                             owner_id=owner.id, total=amount, signed_on=signed))
     # Follow-ups of A due in Q3: f1 (due 07-03) met by f2 on 07-03; f2 (due 07-10) never met; f3 due in Q4.
     for customer, contacted, due in [("c1", "2026-06-25 10:00:00", date(2026, 7, 3)),
                                      ("c1", "2026-07-03 15:00:00", date(2026, 7, 10)),

@@ -173,7 +173,7 @@ def test_assessment_sheet_pdf(review_world, login_as, tmp_path):
     assert response.headers["Cache-Control"] == "no-store"
     text = pdf_text(response.data, tmp_path)
     assert "员工考核表" in text and "张伟" in text and "54.1" in text and "被考核人" in text
-    assert "排名 2 / 3" in text  # behind 李娜 (66.7) in 销售一部; 赵敏 has no figures and is unranked
+    assert "排名 2 / 2" in text  # behind 李娜 (66.7) in 销售一部; 赵敏 has no figures: unranked, not counted
 
 
 def test_issue_freezes_figures_and_reprint_is_identical(review_world, login_as, tmp_path):

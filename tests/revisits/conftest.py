@@ -49,3 +49,14 @@ def make_record(app):
         return record
 
     return factory
+
+
+def draw(client, data: dict):
+    """Draw a spot-check sample as a supervisor does: preview it, then confirm what was shown."""
+    preview = client.post("/spot-checks/draw", data={**data, "action": "preview"})
+    html = preview.get_data(as_text=True)
+    if preview.status_code != 200 or 'name="previewed"' not in html:
+        return preview
+    marker = 'name="previewed" value="'
+    start = html.index(marker) + len(marker)
+    return client.post("/spot-checks/draw", data={**data, "action": "save", "previewed": html[start:html.index('"', start)]})

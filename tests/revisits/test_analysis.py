@@ -63,7 +63,7 @@ def test_analysis_page_shows_the_figures(app, frozen_now, make_user, make_depart
     assert login_as(staff).get("/revisits/analysis").status_code == 403
 
 
-def test_spot_check_pass_rate_counts_marked_checks_in_the_period(app, make_user, make_department, make_customer,
+def test_spot_check_pass_rate_counts_checks_in_the_period_of_the_record(app, make_user, make_department, make_customer,
                                                                  make_record):
     from portal.access.revisits import visible_spot_checks
     from portal.models.revisits import SpotCheck
@@ -80,7 +80,9 @@ def test_spot_check_pass_rate_counts_marked_checks_in_the_period(app, make_user,
                                  period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), result=result,
                                  checked_at=checked_at))
     db.session.commit()
-    # November: two 合格 of three marked (the pending one and December's are not counted) → 2 / 3.
-    assert queries.spot_check_pass(visible_spot_checks(supervisor), NOV_START, NOV_END) == (2, 3)
+    # The records are October's: three 合格 of four concluded, whenever they were checked (the pending
+    # one is not counted); November, when most checks were made, has none.
+    assert queries.spot_check_pass(visible_spot_checks(supervisor), date(2026, 10, 1), date(2026, 10, 31)) == (3, 4)
+    assert queries.spot_check_pass(visible_spot_checks(supervisor), NOV_START, NOV_END) == (0, 0)
     assert queries.spot_check_pass(visible_spot_checks(make_user("supervisor", make_department("别的部门"))),
                                    NOV_START, NOV_END) == (0, 0)

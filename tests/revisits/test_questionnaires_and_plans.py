@@ -130,3 +130,26 @@ def test_answers_are_checked_against_the_version_the_form_showed(app, frozen_now
     assert response.status_code == 303
     record = db.session.scalar(select(RevisitRecord))
     assert record.questionnaire_version_id == first.id and record.answers["q1"] == "无变化"
+
+
+def test_manual_plan_names_codes_not_found_or_out_of_scope_before_saving(app, frozen_now, make_user, make_department,
+                                                                         make_customer, login_as):
+    from portal.models.revisits import RevisitPlan
+
+    department = make_department("销售部")
+    supervisor = make_user("supervisor", department=department)
+    mine = make_customer(name="本部门客户", owner=make_user("sales", department=department))
+    theirs = make_customer(name="别部门客户", owner=make_user("sales"))
+    archived = make_customer(name="已归档客户", owner=supervisor)
+    archived.archived_at = archived.created_at
+    questionnaire_id = default_questionnaire().id
+    db.session.commit()
+    codes = "\n".join([mine.code.lower(), theirs.code, "KH2099999999", archived.code])
+    response = login_as(supervisor).post("/revisits/plans/new", data={
+        "name": "名单回访", "segment": "manual", "method": "电话", "starts_on": "2026-11-24", "window_workdays": "3",
+        "questionnaire_id": str(questionnaire_id), "customer_codes": codes})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"以下客户编号不存在或不在您的客户范围内，请核对：{theirs.code}、KH2099999999、{archived.code}" in html
+    assert mine.code not in html.split("请核对：")[1].split("<")[0]
+    assert db.session.scalar(select(RevisitPlan.id)) is None

@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.models.revisits import RevisitPlan, RevisitRecord, SpotCheck
 from portal.revisits.services import default_questionnaire
 from tests.auth.test_csrf_and_headers import csrf_token, login_with_csrf
+from tests.revisits.conftest import draw
 
 XSS = '<script>alert(1)</script><div hx-get="/logout" hx-trigger="load">x</div>'
 
@@ -34,7 +35,7 @@ def test_free_text_renders_inert_on_every_surface(app, frozen_now, make_user, ma
     assert response.status_code == 303
     record = db.session.scalar(select(RevisitRecord))
     boss = login_as(supervisor)
-    boss.post("/spot-checks/draw", data={"period_start": "2026-11-01", "period_end": "2026-11-30", "mode": "count",
+    draw(boss, {"period_start": "2026-11-01", "period_end": "2026-11-30", "mode": "count",
                                          "size": "1", "seed": "1"})
     check = db.session.scalar(select(SpotCheck))
     boss.post(f"/spot-checks/{check.id}", data={"version": str(check.version), "result": "不真实", "comment": XSS,

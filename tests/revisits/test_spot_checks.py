@@ -1,4 +1,5 @@
 """Spot-checks: reproducible samples, exclusion of checked records, department scope, audit, acknowledgement."""
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -8,6 +9,7 @@ from portal.models.audit import AuditEntry
 from portal.models.revisits import SpotCheck
 from portal.revisits.services import preview_sample
 from portal.rules.sampling import draw_sample
+from tests.revisits.conftest import draw
 
 NOVEMBER = {"period_start": "2026-11-01", "period_end": "2026-11-30"}
 
@@ -37,26 +39,48 @@ def test_sample_is_reproducible_from_the_seed(app, frozen_now, make_user, make_d
     assert outside.id not in {record_id for ids in first.values() for record_id in ids}
 
 
-def test_draw_stores_checks_and_never_redraws_checked_records_in_the_period(app, frozen_now, make_user,
-                                                                             make_department, make_customer,
-                                                                             make_record, login_as):
+def test_draw_previews_then_stores_exactly_the_sample_shown(app, frozen_now, make_user, make_department,
+                                                             make_customer, make_record, login_as):
     supervisor, staff, records, _ = service_team(make_user, make_department, make_customer, make_record)
     client = login_as(supervisor)
     expected = draw_sample(records, 777, count=2)
-    response = client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "2", "seed": "777"})
+    preview = client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "2", "seed": "777",
+                                                     "action": "preview"})
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "样本预览（尚未保存）：共 4 条" in html and "确认保存该样本" in html
+    assert db.session.scalar(select(SpotCheck.id)) is None  # nothing stored by a preview
+    response = draw(client, {**NOVEMBER, "mode": "count", "size": "2", "seed": "777"})
     assert response.status_code == 303
     stored = db.session.scalars(select(SpotCheck).order_by(SpotCheck.record_id)).all()
     assert sorted(c.record_id for c in stored) == sorted(expected[staff[0].id] + expected[staff[1].id])
     assert {(c.sample_seed, c.period_start, c.period_end, c.result) for c in stored} == {
         (777, date(2026, 11, 1), date(2026, 11, 30), "待抽查")}
     assert "777" in client.get("/spot-checks/?seed=777").get_data(as_text=True)
+    # The stored sample is still what its seed and parameters give: reproducible after saving.
+    assert preview_sample(supervisor, date(2026, 11, 1), date(2026, 11, 30), 777, count=2) == expected
 
-    # Same seed again: the already-drawn records are excluded, so the rest are drawn.
-    client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "5", "seed": "777"})
-    all_ids = [c.record_id for c in db.session.scalars(select(SpotCheck))]
-    assert len(all_ids) == len(set(all_ids)) == 8  # every completed November record exactly once
-    assert client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "5", "seed": "1"}).status_code == 303
-    assert len(db.session.scalars(select(SpotCheck)).all()) == 8  # nothing left to draw
+
+def test_a_repeated_draw_shows_the_existing_sample_instead_of_adding_one(app, frozen_now, make_user, make_department,
+                                                                         make_customer, make_record, login_as):
+    supervisor, staff, records, _ = service_team(make_user, make_department, make_customer, make_record)
+    client = login_as(supervisor)
+    draw(client, {**NOVEMBER, "mode": "percent", "size": "20", "seed": "777"})
+    first = sorted(c.record_id for c in db.session.scalars(select(SpotCheck)))
+    for seed in ("777", "1"):
+        again = client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "percent", "size": "20", "seed": seed,
+                                                       "action": "save", "previewed": "1,2"})
+        assert again.status_code == 303 and again.headers["Location"].endswith("seed=777")
+    assert sorted(c.record_id for c in db.session.scalars(select(SpotCheck))) == first  # 20 % stayed 20 %
+    assert "该期间已抽样（随机种子 777）" in client.get("/spot-checks/?seed=777").get_data(as_text=True)
+
+
+def test_saving_a_sample_that_changed_since_the_preview_shows_the_new_one(app, frozen_now, make_user, make_department,
+                                                                          make_customer, make_record, login_as):
+    supervisor, _staff, _records, _ = service_team(make_user, make_department, make_customer, make_record)
+    response = login_as(supervisor).post("/spot-checks/draw", data={
+        **NOVEMBER, "mode": "count", "size": "1", "seed": "5", "action": "save", "previewed": "999"})
+    assert response.status_code == 200 and "样本与预览不同" in response.get_data(as_text=True)
+    assert db.session.scalar(select(SpotCheck.id)) is None
 
 
 def test_invalid_draw_form_is_422_in_chinese(app, make_user, login_as):
@@ -70,14 +94,14 @@ def test_invalid_draw_form_is_422_in_chinese(app, make_user, login_as):
 def test_service_user_cannot_spot_check(app, make_user, login_as):
     client = login_as(make_user("service"))
     assert client.get("/spot-checks/").status_code == 403
-    assert client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "1", "seed": "1"}).status_code == 403
+    assert draw(client, {**NOVEMBER, "mode": "count", "size": "1", "seed": "1"}).status_code == 403
 
 
 def test_supervisor_sees_only_their_departments_checks(app, frozen_now, make_user, make_department, make_customer,
                                                       make_record, login_as):
     supervisor, staff, _records, outside = service_team(make_user, make_department, make_customer, make_record)
     admin = make_user("admin")
-    login_as(admin).post("/spot-checks/draw", data={**NOVEMBER, "mode": "percent", "size": "100", "seed": "3"})
+    draw(login_as(admin), {**NOVEMBER, "mode": "percent", "size": "100", "seed": "3"})
     checks = db.session.scalars(select(SpotCheck)).all()
     assert len(checks) == 9  # the admin draws company-wide, the outsider's record included
     foreign = next(c for c in checks if c.record_id == outside.id)
@@ -94,7 +118,7 @@ def test_viewing_a_drawn_record_is_audited(app, frozen_now, make_user, make_depa
                                            login_as):
     supervisor, staff, _records, _ = service_team(make_user, make_department, make_customer, make_record)
     client = login_as(supervisor)
-    client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "1", "seed": "9"})
+    draw(client, {**NOVEMBER, "mode": "count", "size": "1", "seed": "9"})
     check = db.session.scalars(select(SpotCheck)).first()
     assert client.get(f"/spot-checks/{check.id}").status_code == 200
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "read"))
@@ -105,7 +129,7 @@ def test_finding_flow_mark_see_acknowledge(app, frozen_now, make_user, make_depa
                                            login_as):
     supervisor, staff, _records, _ = service_team(make_user, make_department, make_customer, make_record)
     boss = login_as(supervisor)
-    boss.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "1", "seed": "11"})
+    draw(boss, {**NOVEMBER, "mode": "count", "size": "1", "seed": "11"})
     check = next(c for c in db.session.scalars(select(SpotCheck)) if c.staff_id == staff[0].id)
 
     missing = boss.post(f"/spot-checks/{check.id}", data={"version": str(check.version), "result": "不完整"})
@@ -138,7 +162,7 @@ def test_lists_render_as_page_and_as_fragment(app, frozen_now, make_user, make_d
                                               login_as, hx):
     supervisor, staff, _records, _ = service_team(make_user, make_department, make_customer, make_record)
     client = login_as(supervisor)
-    client.post("/spot-checks/draw", data={**NOVEMBER, "mode": "count", "size": "1", "seed": "5"})
+    draw(client, {**NOVEMBER, "mode": "count", "size": "1", "seed": "5"})
     page = client.get("/spot-checks/?state=pending")
     fragment = client.get("/spot-checks/?state=pending", headers=hx)
     assert page.status_code == fragment.status_code == 200
@@ -147,3 +171,24 @@ def test_lists_render_as_page_and_as_fragment(app, frozen_now, make_user, make_d
     assert "HX-Request" in page.headers["Vary"]
     findings = login_as(staff[0]).get("/revisits/findings/", headers=hx).get_data(as_text=True)
     assert "<html" not in findings and "还没有被抽查过" in findings  # pending draws are not findings yet
+
+
+def test_the_supervisors_list_shows_no_row_whose_detail_refuses(app, frozen_now, make_user, make_department,
+                                                               make_customer, make_record, login_as):
+    """销售部: the supervisor did revisits herself; the admin's company-wide draw includes them."""
+    sales = make_department("销售部")
+    supervisor = make_user("supervisor", sales, username="zhaomin")
+    colleague = make_user("sales", sales, username="rep")
+    customer = make_customer()
+    own = make_record(customer, supervisor, datetime(2026, 11, 3, 10), satisfaction=4)
+    make_record(customer, colleague, datetime(2026, 11, 4, 10), satisfaction=5)
+    draw(login_as(make_user("admin")), {**NOVEMBER, "mode": "percent", "size": "100", "seed": "3"})
+    assert len(db.session.scalars(select(SpotCheck)).all()) == 2
+    client = login_as(supervisor)
+    listing = client.get("/spot-checks/").get_data(as_text=True)
+    links = re.findall(r'href="/spot-checks/(\d+)"', listing)
+    assert len(links) == 1
+    for check_id in links:
+        assert client.get(f"/spot-checks/{check_id}").status_code == 200
+    own_check = db.session.scalar(select(SpotCheck).where(SpotCheck.record_id == own.id))
+    assert client.get(f"/spot-checks/{own_check.id}").status_code == 404

@@ -32,16 +32,18 @@ def test_registration_window_skips_national_day_and_counts_the_makeup_saturday(a
     assert [task.due_on for task in tasks_of(customer)] == [date(2026, 10, 10)]
 
 
-def test_deal_creates_one_after_sales_task_per_deal(app, frozen_now, make_customer):
+def test_order_creates_one_after_sales_task_per_order(app, frozen_now, make_customer):
     customer = make_customer()
-    deal = SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24))
-    events.deal_recorded.send(deal)
-    events.deal_recorded.send(deal)
+    order = SimpleNamespace(id=501, customer=customer, signed_on=date(2026, 11, 24), number="DD20261124001")
+    events.order_signed.send(order)
+    events.order_signed.send(order)
     db.session.commit()
     # 7 working days after Tue 11-24: 25, 26, 27, 30, 12-01, 02, 03.
-    assert [(t.trigger, t.due_on, t.source_ref) for t in tasks_of(customer)] == [("deal", date(2026, 12, 3), "成交#501")]
-    events.deal_recorded.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27)))
+    assert [(t.trigger, t.due_on, t.source_ref) for t in tasks_of(customer)] == [("deal", date(2026, 12, 3), "DD20261124001")]
+    tasks_of(customer)[0].record_outcome("完成", datetime(2026, 11, 30, 10), date(2026, 12, 1))
+    events.order_signed.send(SimpleNamespace(id=502, customer=customer, signed_on=date(2026, 11, 27), number="DD20261127001"))
     db.session.commit()
+    # Once the first after-sales revisit is done, the next order gets its own (never two open at once).
     assert sorted(t.due_on for t in tasks_of(customer)) == [date(2026, 12, 3), date(2026, 12, 8)]
 
 

@@ -181,3 +181,28 @@ def test_invalid_credit_codes(code):
 def test_credit_code_normalization_is_applied_before_validation(raw, normalized):
     assert normalize_credit_code(raw) == normalized
     assert is_valid_credit_code(raw) is True
+
+
+@pytest.mark.parametrize("name, masked", [
+    ("杭州云帆科技有限公司", "杭州**科技有限公司"),
+    ("上海远景贸易股份有限公司", "上海**贸易股份有限公司"),
+    ("测试客户1有限公司", "测试**有限公司"),  # too short to keep an industry word as well
+    ("某某有限公司北京分公司", "某某**北京分公司"),
+    ("阿里巴巴集团", "阿里**集团"),
+    ("华为", "华**"),
+    ("Apple Inc", "Ap**nc"),
+    ("", ""),
+])
+def test_mask_company_name(name, masked):
+    from portal.rules.dedupe import mask_company_name
+
+    assert mask_company_name(name) == masked
+
+
+def test_mask_hides_at_least_two_characters_and_the_length():
+    from portal.rules.dedupe import mask_company_name
+
+    assert mask_company_name("杭州云帆科技有限公司") == mask_company_name("杭州云帆星河数据科技有限公司")
+    for name in ("甲乙丙丁有限公司", "甲乙丙丁戊有限公司", "ab", "abcd"):
+        visible = mask_company_name(name).replace("**", "")
+        assert len(name) - len(visible) >= 2 or len(name) <= 2, name

@@ -201,6 +201,8 @@ def test_kpi_catalogue():
         "conversion",
         "followup_timeliness",
         "spot_check_pass",
+        "collection_rate",
+        "target_completion",
     )
     names = [KPI_DEFINITIONS[code][0] for code in KPI_CODES]
     assert names == [
@@ -215,6 +217,8 @@ def test_kpi_catalogue():
         "业务转化率",
         "跟进及时率",
         "抽查合格率",
+        "回款率",
+        "目标完成率",
     ]
     assert all(definition.endswith("。") for _, definition in KPI_DEFINITIONS.values())
 
@@ -222,4 +226,7 @@ def test_kpi_catalogue():
 def test_default_weights_cover_every_kpi_and_sum_to_100():
     assert set(DEFAULT_KPI_WEIGHTS) == set(KPI_CODES)
     assert sum(DEFAULT_KPI_WEIGHTS.values()) == 100
-    assert all(weight > 0 for weight in DEFAULT_KPI_WEIGHTS.values())
+    # The selling KPIs (issue 13) start unweighted: the admin weighs them in, so no existing score moves.
+    selling = {"collection_rate", "target_completion"}
+    assert all(weight > 0 for code, weight in DEFAULT_KPI_WEIGHTS.items() if code not in selling)
+    assert all(DEFAULT_KPI_WEIGHTS[code] == 0 for code in selling)

@@ -1,0 +1,76 @@
+"""Which selling records a user may see (issue 13 "Roles"):
+
+- sales: records of the customers they own or collaborate on (pool customers have no sales records
+  of theirs to show);
+- supervisor: customers owned by their department (everything without a department);
+- admin: everything;
+- service and tech: orders (read-only) of the customers they may see; tech sees amounts only where the
+  field-visibility mapping allows (portal.auth.permissions.can_see_order_amounts);
+- marketing: no individual orders or opportunities, only totals (portal.sales.queries).
+Quotes follow the customer: everyone who may see a customer sees every quote it received.
+"""
+from sqlalchemy import CompoundSelect, Select, false, select, union
+
+from portal.access.customers import owned_by_department, visible_customer_ids
+from portal.models.auth import User
+from portal.models.customers import Customer, customer_collaborator
+from portal.models.sales import Invoice, Opportunity, Order, Payment, PaymentInstalment, Quote
+
+ORDER_READERS = frozenset({"service", "tech"})
+
+
+def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
+    """Customer ids whose selling records the user works with; None = every customer (admin, a
+    supervisor without a department)."""
+    if user.role == "admin" or (user.role == "supervisor" and user.department_id is None):
+        return None
+    if user.role == "supervisor":
+        return select(Customer.id).where(owned_by_department(user.department_id))
+    if user.role == "sales":
+        return union(select(Customer.id).where(Customer.owner_id == user.id),
+                     select(customer_collaborator.c.customer_id).where(customer_collaborator.c.user_id == user.id))
+    return select(Customer.id).where(false())
+
+
+def _scoped(model, user: User) -> Select:
+    ids = selling_customer_ids(user)
+    query = select(model)
+    return query if ids is None else query.where(model.customer_id.in_(ids))
+
+
+def visible_opportunities(user: User) -> Select:
+    """Opportunities: sales own + collaborated customers, supervisors their department, admin all."""
+    return _scoped(Opportunity, user)
+
+
+def visible_orders(user: User) -> Select:
+    """Orders: the selling scope; service and tech read those of the customers they may see; marketing none."""
+    if user.role in ORDER_READERS:
+        return select(Order).where(Order.customer_id.in_(visible_customer_ids(user)))
+    return _scoped(Order, user)
+
+
+def visible_order_ids(user: User) -> Select:
+    return visible_orders(user).with_only_columns(Order.id).order_by(None)
+
+
+def visible_quotes(user: User) -> Select:
+    """Quotes of every customer the user may see (so nobody quotes a different price unknowingly)."""
+    return select(Quote).where(Quote.customer_id.in_(visible_customer_ids(user)))
+
+
+def visible_payments(user: User) -> Select:
+    return select(Payment).where(Payment.order_id.in_(visible_order_ids(user)))
+
+
+def visible_invoices(user: User) -> Select:
+    return select(Invoice).where(Invoice.order_id.in_(visible_order_ids(user)))
+
+
+def visible_instalments(user: User) -> Select:
+    return select(PaymentInstalment).where(PaymentInstalment.order_id.in_(visible_order_ids(user)))
+
+
+def approvable_quotes(user: User) -> Select:
+    """Quotes a manager may decide on: those of customers in their selling scope (department)."""
+    return _scoped(Quote, user)

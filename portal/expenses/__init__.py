@@ -1,0 +1,1 @@
+"""费用: company and personal expenses, approved by the supervisor."""

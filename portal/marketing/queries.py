@@ -1,0 +1,194 @@
+"""Read queries of the marketing area: the activity list, an activity's participants, cost sums and the
+inputs of the effect figures. Everything starts from portal.access.marketing."""
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from portal.access.marketing import visible_activities, visible_participants
+from portal.customers.queries import escape_like
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.marketing import ATTENDED, Activity, ActivityExpense, ActivityParticipant
+from portal.rules.attribution import LEAD, Attendance, Effect, Outcome, effects
+from portal.settings_store import get_setting
+
+SORT_COLUMNS = {
+    "starts_on": Activity.starts_on, "theme": Activity.theme, "kind": Activity.kind, "status": Activity.status,
+    "region": Activity.region, "budget": Activity.budget,
+}
+
+OutcomeSource = Callable[[list[int]], Iterable[Outcome]]
+outcome_sources: list[OutcomeSource] = []
+"""Opportunities and orders come from the sales area when it is there: each source is called with the
+ids of customers who attended some activity and returns their opportunities/orders as Outcomes (kind
+opportunity/order, dated when first recorded, with amount and gross profit). Until one registers,
+the effect table shows 订单数据尚未接入 in its revenue columns."""
+
+
+def revenue_connected() -> bool:
+    return bool(outcome_sources)
+
+
+def filtered_activities(user: User, filters: dict) -> Select:
+    """The list query: scoped, filtered, sorted (allow-listed), owner joined."""
+    query = visible_activities(user).options(joinedload(Activity.owner))
+    if filters.get("q"):
+        query = query.where(Activity.theme.like(f"%{escape_like(filters['q'])}%", escape="\\"))
+    if filters.get("region"):
+        query = query.where(Activity.region.like(f"%{escape_like(filters['region'])}%", escape="\\"))
+    for name, column in (("kind", Activity.kind), ("status", Activity.status)):
+        if filters.get(name):
+            query = query.where(column == filters[name])
+    if (filters.get("owner") or "").isdigit():
+        query = query.where(Activity.owner_id == int(filters["owner"]))
+    if filters.get("date_from"):
+        query = query.where(Activity.ends_on >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(Activity.starts_on <= filters["date_to"])
+    sort = filters.get("sort", "-starts_on")
+    column = SORT_COLUMNS.get(sort.lstrip("-"), Activity.starts_on)
+    if sort.startswith("-"):
+        return query.order_by(column.desc(), Activity.id.desc())
+    return query.order_by(column.asc(), Activity.id.asc())
+
+
+def owner_choices() -> list:
+    """People who may own an activity: active marketing staff, supervisors and admins, as (id, name)."""
+    return list(db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.role.in_(("marketing", "supervisor", "admin")), User.is_active_user.is_(True))
+        .order_by(User.display_name, User.id)))
+
+
+def actual_costs(activity_ids: list[int]) -> dict[int, Decimal]:
+    """Sum of expense lines per activity, in SQL (one query)."""
+    if not activity_ids:
+        return {}
+    rows = db.session.execute(select(ActivityExpense.activity_id, func.sum(ActivityExpense.amount))
+                              .where(ActivityExpense.activity_id.in_(activity_ids))
+                              .group_by(ActivityExpense.activity_id))
+    return {activity_id: Decimal(total or 0).quantize(Decimal("0.01")) for activity_id, total in rows}
+
+
+def participant_counts(activity_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Participants per activity and status (all rows: counts name nobody), one grouped query."""
+    counts: dict[int, dict[str, int]] = {activity_id: {} for activity_id in activity_ids}
+    if not activity_ids:
+        return counts
+    rows = db.session.execute(
+        select(ActivityParticipant.activity_id, ActivityParticipant.status, func.count())
+        .where(ActivityParticipant.activity_id.in_(activity_ids))
+        .group_by(ActivityParticipant.activity_id, ActivityParticipant.status))
+    for activity_id, status, number in rows:
+        counts[activity_id][status] = number
+    return counts
+
+
+def participants_of(user: User, activity_id: int, status: str = "", walk_in: bool = False) -> Select:
+    """An activity's participant rows in the user's customer scope, customer joined, newest first."""
+    query = (visible_participants(user, activity_id).options(joinedload(ActivityParticipant.customer))
+             .order_by(ActivityParticipant.id.desc()))
+    if status:
+        query = query.where(ActivityParticipant.status == status)
+    if walk_in:
+        query = query.where(ActivityParticipant.walk_in.is_(True))
+    return query
+
+
+def participants_by_ids(user: User, activity_id: int, ids: list[int]) -> list[ActivityParticipant]:
+    """Posted participant ids, filtered through the scoped query again (never trusted)."""
+    if not ids:
+        return []
+    query = participants_of(user, activity_id).where(ActivityParticipant.id.in_(ids[:5000]))
+    return list(db.session.scalars(query).unique())
+
+
+# --- effect -------------------------------------------------------------------------------------------
+
+def attribution_window() -> int:
+    return int(get_setting("attribution_window_days"))
+
+
+def effect_inputs(activities: list[Activity], window_days: int) -> tuple[list[Attendance], list[Outcome]]:
+    """Attendances and outcomes that can decide these activities' effect, and no more.
+
+    An outcome of these activities is dated between the earliest start and the latest start plus the
+    window; only an attendance in that span can compete for it (a later-started one wins), so older
+    and later attendances are not read. Leads are the files of those attendees opened in that span."""
+    ids = [activity.id for activity in activities]
+    low = min(activity.starts_on for activity in activities)
+    high = max(activity.starts_on for activity in activities) + timedelta(days=window_days)
+    attendee_ids = (select(ActivityParticipant.customer_id)
+                    .where(ActivityParticipant.activity_id.in_(ids), ActivityParticipant.status == ATTENDED))
+    rows = db.session.execute(
+        select(ActivityParticipant.customer_id, ActivityParticipant.activity_id, Activity.starts_on,
+               ActivityParticipant.walk_in, Customer.created_at)
+        .join(Activity, Activity.id == ActivityParticipant.activity_id)
+        .join(Customer, Customer.id == ActivityParticipant.customer_id)
+        .where(ActivityParticipant.status == ATTENDED, ActivityParticipant.customer_id.in_(attendee_ids),
+               Activity.status != "已取消", Activity.starts_on >= low, Activity.starts_on <= high))
+    attendances, created, source = [], {}, {}
+    for customer_id, activity_id, starts_on, walk_in, created_at in rows:
+        attendances.append(Attendance(customer_id, activity_id, starts_on))
+        opened_on = created_at.date() if created_at else starts_on
+        if low <= opened_on <= high:
+            created[customer_id] = opened_on
+        if walk_in:
+            source[customer_id] = activity_id
+    outcomes = [Outcome(LEAD, customer_id, customer_id, on, source_activity_id=source.get(customer_id))
+                for customer_id, on in created.items()]
+    customer_ids = sorted({attendance.customer_id for attendance in attendances})
+    for outcome_source in outcome_sources:
+        outcomes.extend(outcome_source(customer_ids))
+    return attendances, outcomes
+
+
+def activity_effects(activities: list[Activity]) -> dict[int, Effect]:
+    """Effect figures for these activities: attendees, leads, attributed outcomes, cost (a few grouped queries)."""
+    ids = [activity.id for activity in activities]
+    if not ids:
+        return {}
+    counts = participant_counts(ids)
+    window = attribution_window()
+    attendances, outcomes = effect_inputs(activities, window)
+    return effects(ids, {i: counts[i].get(ATTENDED, 0) for i in ids}, actual_costs(ids), outcomes, attendances, window)
+
+
+def compared_activities(user: User, date_from: date | None, date_to: date | None, kind: str = "") -> list[Activity]:
+    """Activities (not cancelled) starting in the period, for the comparison table, oldest first."""
+    query = visible_activities(user).where(Activity.status != "已取消").options(joinedload(Activity.owner))
+    if date_from:
+        query = query.where(Activity.starts_on >= date_from)
+    if date_to:
+        query = query.where(Activity.starts_on <= date_to)
+    if kind:
+        query = query.where(Activity.kind == kind)
+    return list(db.session.scalars(query.order_by(Activity.starts_on, Activity.id).limit(500)))
+
+
+def lead_customers(customer_ids: list[int], user: User) -> list[Customer]:
+    """The attributed leads the user may see, for the activity page."""
+    from portal.access.customers import visible_customers
+
+    if not customer_ids:
+        return []
+    return list(db.session.scalars(visible_customers(user).where(Customer.id.in_(customer_ids))
+                                   .order_by(Customer.id.desc()).limit(200)))
+
+
+def customer_marketing(customer: Customer) -> dict:
+    """For the customer page (already scoped): the activities it took part in and its competitors."""
+    from portal.models.marketing import Competitor, customer_competitor
+
+    participations = list(db.session.execute(
+        select(ActivityParticipant, Activity).join(Activity, Activity.id == ActivityParticipant.activity_id)
+        .where(ActivityParticipant.customer_id == customer.id)
+        .order_by(Activity.starts_on.desc(), Activity.id.desc()).limit(20)))
+    competitors = list(db.session.scalars(
+        select(Competitor).join(customer_competitor, customer_competitor.c.competitor_id == Competitor.id)
+        .where(customer_competitor.c.customer_id == customer.id).order_by(Competitor.name)))
+    return {"participations": participations, "competitors": competitors}

@@ -1,0 +1,302 @@
+"""Read side of the sales area: lists with filters and sorts, the funnel, the ageing table, the
+customer page's section. Every query starts from portal.access.sales; sums are SQL SUMs of NUMERIC."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from portal.access import sales as access
+from portal.access.customers import visible_customer_ids
+from portal.database import on_sqlite
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.sales import (
+    AfterSalesHandover,
+    LOST, OPEN_STAGES, WON, Opportunity, OpportunityStageChange, Order, Payment, PaymentInstalment, Product, Quote,
+)
+from portal.rules import ageing, funnel
+from portal.settings_store import get_setting
+
+ZERO = Decimal("0.00")
+
+OPPORTUNITY_SORTS = {
+    "updated": (Opportunity.updated_at, Opportunity.id),
+    "close": (Opportunity.expected_close_on, Opportunity.id),
+    "amount": (Opportunity.expected_amount, Opportunity.id),
+    "stage": (Opportunity.stage, Opportunity.id),
+}
+ORDER_SORTS = {
+    "signed": (Order.signed_on, Order.id),
+    "total": (Order.total, Order.id),
+    "receivable": (Order.total - Order.received_amount, Order.id),
+}
+
+
+def sort_clause(sorts: dict, key: str | None, default: str):
+    """ORDER BY from an allow-list; '-key' is descending (SECURITY.md #15)."""
+    key = key or default
+    descending = key.startswith("-")
+    columns = sorts.get(key.lstrip("-")) or sorts[default.lstrip("-")]
+    if key.lstrip("-") not in sorts:
+        descending = default.startswith("-")
+    return [column.desc() if descending else column.asc() for column in columns]
+
+
+def seller_choices(user: User) -> list[tuple[str, str]]:
+    """Owners offered in list filters: the user's department's sellers (everyone for admins)."""
+    query = select(User.id, User.display_name).where(User.role.in_(("sales", "supervisor"))).order_by(User.display_name)
+    if user.role == "sales":
+        query = query.where(User.id == user.id)
+    elif user.role == "supervisor" and user.department_id is not None:
+        query = query.where(User.department_id == user.department_id)
+    return [("", "全部")] + [(str(uid), name) for uid, name in db.session.execute(query)]
+
+
+def like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# --- opportunities --------------------------------------------------------------------------------
+
+def filtered_opportunities(user: User, form):
+    query = (access.visible_opportunities(user).join(Opportunity.customer).outerjoin(Opportunity.owner)
+             .options(contains_eager(Opportunity.customer), contains_eager(Opportunity.owner))
+             .where(Opportunity.archived_at.is_(None)))
+    if form.q.data:
+        term = like(form.q.data.strip())
+        query = query.where(or_(Opportunity.name.like(term, escape="\\"), Customer.name.like(term, escape="\\")))
+    if form.stage.data:
+        query = query.where(Opportunity.stage == form.stage.data)
+    if form.owner_id.data and form.owner_id.data.isdigit():
+        query = query.where(Opportunity.owner_id == int(form.owner_id.data))
+    if form.close_from.data:
+        query = query.where(Opportunity.expected_close_on >= form.close_from.data)
+    if form.close_to.data:
+        query = query.where(Opportunity.expected_close_on <= form.close_to.data)
+    return query.order_by(*sort_clause(OPPORTUNITY_SORTS, form.sort.data, "-updated"))
+
+
+def probabilities() -> dict:
+    return get_setting("opportunity_probabilities")
+
+
+def weighted_sum_expression():
+    """Σ expected amount × the stage's probability, in SQL (probabilities are the admin's settings)."""
+    table = probabilities()
+    factor = case(*[(Opportunity.stage == stage, literal(funnel.probability(stage, table)))
+                    for stage in funnel.STAGES], else_=literal(Decimal("0")))
+    return func.coalesce(func.sum(Opportunity.expected_amount * factor), 0)
+
+
+@dataclass
+class Funnel:
+    columns: list = field(default_factory=list)   # (stage, count, amount, weighted, conversion into it)
+    won: int = 0
+    lost: int = 0
+    loss_rate: Decimal | None = None
+    days_to_win: Decimal | None = None
+    loss_reasons: list = field(default_factory=list)
+    weighted_pipeline: Decimal = ZERO
+    by_owner: list = field(default_factory=list)  # (owner name, open count, open amount, weighted)
+
+
+def funnel_view(user: User, start: date, end: date) -> Funnel:
+    """Opportunities created in [start, end): count and amount per stage, conversion between
+    consecutive stages (from the furthest stage each reached), 丢单率, days to win, loss reasons."""
+    scoped = access.visible_opportunities(user).where(Opportunity.archived_at.is_(None),
+                                                       Opportunity.created_at >= start, Opportunity.created_at < end)
+    base = scoped.subquery()
+    furthest = case((base.c.stage == LOST, base.c.lost_at_stage), else_=base.c.stage)
+    rows = db.session.execute(
+        select(base.c.stage, furthest, func.count(), func.coalesce(func.sum(base.c.expected_amount), 0))
+        .group_by(base.c.stage, furthest)).all()
+    at_stage = {stage: [0, ZERO] for stage in funnel.STAGES}
+    furthest_counts: dict[str, int] = {}
+    for stage, reached, count, amount in rows:
+        at_stage[stage][0] += count
+        at_stage[stage][1] += Decimal(amount)
+        if reached:
+            furthest_counts[reached] = furthest_counts.get(reached, 0) + count
+    reached = funnel.reached_counts(furthest_counts)
+    conversion = funnel.conversion_rates(reached)
+    table = probabilities()
+    view = Funnel()
+    for stage in funnel.STAGES:
+        count, amount = at_stage[stage]
+        view.columns.append((stage, count, amount, funnel.weighted_amount(amount, stage, table), conversion.get(stage),
+                             reached.get(stage)))
+    view.won, view.lost = at_stage[WON][0], at_stage[LOST][0]
+    view.loss_rate = funnel.loss_rate(view.won, view.lost)
+    view.weighted_pipeline = sum((funnel.weighted_amount(at_stage[s][1], s, table) for s in OPEN_STAGES), ZERO)
+    view.days_to_win = average_days_to_win(scoped)
+    reasons = db.session.execute(select(base.c.loss_reason, func.count()).where(base.c.stage == LOST)
+                                 .group_by(base.c.loss_reason)).all()
+    view.loss_reasons = funnel.ranked_loss_reasons({reason or "其他": n for reason, n in reasons})
+    owner_rows = db.session.execute(
+        select(User.display_name, func.count(Opportunity.id), func.coalesce(func.sum(Opportunity.expected_amount), 0),
+               weighted_sum_expression())
+        .join(User, User.id == Opportunity.owner_id)
+        .where(Opportunity.id.in_(scoped.with_only_columns(Opportunity.id)), Opportunity.stage.in_(OPEN_STAGES))
+        .group_by(User.display_name).order_by(User.display_name)).all()
+    view.by_owner = [(name, n, Decimal(amount), Decimal(weighted).quantize(Decimal("0.01"))) for name, n, amount, weighted in owner_rows]
+    return view
+
+
+def average_days_to_win(scoped) -> Decimal | None:
+    """Mean days from creation to 赢单 of the won ones, computed in SQL."""
+    if on_sqlite():
+        days = func.julianday(Opportunity.closed_on) - func.julianday(func.date(Opportunity.created_at))
+    else:
+        days = Opportunity.closed_on - cast(Opportunity.created_at, Date)
+    value = db.session.scalar(scoped.where(Opportunity.stage == WON).with_only_columns(func.avg(days)).order_by(None))
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def opportunity_quotes(opportunity: Opportunity) -> list[Quote]:
+    return list(db.session.scalars(select(Quote).where(Quote.opportunity_id == opportunity.id)
+                                   .options(joinedload(Quote.lines), joinedload(Quote.owner))
+                                   .order_by(Quote.quoted_on.desc(), Quote.id.desc())).unique())
+
+
+def opportunity_history(opportunity: Opportunity) -> list[OpportunityStageChange]:
+    return list(db.session.scalars(select(OpportunityStageChange)
+                                   .where(OpportunityStageChange.opportunity_id == opportunity.id)
+                                   .options(joinedload(OpportunityStageChange.changed_by))
+                                   .order_by(OpportunityStageChange.changed_at, OpportunityStageChange.id)))
+
+
+def active_products() -> list[Product]:
+    return list(db.session.scalars(select(Product).where(Product.status == "在售", Product.archived_at.is_(None))
+                                   .order_by(Product.name, Product.product_version)))
+
+
+# --- orders -----------------------------------------------------------------------------------------
+
+def filtered_orders(user: User, form):
+    query = (access.visible_orders(user).join(Order.customer).outerjoin(Order.owner)
+             .options(contains_eager(Order.customer), contains_eager(Order.owner)))
+    if form.q.data:
+        term = like(form.q.data.strip())
+        query = query.where(or_(Order.number.like(term, escape="\\"), Customer.name.like(term, escape="\\")))
+    if form.status.data:
+        query = query.where(Order.status == form.status.data)
+    if form.owner_id.data and form.owner_id.data.isdigit():
+        query = query.where(Order.owner_id == int(form.owner_id.data))
+    if form.signed_from.data:
+        query = query.where(Order.signed_on >= form.signed_from.data)
+    if form.signed_to.data:
+        query = query.where(Order.signed_on <= form.signed_to.data)
+    if form.receivable.data == "open":
+        query = query.where(Order.received_amount < Order.total, Order.status != "已取消")
+    elif form.receivable.data == "settled":
+        query = query.where(Order.received_amount >= Order.total)
+    return query.order_by(*sort_clause(ORDER_SORTS, form.sort.data, "-signed"))
+
+
+def order_totals(query) -> dict:
+    """Totals of a filtered order list in one SQL aggregate (cancelled orders left out)."""
+    rows = query.order_by(None).where(Order.status != "已取消").subquery()
+    total, received, invoiced, cost = db.session.execute(select(
+        func.coalesce(func.sum(rows.c.total), 0), func.coalesce(func.sum(rows.c.received_amount), 0),
+        func.coalesce(func.sum(rows.c.invoiced_amount), 0), func.coalesce(func.sum(rows.c.cost), 0))).one()
+    total, received, invoiced, cost = (Decimal(v) for v in (total, received, invoiced, cost))
+    return {"total": total, "received": received, "receivable": total - received, "invoiced": invoiced,
+            "gross_profit": total - cost}
+
+
+def order_payments(order: Order) -> list[tuple[Payment, Decimal]]:
+    """Payments oldest first with the receivable left after each (a running balance)."""
+    payments = list(db.session.scalars(select(Payment).where(Payment.order_id == order.id)
+                                       .options(joinedload(Payment.recorded_by))
+                                       .order_by(Payment.paid_on, Payment.id)))
+    running, rows = order.total, []
+    for payment in payments:
+        running -= payment.amount
+        rows.append((payment, running))
+    return rows
+
+
+# --- receivables 应收账款 ------------------------------------------------------------------------------
+
+def open_instalments(user: User):
+    """Unsettled instalments of live orders in the user's scope."""
+    return (select(PaymentInstalment).join(Order, Order.id == PaymentInstalment.order_id)
+            .where(PaymentInstalment.settled.is_(False), Order.status != "已取消",
+                   PaymentInstalment.order_id.in_(access.visible_order_ids(user))))
+
+
+def ageing_by_rep(user: User, today: date) -> list:
+    """One row per rep: outstanding per ageing bucket and in total (one grouped query)."""
+    base = open_instalments(user).subquery()
+    rows = db.session.execute(
+        select(User.display_name, *[c for c in ageing_columns_for(base, today)])
+        .select_from(base).outerjoin(User, User.id == base.c.owner_id)
+        .group_by(User.display_name).order_by(User.display_name)).all()
+    return [(name or "—", [Decimal(v) for v in values]) for name, *values in rows]
+
+
+def ageing_columns_for(base, today: date):
+    outstanding = base.c.amount - base.c.paid_amount
+    columns = []
+    for name, low, high in ageing.bucket_bounds(today):
+        conditions = [literal(True)]
+        if low is not None:
+            conditions.append(base.c.due_on >= low)
+        if high is not None:
+            conditions.append(base.c.due_on <= high)
+        columns.append(func.coalesce(func.sum(case((and_(*conditions), outstanding), else_=0)), 0))
+    columns.append(func.coalesce(func.sum(outstanding), 0))
+    return columns
+
+
+def ageing_by_customer(user: User, today: date):
+    """Per customer (a query the page paginates), the largest total first."""
+    base = open_instalments(user).subquery()
+    columns = ageing_columns_for(base, today)
+    return (select(Customer.id, Customer.name, *columns)
+            .select_from(base).join(Order, Order.id == base.c.order_id).join(Customer, Customer.id == Order.customer_id)
+            .group_by(Customer.id, Customer.name).order_by(columns[-1].desc(), Customer.id))
+
+
+# --- the customer page's section ------------------------------------------------------------------
+
+def customer_sales(user: User, customer: Customer) -> dict:
+    """What templates/sales/_customer_sales.html shows: opportunities (sellers), every quote the
+    customer received, orders, receivable and payment history; each list one query."""
+    opportunities = []
+    if user.role in {"sales", "supervisor", "admin"}:
+        opportunities = list(db.session.scalars(
+            access.visible_opportunities(user).where(Opportunity.customer_id == customer.id)
+            .options(joinedload(Opportunity.owner)).order_by(Opportunity.created_at.desc(), Opportunity.id.desc())))
+    quotes = list(db.session.scalars(
+        access.visible_quotes(user).where(Quote.customer_id == customer.id)
+        .options(joinedload(Quote.lines), joinedload(Quote.owner))
+        .order_by(Quote.quoted_on.desc(), Quote.id.desc())).unique())
+    orders = list(db.session.scalars(
+        access.visible_orders(user).where(Order.customer_id == customer.id)
+        .options(joinedload(Order.owner)).order_by(Order.signed_on.desc(), Order.id.desc())))
+    payments = list(db.session.scalars(
+        access.visible_payments(user).join(Order, Order.id == Payment.order_id).where(Order.customer_id == customer.id)
+        .options(contains_eager(Payment.order)).order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(50)))
+    live = [o for o in orders if o.status != "已取消"]
+    receivable = sum((o.total - o.received_amount for o in live), ZERO)
+    handover = db.session.scalar(select(AfterSalesHandover).where(AfterSalesHandover.customer_id == customer.id)
+                                 .options(joinedload(AfterSalesHandover.owner)))
+    return {"opportunities": opportunities, "quotes": quotes, "orders": orders, "payments": payments,
+            "handover": handover,
+            "receivable": receivable, "received": sum((o.received_amount for o in live), ZERO)}
+
+
+def service_staff_choices() -> list[tuple[str, str]]:
+    """Active 客服 staff, the people a 售后跟踪责任人 is chosen from."""
+    query = (select(User.id, User.display_name).where(User.role == "service", User.is_active_user.is_(True))
+             .order_by(User.display_name))
+    return [(str(uid), name) for uid, name in db.session.execute(query)]
+
+
+def customer_in_scope(user: User, customer_id: int) -> bool:
+    return db.session.scalar(select(Customer.id).where(Customer.id == customer_id,
+                                                       Customer.id.in_(visible_customer_ids(user)))) is not None

@@ -1,0 +1,96 @@
+"""What the sales area puts on 我的工作台: quotes waiting for approval (managers), instalments due
+within 7 days (their owner) and overdue ones (the owner's supervisor). A count and the first rows each."""
+from datetime import date, timedelta
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from portal.access import sales as access
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.auth.permissions import can_name_after_sales_owner
+from portal.models.sales import AfterSalesHandover, Order, PaymentInstalment, Quote
+from portal.rules.ageing import DUE_SOON_DAYS
+from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+
+FIRST_ROWS = 8
+
+
+def count_of(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+@register_work_section(20)
+def quotes_to_approve(user: User, today: date) -> WorkSection | None:
+    """待审批报价: quotes with a line below floor price, for supervisors and admins."""
+    if user.role not in {"supervisor", "admin"}:
+        return None
+    query = (access.approvable_quotes(user).join(Quote.customer).options(contains_eager(Quote.customer))
+             .where(Quote.status == "待审批", Quote.owner_id != user.id))
+    rows = db.session.scalars(query.order_by(Quote.created_at, Quote.id).limit(FIRST_ROWS)).all()
+    items = [WorkItem(title=f"{q.customer.name} · 报价 ¥{q.total:,.2f}", url=url_for("sales.quote", quote_id=q.id),
+                      due=q.quoted_on, status_word="待审批", tone="amber", detail="含低于底价的报价行") for q in rows]
+    return WorkSection(key="quotes_to_approve", title="待审批报价（低于底价）", total=count_of(query), items=items,
+                       empty_text="没有待审批的报价。")
+
+
+def instalment_rows(query) -> list:
+    return db.session.execute(query.order_by(PaymentInstalment.due_on, PaymentInstalment.id).limit(FIRST_ROWS)).all()
+
+
+def instalment_query():
+    return (select(PaymentInstalment, Order.number, Customer.name)
+            .join(Order, Order.id == PaymentInstalment.order_id).join(Customer, Customer.id == Order.customer_id)
+            .where(PaymentInstalment.settled.is_(False), Order.status != "已取消"))
+
+
+def instalment_item(instalment, number: str, customer_name: str, today: date) -> WorkItem:
+    days = (instalment.due_on - today).days
+    word, tone = (f"逾期{-days}天", "red") if days < 0 else ("今日到期", "amber") if days == 0 else (f"{days}天后到期", "grey")
+    return WorkItem(title=f"{customer_name} · {number}", url=url_for("sales.order", order_id=instalment.order_id),
+                    due=instalment.due_on, status_word=word, tone=tone,
+                    detail=f"应收 ¥{instalment.amount - instalment.paid_amount:,.2f}")
+
+
+@register_work_section(22)
+def instalments_due_soon(user: User, today: date) -> WorkSection | None:
+    """7天内到期回款: the owner's unsettled instalments due from today to 7 days ahead."""
+    if user.role not in {"sales", "supervisor"}:
+        return None
+    query = instalment_query().where(PaymentInstalment.owner_id == user.id, PaymentInstalment.due_on >= today,
+                                     PaymentInstalment.due_on <= today + timedelta(days=DUE_SOON_DAYS))
+    rows = instalment_rows(query)
+    return WorkSection(key="instalments_due", title="7天内到期回款", total=count_of(query),
+                       items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
+                       empty_text="7天内没有到期的回款计划。")
+
+
+@register_work_section(24)
+def instalments_overdue(user: User, today: date) -> WorkSection | None:
+    """逾期回款（主管）: overdue instalments of the department's orders."""
+    if user.role != "supervisor":
+        return None
+    query = instalment_query().where(PaymentInstalment.due_on < today,
+                                     PaymentInstalment.order_id.in_(access.visible_order_ids(user)))
+    rows = instalment_rows(query)
+    return WorkSection(key="instalments_overdue", title="团队逾期回款", total=count_of(query),
+                       items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
+                       empty_text="团队没有逾期回款。")
+
+
+@register_work_section(26)
+def after_sales_to_name(user: User, today: date) -> WorkSection | None:
+    """待指定售后跟踪责任人: customers whose first order was signed and who have no after-sales owner yet."""
+    if user.role not in {"supervisor", "admin"} or not can_name_after_sales_owner(user):
+        return None
+    query = (select(AfterSalesHandover, Customer.name).join(Customer, Customer.id == AfterSalesHandover.customer_id)
+             .where(AfterSalesHandover.owner_id.is_(None)))
+    rows = db.session.execute(query.order_by(AfterSalesHandover.created_at, AfterSalesHandover.customer_id)
+                              .limit(FIRST_ROWS)).all()
+    items = [WorkItem(title=name, url=url_for("sales.after_sales_owner", customer_id=h.customer_id),
+                      due=h.created_at, status_word="待指定", tone="amber", detail="首单已签约，请指定客服部的售后跟踪责任人")
+             for h, name in rows]
+    return WorkSection(key="after_sales_to_name", title="成交客户跟踪：待指定售后责任人", total=count_of(query),
+                       items=items, empty_text="没有待指定售后跟踪责任人的成交客户。")

@@ -1,0 +1,168 @@
+"""销售统计: per rep, per customer and per period — 销售金额, 回款额, 应收款, 发票金额, 费用, 毛利 — and the
+seed's monthly product sheet (产品名称 · 数量 · 金额 · 利润 per month with 合计, one half-year per sheet).
+
+Each figure is one grouped SQL SUM over NUMERIC columns (a constant number of queries per page).
+Marketing sees company totals only (issue 13: "marketing sees totals, not individual orders")."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import extract, func, select
+
+from portal.access import sales as access
+from portal.access.expenses import visible_expenses
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.expenses import Expense
+from portal.models.sales import Invoice, Order, OrderLine, Payment
+
+ZERO = Decimal("0.00")
+MEASURES = ("sales", "received", "receivable", "invoiced", "expenses", "gross_profit")
+MEASURE_LABELS = {"sales": "销售金额", "received": "回款额", "receivable": "应收款", "invoiced": "发票金额",
+                  "expenses": "费用", "gross_profit": "毛利"}
+TOTALS_ONLY_ROLES = frozenset({"marketing"})
+
+
+def order_scope(user: User):
+    """Orders counted for the user: their scope; marketing: every order, but only as company totals."""
+    if user.role in TOTALS_ONLY_ROLES:
+        return select(Order.id)
+    return access.visible_order_ids(user)
+
+
+@dataclass
+class Statement:
+    group: str
+    rows: list = field(default_factory=list)   # (key, label, {measure: Decimal})
+    totals: dict = field(default_factory=dict)
+
+
+def _add(figures: dict, key, label: str, measure: str, value) -> None:
+    entry = figures.setdefault(key, [label, {m: ZERO for m in MEASURES}])
+    if label and not entry[0]:
+        entry[0] = label
+    entry[1][measure] += Decimal(value or 0)
+
+
+def statement(user: User, start: date, end: date, group: str) -> Statement:
+    """Figures for [start, end) grouped by rep ("rep") or customer ("customer")."""
+    if user.role in TOTALS_ONLY_ROLES:
+        group = "total"
+    orders = order_scope(user)
+    live = (Order.status != "已取消", Order.id.in_(orders))
+    if group == "customer":
+        key, label, join = Order.customer_id, Customer.name, (Customer, Customer.id == Order.customer_id)
+    elif group == "rep":
+        key, label, join = Order.owner_id, User.display_name, (User, User.id == Order.owner_id)
+    else:
+        key, label, join = func.min(0), None, None
+
+    def grouped(*columns, where, child=None):
+        query = select(key.label("k"), (label if label is not None else func.min("")).label("l"), *columns)
+        query = query.select_from(Order)
+        if child is not None:
+            query = query.join(child, child.order_id == Order.id)
+        if join is not None:
+            query = query.outerjoin(*join)
+        query = query.where(*where)
+        if group in ("customer", "rep"):
+            query = query.group_by(key, label)
+        return db.session.execute(query).all()
+
+    figures: dict = {}
+    signed = (Order.signed_on >= start, Order.signed_on < end, *live)
+    for k, name, total, cost, received in grouped(func.sum(Order.total), func.sum(Order.cost),
+                                                  func.sum(Order.received_amount), where=signed):
+        _add(figures, k, name, "sales", total)
+        _add(figures, k, name, "gross_profit", Decimal(total or 0) - Decimal(cost or 0))
+        _add(figures, k, name, "receivable", Decimal(total or 0) - Decimal(received or 0))
+    paid = grouped(func.sum(Payment.amount), where=(Payment.paid_on >= start, Payment.paid_on < end, *live),
+                   child=Payment)
+    for k, name, amount in paid:
+        _add(figures, k, name, "received", amount)
+    invoiced = grouped(func.sum(Invoice.amount), child=Invoice,
+                       where=(Invoice.issued_on >= start, Invoice.issued_on < end, Invoice.status == "已开具", *live))
+    for k, name, amount in invoiced:
+        _add(figures, k, name, "invoiced", amount)
+    for k, name, amount in expense_rows(user, start, end, group):
+        _add(figures, k, name, "expenses", amount)
+    result = Statement(group=group)
+    for k, (name, values) in sorted(figures.items(), key=lambda item: (-item[1][1]["sales"], str(item[1][0]))):
+        result.rows.append((k, name or "—", values))
+    result.totals = {m: sum((values[m] for _k, _n, values in result.rows), ZERO) for m in MEASURES}
+    if group == "total":
+        result.rows = []
+    return result
+
+
+def expense_rows(user: User, start: date, end: date, group: str):
+    """Approved expenses spent in the period: by submitter (rep), by linked customer, or in total."""
+    scope = (visible_expenses(user) if user.role not in TOTALS_ONLY_ROLES else select(Expense))
+    ids = scope.with_only_columns(Expense.id).order_by(None)
+    where = (Expense.status == "已批准", Expense.spent_on >= start, Expense.spent_on < end, Expense.id.in_(ids),
+             Expense.archived_at.is_(None))
+    if group == "rep":
+        query = (select(Expense.submitted_by_id, User.display_name, func.sum(Expense.amount))
+                 .join(User, User.id == Expense.submitted_by_id).group_by(Expense.submitted_by_id, User.display_name))
+    elif group == "customer":
+        query = (select(Expense.customer_id, Customer.name, func.sum(Expense.amount))
+                 .outerjoin(Customer, Customer.id == Expense.customer_id).group_by(Expense.customer_id, Customer.name))
+    else:
+        query = select(func.min(0), func.min(""), func.sum(Expense.amount))
+    return db.session.execute(query.where(*where)).all()
+
+
+# --- the monthly product sheet -----------------------------------------------------------------------
+
+@dataclass
+class ProductSheet:
+    year: int
+    half: int
+    months: list            # [(year, month)]
+    rows: list              # (product name, {(y, m): (qty, amount, profit)}, (qty, amount, profit) total)
+    totals: dict            # {(y, m): (qty, amount, profit)}
+    grand: tuple
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年{'上' if self.half == 1 else '下'}半年产品销售月报"
+
+
+def half_year(year: int, half: int) -> tuple[date, date, list]:
+    first = 1 if half == 1 else 7
+    start = date(year, first, 1)
+    end = date(year, 7, 1) if half == 1 else date(year + 1, 1, 1)
+    return start, end, [(year, m) for m in range(first, first + 6)]
+
+
+def product_sheet(user: User, year: int, half: int) -> ProductSheet:
+    """产品名称 · 数量 · 金额 · 利润 per month of the half-year, with 合计 (one grouped query)."""
+    start, end, months = half_year(year, half)
+    y, m = extract("year", Order.signed_on), extract("month", Order.signed_on)
+    query = (select(OrderLine.product_name, y, m, func.sum(OrderLine.quantity), func.sum(OrderLine.amount),
+                    func.sum(OrderLine.amount - OrderLine.unit_cost * OrderLine.quantity))
+             .join(Order, Order.id == OrderLine.order_id)
+             .where(Order.signed_on >= start, Order.signed_on < end, Order.status != "已取消",
+                    Order.id.in_(order_scope(user)))
+             .group_by(OrderLine.product_name, y, m))
+    cells: dict = {}
+    zero = (Decimal("0"), ZERO, ZERO)
+    for name, year_, month, qty, amount, profit in db.session.execute(query):
+        cells.setdefault(name, {})[(int(year_), int(month))] = (Decimal(qty or 0), Decimal(amount or 0).quantize(ZERO),
+                                                                 Decimal(profit or 0).quantize(ZERO))
+
+    def add(a, b):
+        return tuple(x + y_ for x, y_ in zip(a, b))
+
+    rows, totals = [], {key: zero for key in months}
+    for name in sorted(cells, key=lambda n: (-sum(v[1] for v in cells[n].values()), n)):
+        total = zero
+        for key in months:
+            total = add(total, cells[name].get(key, zero))
+            totals[key] = add(totals[key], cells[name].get(key, zero))
+        rows.append((name, cells[name], total))
+    grand = zero
+    for key in months:
+        grand = add(grand, totals[key])
+    return ProductSheet(year, half, months, rows, totals, grand)
