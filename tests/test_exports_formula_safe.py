@@ -3,7 +3,8 @@
 Hostile strings go into every user-text field the exports carry (names, departments, people, contacts,
 follow-up and ticket text, import rows); every export route is downloaded and every cell checked.
 """
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook, load_workbook
@@ -12,6 +13,8 @@ from portal.customers import excel
 from portal.extensions import db
 from portal.followups import services as followup_services
 from portal.models.customers import Contact
+from portal.models.marketing import Activity
+from portal.sales.services import LineInput, record_order
 from portal.spreadsheets import FORMULA_PREFIXES
 from portal.tickets.services import create_ticket
 
@@ -25,6 +28,8 @@ EXPORTS = {
     "followups.export": "/followups/export.xlsx",
     "tickets.export": "/tickets/export.xlsx",
     "reports.export": "/reports/export.xlsx",
+    "sales.product_sheet_xlsx": "/sales/product-sheet.xlsx?year=2026&half=2",
+    "marketing.export": "/marketing/export",
 }
 
 
@@ -83,6 +88,9 @@ def test_hostile_text_never_becomes_a_formula_in_any_export(app, frozen_now, log
                                by=service, received_at=datetime(2026, 11, 20, 9, 0), channel="电话",
                                complainant=text, contact=text)
         ticket.root_cause, ticket.solution = text, text
+        record_order(customer, person, date(2026, 11, 10), [LineInput(None, text, Decimal("1"), Decimal("100"))], person)
+        db.session.add(Activity(theme=text, kind="客户沙龙", starts_on=date(2026, 12, 10), ends_on=date(2026, 12, 10),
+                                region=text, owner_id=person.id, budget=Decimal("1000")))
     db.session.commit()
 
     admin = login_as(make_user("admin"))
