@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from portal.database import mark_write_intent
 from portal.extensions import db
 from portal.models.audit import AuditEntry
-from portal.rules.contact_format import mask_email, mask_phone
+from portal.rules.contact_format import mask_contact, mask_email, mask_phone
 
-MASKED_FIELDS = {"phone": mask_phone, "email": mask_email}
+MASKED_FIELDS = {"phone": mask_phone, "email": mask_email, "contact": mask_contact}
 DERIVED_FIELDS = {"phone_digits", "email_normalized", "name_normalized", "name_pinyin", "name_initials"}
 MAX_VALUE_LENGTH = 500
 

@@ -11,6 +11,7 @@ from portal.auth.permissions import guard_area
 from portal.calendar import work_calendar, LOOKAHEAD_DAYS, is_provisional, provisional_reason, unknown_years
 from portal.extensions import db, htmx
 from portal.followups.services import move_due_dates_off_days_off
+from portal.tickets.services import recompute_open_deadlines
 from portal.models.settings import HolidayOverride
 from portal.rules.workdays import known_by_package
 from portal.web import redirect_after_post, render_page_or_fragment
@@ -64,6 +65,7 @@ def index():
         db.session.flush()
         if not is_workday:
             move_due_dates_off_days_off(form.days(), work_calendar())
+        recompute_open_deadlines(min(form.days()))
         db.session.commit()
         flash(f"已保存 {len(form.days())} 天的安排", "success")
         return redirect_after_post(url_for("holidays.index", year=form.start.data.year))
@@ -83,6 +85,8 @@ def delete(day: str):
     if row is None:
         abort(404)
     db.session.delete(row)
+    db.session.flush()
+    recompute_open_deadlines(parsed)
     db.session.commit()
     if htmx:
         return make_response("", 200)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models.auth import User
+from portal.rules.contact_format import format_contact, format_phone, mask_contact, mask_email, mask_phone
 
 ALL_ROLES = frozenset({"sales", "service", "tech", "marketing", "supervisor", "admin"})
 
@@ -57,6 +58,15 @@ NAVIGATION = (
 # Roles that see a customer's phone/email only when the customer is really theirs to work on.
 MASKED_CONTACT_ROLES = frozenset({"tech"})
 
+# The one field-visibility mapping for contact data: each field that holds a customer's phone or email,
+# with how it is shown in full and how it is masked. Whether a viewer sees it in full is one rule for
+# every surface (customer page, ticket page and fragments, print, PDF, exports): can_see_contact_details.
+CONTACT_FIELDS: dict[str, tuple] = {
+    "phone": (format_phone, mask_phone),  # Contact.phone
+    "email": (str.strip, mask_email),  # Contact.email
+    "ticket_contact": (format_contact, mask_contact),  # Ticket.contact 投诉人联系方式: a phone or an email
+}
+
 
 def can_use_area(user: User, area: str) -> bool:
     """Whether the user's role may open this area of the portal."""
@@ -82,6 +92,18 @@ def can_see_contact_details(user: User, customer) -> bool:
     if user.role not in MASKED_CONTACT_ROLES:
         return True
     return customer.id in customers_with_my_tickets(user)
+
+
+def shown_contact(user: User, customer, field: str, value: str | None) -> str:
+    """A contact field as this user may see it: in full (phones grouped) or masked (CONTACT_FIELDS).
+
+    Tech support sees it in full as the assignee of a ticket of that customer; colleagues of the
+    department a ticket was dispatched to see it masked, on the ticket as on the customer page.
+    """
+    if not value:
+        return ""
+    full, masked = CONTACT_FIELDS[field]
+    return full(value) if can_see_contact_details(user, customer) else masked(value)
 
 
 def customers_with_my_tickets(user: User) -> frozenset[int]:

@@ -24,7 +24,7 @@ from portal.web import htmx_login_redirect
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
-REMEMBERED = "remembered"
+REMEMBERED = "remembered"  # when the remember cookie of this session was issued (ISO time), if any
 REMEMBER_COOKIE = "portal_remember"
 _REMEMBER_SALT = "portal.remember-me"
 _KEEP, _DROP = "keep", "drop"
@@ -48,7 +48,7 @@ def start_session(remember: bool | None = None) -> None:
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
     if remember is not None:
-        session[REMEMBERED] = remember
+        session[REMEMBERED] = now if remember else None
         g.remember_cookie = _KEEP if remember else _DROP
 
 
@@ -61,17 +61,27 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=_REMEMBER_SALT)
 
 
-def remembered_user() -> User | None:
-    """The user of a valid, unexpired remember cookie whose token is still current, else None."""
+def remembered_user() -> tuple[User | None, datetime | None]:
+    """The user of a valid, unexpired remember cookie whose token is still current, and when the
+    cookie was issued; (None, None) otherwise."""
     raw = request.cookies.get(REMEMBER_COOKIE)
     days = remember_days()
     if not raw or days <= 0:
-        return None
+        return None, None
     try:
-        cookie_id = _serializer().loads(raw, max_age=days * 86400)
+        cookie_id, issued = _serializer().loads(raw, max_age=days * 86400, return_timestamp=True)
     except BadSignature:
-        return None
-    return load_user(cookie_id) if isinstance(cookie_id, str) else None
+        return None, None
+    user = load_user(cookie_id) if isinstance(cookie_id, str) else None
+    return user, issued.astimezone(clock.LOCAL_TZ).replace(tzinfo=None)
+
+
+def restore_remembered_session(user: User, issued: datetime) -> None:
+    """A fresh session from the remember cookie; it lasts as long as the cookie, never longer."""
+    session.clear()
+    login_user(user)
+    start_session()
+    session[REMEMBERED] = issued.isoformat()
 
 
 def write_remember_cookie(response):
@@ -95,8 +105,9 @@ def session_expired() -> bool:
     except (KeyError, ValueError):
         return True
     now = clock.now()
-    if session.get(REMEMBERED) and now - login_at <= timedelta(days=remember_days()):
-        return False
+    if session.get(REMEMBERED):
+        remembered_since = datetime.fromisoformat(session[REMEMBERED])
+        return now - remembered_since > timedelta(days=remember_days())
     idle = timedelta(minutes=get_setting("session_idle_minutes"))
     lifetime = timedelta(hours=get_setting("session_lifetime_hours"))
     return now - seen_at > idle or now - login_at > lifetime
@@ -133,11 +144,9 @@ def install_session_checks(app: Flask) -> None:
         if current_user.is_authenticated:
             end_session()
         if REMEMBER_COOKIE in request.cookies:
-            user = remembered_user()
+            user, issued = remembered_user()
             if user is not None:
-                session.clear()
-                login_user(user)
-                start_session(remember=True)
+                restore_remembered_session(user, issued)
                 return None
             g.remember_cookie = _DROP  # expired, forged or revoked: the browser forgets it
         return login_redirect()

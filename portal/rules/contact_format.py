@@ -17,6 +17,10 @@ _LANDLINE_RE = re.compile(
     re.IGNORECASE,
 )
 _MOBILE_INPUT_RE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+# A landline written for callers abroad: +86 571 8888 6666, (+86) 10-1234 5678, 0086 21 6888 9999.
+# The country code replaces the trunk 0 (some still write it: +86 0571 …).
+_LANDLINE_COUNTRY_RE = re.compile(r"\(?(?:\+\s*86|0086)\)?[\s-]*(?:\(0\)\s*)?(\(?)0?(?=[1-9])")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")  # as the customer form checks it
 _MOBILE_SEPARATORS_RE = re.compile(r"[\s\-()]")
 
 EMPTY_AMOUNT = "—"
@@ -41,7 +45,11 @@ def _mobile(text: str) -> str | None:
 
 
 def _landline(text: str) -> _Landline | None:
-    match = _LANDLINE_RE.fullmatch(_clean(text))
+    cleaned = _clean(text)
+    country = _LANDLINE_COUNTRY_RE.match(cleaned)
+    if country:
+        cleaned = country.group(1) + "0" + cleaned[country.end():]
+    match = _LANDLINE_RE.fullmatch(cleaned)
     if not match:
         return None
     area_code, head, tail, extension = match.groups()
@@ -88,6 +96,26 @@ def mask_email(email: str) -> str:
     if not at:
         return "***" if address else ""
     return f"{local[:1]}***@{domain}"
+
+
+def is_valid_email(text: str) -> bool:
+    """Return True for something shaped like an email address (one @, a dot in the domain, no spaces)."""
+    return bool(EMAIL_RE.match(text.strip()))
+
+
+def is_valid_contact(text: str) -> bool:
+    """A free 联系方式 (ticket complainant): a valid phone, or an email address."""
+    return is_valid_phone(text) or is_valid_email(text)
+
+
+def format_contact(text: str) -> str:
+    """A free 联系方式 (a phone or an email) for display: phones grouped, anything else unchanged."""
+    return text.strip() if "@" in text else format_phone(text)
+
+
+def mask_contact(text: str) -> str:
+    """A free 联系方式 masked: as an email when it has an @, else as a phone."""
+    return mask_email(text) if "@" in text else mask_phone(text)
 
 
 def format_amount(value: Decimal | int | float | None) -> str:

@@ -72,7 +72,7 @@ def phone_digits(phone: str) -> str:
     """Return the phone's digits without a +86/0086 country code (trunk 0 restored for landlines)."""
     text = unicodedata.normalize("NFKC", phone).strip()
     digits = "".join(ch for ch in text if ch.isdigit())
-    if text.startswith("+86"):
+    if text.lstrip("(").startswith("+86"):
         return _domestic(digits[2:])
     if digits.startswith("0086"):
         return _domestic(digits[4:])

@@ -14,6 +14,7 @@ from portal.models.auth import Department, User
 from portal.models.tickets import (
     CATEGORIES, CHANNELS, DISPATCH_STATES, KINDS, ROOT_CAUSE_TYPES, SEVERITIES, STATUSES,
 )
+from portal.rules.contact_format import is_valid_contact
 
 
 def pairs(values) -> list[tuple[str, str]]:
@@ -55,7 +56,8 @@ class TicketForm(FlaskForm):
     received_at = DateTimeLocalField(_l("受理时间"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("请填写受理时间"))])
     channel = SelectField(_l("受理渠道"), choices=pairs(CHANNELS))
     complainant = StringField(_l("投诉人"), validators=[DataRequired(_l("请填写投诉人")), Length(max=64, message=_l("投诉人不能超过64个字符"))])
-    contact = StringField(_l("联系方式"), validators=[Optional(), Length(max=64, message=_l("联系方式不能超过64个字符"))])
+    contact = StringField(_l("联系方式"), filters=[lambda value: value.strip() if value else value],
+                          validators=[Optional(), Length(max=64, message=_l("联系方式不能超过64个字符"))])
     kind = SelectField(_l("类型"), choices=pairs(KINDS))
     category = SelectField(_l("问题分类"), choices=pairs(CATEGORIES))
     severity = SelectField(_l("严重程度"), choices=pairs(SEVERITIES), default="一般")
@@ -65,6 +67,10 @@ class TicketForm(FlaskForm):
     def __init__(self, *args, customer_options=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), f"{c.name}（{c.code}）") for c in customer_options]
+
+    def validate_contact(self, field):
+        if field.data and not is_valid_contact(field.data):
+            raise ValidationError(_l("联系方式应为手机号、带区号的座机（如 0571-88886666）或邮箱"))
 
 
 class VersionedForm(FlaskForm):

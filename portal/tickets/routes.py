@@ -33,6 +33,8 @@ def ticket_helpers():
     """Predicates and helpers for ticket templates (the customer page includes our section too)."""
     return {
         "ticket_sla_badge": queries.sla_badge,
+        "ticket_contact": lambda ticket: permissions.shown_contact(current_user, ticket.customer, "ticket_contact",
+                                                                   ticket.contact),
         "ticket_status_tone": lambda status: queries.STATUS_TONES.get(status, "grey"),
         "recent_customer_tickets": lambda customer: queries.recent_customer_tickets(current_user, customer),
         "can_ticket": lambda action, ticket: permissions.can_transition_ticket(current_user, ticket, action),

@@ -1,15 +1,16 @@
 """Ticket services: intake with numbering and SLA deadlines, transitions, attachments. Never commit."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import clock, events
 from portal.calendar import work_calendar
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.tickets import MAX_REOPENS_BEFORE_ESCALATION, Ticket, TicketAttachment
+from portal.models.tickets import MAX_REOPENS_BEFORE_ESCALATION, OPEN_STATUSES, Ticket, TicketAttachment
 from portal.rules import sla
 from portal.rules.customer_codes import format_ticket_number
 from portal.rules.workdays import DEFAULT_WORK_HOURS, WorkHours
@@ -60,6 +61,24 @@ def resolve_deadline_for(ticket: Ticket, pauses=None) -> datetime | None:
     """The resolution deadline with every closed pause's working time added; None while paused."""
     return sla.resolve_deadline(ticket.received_at, sla_terms(ticket.severity), work_calendar(),
                                 pauses_of(ticket) if pauses is None else pauses, work_hours())
+
+
+def recompute_open_deadlines(since: date) -> int:
+    """The admin changed the calendar from `since` on: open, running tickets whose resolution deadline
+    lies on or after it are counted again, and the timeline says so. Returns how many moved."""
+    tickets = db.session.scalars(
+        select(Ticket).options(selectinload(Ticket.events))
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.resolve_due_at.is_not(None),
+               Ticket.resolve_due_at >= datetime.combine(since, time.min))
+    ).all()
+    moved = 0
+    for ticket in tickets:
+        deadline = resolve_deadline_for(ticket)
+        if deadline is not None and deadline != ticket.resolve_due_at:
+            ticket.resolve_due_at = deadline
+            ticket.log("调整时限", None, f"节假日安排变更，解决时限调整为 {deadline:%Y-%m-%d %H:%M}")
+            moved += 1
+    return moved
 
 
 def next_ticket_number(day) -> str:

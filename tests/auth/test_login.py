@@ -190,7 +190,13 @@ def test_remember_me_survives_a_browser_restart_and_idle_time(app, make_user, fr
     assert browser.get("/").status_code == 200
     frozen_now.shift(timedelta(hours=2))  # past the 30-minute idle timeout: still signed in
     assert browser.get("/").status_code == 200
-    frozen_now.shift(timedelta(days=15))  # past 14 days the cookie is refused and forgotten
+    frozen_now.shift(timedelta(days=10))  # day 13: restored again, but only until the cookie's 14 days end
+    browser = restarted_browser(app, remember)
+    assert browser.get("/").status_code == 200
+    assert "portal_remember" not in "".join(browser.get("/").headers.getlist("Set-Cookie"))  # never extended
+    frozen_now.shift(timedelta(days=1, hours=1))
+    assert browser.get("/").status_code == 302
+    frozen_now.shift(timedelta(days=1))  # past 14 days the cookie is refused and forgotten
     late = restarted_browser(app, remember)
     response = late.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -83,6 +83,7 @@ def test_invalid_input_is_refused_with_chinese_messages_and_kept(app, login_as, 
 
 
 @pytest.mark.parametrize("phone", ["0571-88886666", "(0571)8888 6666", "010-66668888", "+86 138 1234 5678",
+                                   "+86 571 8888 6666", "+86 10 6666 8888",
                                    "0571-88886666转123"])
 def test_landlines_with_area_codes_and_mobiles_are_accepted(app, login_as, sales_team, phone):
     client = login_as(sales_team["zhang"])

@@ -7,8 +7,11 @@ import pytest
 from portal.rules.contact_format import (
     MOBILE_RE,
     format_amount,
+    format_contact,
     format_phone,
+    is_valid_contact,
     is_valid_phone,
+    mask_contact,
     mask_email,
     mask_phone,
 )
@@ -51,6 +54,16 @@ PHONES = [
     ("0571-88886666-123", "0571-8888 6666-123", "0571****6666"),
     ("0571-88886666 转 8001", "0571-8888 6666-8001", "0571****6666"),
     ("0571-88886666 ext. 12", "0571-8888 6666-12", "0571****6666"),
+    # Landlines written for callers abroad: the country code stands in for the trunk 0.
+    ("+86 571 8888 6666", "0571-8888 6666", "0571****6666"),
+    ("+86-571-88886666", "0571-8888 6666", "0571****6666"),
+    ("+86 (571) 8888 6666", "0571-8888 6666", "0571****6666"),
+    ("(+86) 10 1234 5678", "010-1234 5678", "010****5678"),
+    ("0086 21 6888 9999", "021-6888 9999", "021****9999"),
+    ("+86 0571 8888 6666", "0571-8888 6666", "0571****6666"),
+    ("+86 (0)571 8888 6666", "0571-8888 6666", "0571****6666"),
+    ("＋８６ ５７１ ８８８８ ６６６６", "0571-8888 6666", "0571****6666"),
+    ("+86 571 8888 6666 转 8001", "0571-8888 6666-8001", "0571****6666"),
 ]
 
 
@@ -73,6 +86,9 @@ def test_valid_phones_format_and_mask(text, formatted, masked):
         "0571-888866666",  # 9-digit local number
         "057188886666123",  # extension without a separator is ambiguous
         "+1 415 555 0100",
+        "+86 8888 6666",  # country code but no area code
+        "+86 571 888866",  # 6-digit local number
+        "+44 20 7946 0958",
         "138abcd5678",
         "电话",
     ],
@@ -136,3 +152,20 @@ def test_mask_email(email, masked):
 )
 def test_format_amount(value, text):
     assert format_amount(value) == text
+
+
+@pytest.mark.parametrize(("text", "valid"), [
+    ("abc", False), ("", False), ("wang@", False), ("wang@example", False), ("a b@example.cn", False),
+    ("13812345678", True), ("+86 571 8888 6666", True), ("wang@example.cn", True), (" wang@example.cn ", True),
+])
+def test_ticket_contact_is_a_phone_or_an_email(text, valid):
+    assert is_valid_contact(text) is valid
+
+
+@pytest.mark.parametrize(("text", "shown", "masked"), [
+    ("13812345678", "138 1234 5678", "138****5678"),
+    ("+86 571 8888 6666", "0571-8888 6666", "0571****6666"),
+    ("wang@example.cn", "wang@example.cn", "w***@example.cn"),
+])
+def test_ticket_contact_display_and_mask(text, shown, masked):
+    assert format_contact(text) == shown and mask_contact(text) == masked

@@ -129,6 +129,26 @@ def test_intake_creates_a_ticket_and_keeps_input_on_error(desk, login_as):
     assert ticket.respond_due_at == datetime(2026, 11, 24, 11, 30)
 
 
+@pytest.mark.parametrize(("contact", "valid"), [
+    ("abc", False), ("138abcd5678", False), ("12345", False), ("wang@", False),
+    ("13812345678", True), ("+86 138 1234 5678", True), ("0571-88886666", True), ("+86 571 8888 6666", True),
+    ("wang@example.cn", True), ("", True),
+])
+def test_intake_validates_the_contact_like_the_customer_form(desk, login_as, contact, valid):
+    client = login_as(desk["service"])
+    form = {"customer_id": str(desk["customer"].id), "received_at": "2026-11-24T09:30", "channel": "电话",
+            "complainant": "王经理", "contact": contact, "kind": "投诉", "category": "产品", "severity": "一般",
+            "description": "设备频繁报警"}
+    response = client.post("/tickets/new", data=form)
+    if valid:
+        assert response.status_code == 303
+        assert db.session.scalar(select(Ticket).where(Ticket.description == "设备频繁报警")).contact == contact
+    else:
+        assert response.status_code == 422
+        assert "联系方式应为手机号、带区号的座机" in response.get_data(as_text=True)
+        assert db.session.scalar(select(Ticket).where(Ticket.description == "设备频繁报警")) is None
+
+
 def test_intake_refuses_a_customer_out_of_scope(app, login_as, make_user, make_customer):
     owner, other = make_user("sales"), make_user("sales")
     customer = make_customer(owner=owner)

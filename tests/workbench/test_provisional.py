@@ -85,3 +85,20 @@ def test_revisit_due_date_in_2027_is_marked(app, frozen_now, login_as, make_user
     page = client.get(f"/revisits/tasks/{task.id}").get_data(as_text=True)
     assert MARK in page and REASON in page
     assert MARK in client.get("/revisits/?due=all").get_data(as_text=True)
+
+
+def test_entering_the_year_recounts_open_ticket_deadlines(app, frozen_now, login_as, make_user, new_customer):
+    frozen_now.move_to(datetime(2026, 12, 28, 10, 0))
+    service = make_user("service")
+    ticket = create_ticket(customer=new_customer(service), kind="投诉", category="产品", severity="一般",
+                           description="年底报修", by=service, received_at=datetime(2026, 12, 28, 10, 0))
+    db.session.commit()
+    assert ticket.resolve_due_at == datetime(2027, 1, 4, 10, 0)  # 12-29, 12-30, 12-31, 01-01 (Fri), 01-04
+    admin = login_as(make_user("admin"))
+    assert admin.post("/admin/holidays/", data={"start": "2027-01-01", "kind": "holiday", "note": "元旦"}).status_code == 303
+    db.session.refresh(ticket)
+    assert ticket.resolve_due_at == datetime(2027, 1, 5, 10, 0)
+    assert any(e.kind == "调整时限" and "2027-01-05 10:00" in e.note for e in ticket.events)
+    assert admin.post("/admin/holidays/2027-01-01/delete").status_code == 303
+    db.session.refresh(ticket)
+    assert ticket.resolve_due_at == datetime(2027, 1, 4, 10, 0)
