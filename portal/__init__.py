@@ -5,7 +5,8 @@ from importlib import import_module
 
 from flask import Flask, jsonify, render_template, request
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException, NotFound
 
 from portal.config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -106,6 +107,16 @@ def register_error_pages(app: Flask) -> None:
         if request.path.startswith("/healthz"):
             return jsonify(status="error"), error.code
         return render_template("errors/error.html", error=error, reference=None), error.code
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def number_out_of_range(error: Exception):
+        # An id beyond the database's integer range (?assignee_id=99999999999999999999) names no record:
+        # SQLite refuses to bind it (OverflowError), PostgreSQL answers 22003. Anything else is a 500.
+        if isinstance(error, DataError) and getattr(error.orig, "pgcode", None) != "22003":
+            return server_error(error)
+        db.session.rollback()
+        return http_error(NotFound())
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -9,6 +9,8 @@ from portal.extensions import db, htmx
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+# Beyond any real list; keeps the offset inside the database's integer range (?page=99999999999999999999).
+MAX_PAGE = 1_000_000
 # Lists count matching rows exactly up to here and then say "more than": past it an exact count costs a
 # scan of every visible row (100k customers: a few hundred ms) to print one number.
 COUNT_CAP = 1000
@@ -82,7 +84,7 @@ def page_args() -> tuple[int, int]:
     """Page number and size from the query string, clamped (per_page=100000 cannot widen a page)."""
     page = request.args.get("page", 1, type=int) or 1
     per_page = request.args.get("per_page", DEFAULT_PER_PAGE, type=int) or DEFAULT_PER_PAGE
-    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), MAX_PER_PAGE)
 
 
 def count_rows(query: Select, cap: int | None = None) -> int:
