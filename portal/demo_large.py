@@ -346,12 +346,14 @@ def seed_orders(connection: Connection, rng: random.Random, sizes: Sizes, loaded
             left -= paid
             instalments.append(dict(order_id=order_id, owner_id=owner, due_on=due_on, amount=part, paid_amount=paid,
                                     settled=paid >= part, note="", created_at=signed, updated_at=signed))
-            if paid:
-                paid_on = min(due_on + timedelta(days=rng.randrange(-10, 40)), now.date())
-                payments.append(dict(order_id=order_id, kind="回款", paid_on=paid_on, amount=paid, method="银行转账",
-                                     note="", token=f"large-{order_id}-{len(payments)}-{offset}", recorded_by_id=owner,
+            # Most instalments arrive in one transfer, many in two (a deposit, then the rest).
+            parts = [paid] if not paid or rng.random() < 0.35 else [(paid / 2).quantize(cent), paid - (paid / 2).quantize(cent)]
+            for number, part in enumerate(p for p in parts if p):
+                paid_on = min(due_on + timedelta(days=rng.randrange(-10, 40) + number * 7), now.date())
+                payments.append(dict(order_id=order_id, kind="回款", paid_on=paid_on, amount=part, method="银行转账",
+                                     note="", token=f"large-{order_id}-{due_on}-{number}", recorded_by_id=owner,
                                      created_at=signed, updated_at=signed))
-        invoiced = received if rng.random() < 0.7 else Decimal("0.00")
+        invoiced = received if rng.random() < 0.85 else Decimal("0.00")
         if invoiced:
             invoices.append(dict(order_id=order_id, number=f"FP{order_id:08d}", kind=rng.choice(INVOICE_TYPES),
                                  amount=invoiced, issued_on=day + timedelta(days=rng.randrange(1, 20)), status="已开具",

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.access import sales as access
@@ -101,6 +101,7 @@ class Funnel:
     loss_reasons: list = field(default_factory=list)
     weighted_pipeline: Decimal = ZERO
     by_owner: list = field(default_factory=list)  # (owner name, open count, open amount, weighted)
+    forecast: list = field(default_factory=list)  # (YYYY-MM, open count, amount, weighted) by expected close month
 
 
 def funnel_view(user: User, start: date, end: date) -> Funnel:
@@ -142,7 +143,20 @@ def funnel_view(user: User, start: date, end: date) -> Funnel:
         .where(Opportunity.id.in_(scoped.with_only_columns(Opportunity.id)), Opportunity.stage.in_(OPEN_STAGES))
         .group_by(User.display_name).order_by(User.display_name)).all()
     view.by_owner = [(name, n, Decimal(amount), Decimal(weighted).quantize(Decimal("0.01"))) for name, n, amount, weighted in owner_rows]
+    view.forecast = forecast_by_month(user)
     return view
+
+
+def forecast_by_month(user: User) -> list:
+    """预测: every open opportunity in scope by expected close month, with its weighted amount (one query)."""
+    year, month = extract("year", Opportunity.expected_close_on), extract("month", Opportunity.expected_close_on)
+    rows = db.session.execute(
+        access.visible_opportunities(user).where(Opportunity.stage.in_(OPEN_STAGES), Opportunity.archived_at.is_(None))
+        .with_only_columns(year, month, func.count(Opportunity.id), func.coalesce(func.sum(Opportunity.expected_amount), 0),
+                           weighted_sum_expression())
+        .group_by(year, month).order_by(year, month)).all()
+    return [(f"{int(y):04d}-{int(m):02d}" if y is not None else "未定", n, Decimal(amount),
+             Decimal(weighted).quantize(Decimal("0.01"))) for y, m, n, amount, weighted in rows]
 
 
 def average_days_to_win(scoped) -> Decimal | None:
