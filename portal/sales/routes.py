@@ -305,7 +305,8 @@ def orders():
     query = queries.filtered_orders(current_user, form)
     show = can_see_order_amounts(current_user)
     return render_page_or_fragment("sales/orders.html", "sales/_order_table.html", form=form, page=paginate(query),
-                                   totals=queries.order_totals(query) if show else None, show_amounts=show,
+                                   totals=queries.order_totals(queries.filtered_orders(current_user, form, for_totals=True))
+                                   if show else None, show_amounts=show,
                                    sort=form.sort.data or "-signed")
 
 
@@ -466,7 +467,7 @@ def receivables():
     return render_page_or_fragment(
         "sales/receivables.html", "sales/_receivables.html", today=today,
         by_rep=queries.ageing_by_rep(current_user, today),
-        by_customer=paginate(queries.ageing_by_customer(current_user, today), scalars=False),
+        by_customer=queries.ageing_by_customer(current_user, today), customer_rows=queries.CUSTOMER_AGEING_ROWS,
         buckets=queries.ageing.BUCKETS)
 
 

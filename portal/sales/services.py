@@ -263,8 +263,11 @@ def void_invoice(invoice: Invoice) -> None:
 
 
 def cancel_order(order: Order) -> None:
+    """已取消: nothing is left to collect, so its instalments close (they leave receivables and reminders)."""
     order.cancel()
     order.customer.total_deal_amount = (order.customer.total_deal_amount or ZERO) - order.total
+    db.session.execute(update(PaymentInstalment).where(PaymentInstalment.order_id == order.id)
+                       .values(settled=True).execution_options(synchronize_session=False))
 
 
 def complete_order(order: Order) -> None:
