@@ -164,6 +164,10 @@ def page_types(app, users: dict, ids: dict) -> list[tuple[str, str, str]]:
         ("应收账款 账龄（管理员，全公司）", admin, "/sales/receivables"),
         ("商机列表（主管）", supervisor, "/sales/opportunities/"),
         ("销售漏斗（管理员）", admin, "/sales/funnel"),
+        ("销售统计 按业务员（主管）", supervisor, "/sales/statements"),
+        ("销售统计 按客户（管理员）", admin, "/sales/statements?group=customer"),
+        ("产品销售月报 半年（管理员）", admin, "/sales/product-sheet?year=2026&half=1"),
+        ("费用列表（主管）", supervisor, "/expenses/"),
     ]
 
 

@@ -2,7 +2,8 @@
 
 200 users in 8 departments, 100,000 customers with contacts, 1,000,000 follow-ups, 200,000 revisit
 tasks with their records, 50,000 tickets with their events, 60,000 orders with ~150,000 lines, plans,
-payments and invoices, 30,000 opportunities with their stage history, spread over three years
+payments and invoices, 30,000 opportunities with their stage history,
+80,000 expenses, spread over three years
 before today. Customer names and contacts come from the customers area's demo vocabulary; derived
 fields (normalized name, pinyin, search row, phone digits) from its own functions, so search sees
 exactly what the app would have written. Not audited: this is generated data, not user actions.
@@ -28,6 +29,7 @@ from portal.models.auth import User
 from portal.models.customers import (
     GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
 )
+from portal.models.expenses import EXPENSE_CATEGORIES, EXPENSE_CHANNELS, EXPENSE_KINDS, Expense
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
 from portal.models.sales import (
     INVOICE_TYPES, Invoice, Opportunity, OpportunityStageChange, Order, OrderLine, OrderNumberSequence, Payment,
@@ -69,6 +71,7 @@ class Sizes:
     tickets: int = 50_000
     orders: int = 60_000
     opportunities: int = 30_000
+    expenses: int = 80_000
     years: int = 3
 
     @classmethod
@@ -77,7 +80,7 @@ class Sizes:
         ratio = customers / 100_000
         return cls(customers=customers, followups=max(customers, int(1_000_000 * ratio)),
                    revisits=int(200_000 * ratio), tickets=int(50_000 * ratio), orders=int(60_000 * ratio),
-                   opportunities=int(30_000 * ratio))
+                   opportunities=int(30_000 * ratio), expenses=int(80_000 * ratio))
 
 
 @dataclass
@@ -346,12 +349,14 @@ def seed_orders(connection: Connection, rng: random.Random, sizes: Sizes, loaded
             left -= paid
             instalments.append(dict(order_id=order_id, owner_id=owner, due_on=due_on, amount=part, paid_amount=paid,
                                     settled=paid >= part, note="", created_at=signed, updated_at=signed))
-            if paid:
-                paid_on = min(due_on + timedelta(days=rng.randrange(-10, 40)), now.date())
-                payments.append(dict(order_id=order_id, kind="回款", paid_on=paid_on, amount=paid, method="银行转账",
-                                     note="", token=f"large-{order_id}-{len(payments)}-{offset}", recorded_by_id=owner,
+            # Most instalments arrive in one transfer, many in two (a deposit, then the rest).
+            parts = [paid] if not paid or rng.random() < 0.35 else [(paid / 2).quantize(cent), paid - (paid / 2).quantize(cent)]
+            for number, part in enumerate(p for p in parts if p):
+                paid_on = min(due_on + timedelta(days=rng.randrange(-10, 40) + number * 7), now.date())
+                payments.append(dict(order_id=order_id, kind="回款", paid_on=paid_on, amount=part, method="银行转账",
+                                     note="", token=f"large-{order_id}-{due_on}-{number}", recorded_by_id=owner,
                                      created_at=signed, updated_at=signed))
-        invoiced = received if rng.random() < 0.7 else Decimal("0.00")
+        invoiced = received if rng.random() < 0.85 else Decimal("0.00")
         if invoiced:
             invoices.append(dict(order_id=order_id, number=f"FP{order_id:08d}", kind=rng.choice(INVOICE_TYPES),
                                  amount=invoiced, issued_on=day + timedelta(days=rng.randrange(1, 20)), status="已开具",
@@ -421,6 +426,29 @@ def seed_opportunities(connection: Connection, rng: random.Random, sizes: Sizes,
             rows, history = [], []
     bulk_insert(connection, Opportunity.__table__, iter(rows), loaded)
     bulk_insert(connection, OpportunityStageChange.__table__, iter(history), loaded)
+
+
+def seed_expenses(connection: Connection, rng: random.Random, sizes: Sizes, loaded: Loaded) -> None:
+    """Company and personal expenses of the sales and marketing staff, most approved."""
+    now = clock.now()
+    start = now - timedelta(days=365 * sizes.years)
+    staff = loaded.staff_by_role["sales"] + loaded.staff_by_role["marketing"]
+
+    def rows():
+        for _ in range(sizes.expenses):
+            person = rng.choice(staff)
+            spent = random_moment(rng, start, now)
+            kind = rng.choice(EXPENSE_KINDS)
+            yield dict(kind=kind, person_id=person if kind == "个人费用" else None, category=rng.choice(EXPENSE_CATEGORIES),
+                       channel=rng.choice(EXPENSE_CHANNELS), amount=Decimal(rng.randrange(50, 20_000)) + Decimal("0.00"),
+                       spent_on=spent.date(), description=rng.choice(("拜访客户差旅", "展会场地", "客户招待", "宣传物料")),
+                       region=rng.choice(("华东", "华南", "华北", "西南")),
+                       customer_id=rng.choice(loaded.customer_ids) if rng.random() < 0.4 else None, order_id=None,
+                       activity="", status=rng.choices(("已批准", "待审批", "已驳回"), weights=(85, 10, 5))[0],
+                       submitted_by_id=person, department_id=loaded.department_of.get(person), decided_by_id=None,
+                       decided_at=None, decision_note="", archived_at=None, created_at=spent, updated_at=spent, version=1)
+
+    bulk_insert(connection, Expense.__table__, rows(), loaded)
 
 
 def won_by_deal(rng: random.Random, won: dict, loaded: Loaded, now: datetime) -> Iterator[dict]:
@@ -524,7 +552,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
     bulk_insert(connection, TicketEvent.__table__, iter(events), loaded)
 
 
-BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "opportunity", "opportunity_stage_change", "revisit_task", "revisit_record", "ticket", "ticket_event")
+BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "opportunity", "opportunity_stage_change", "expense", "revisit_task", "revisit_record", "ticket", "ticket_event")
 
 
 def drop_secondary_indexes(connection: Connection) -> list[str]:
@@ -554,6 +582,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "customers+contacts+follow-ups", lambda: seed_customers(connection, rng, sizes, loaded))
     timed(loaded, "orders", lambda: seed_orders(connection, rng, sizes, loaded))
     timed(loaded, "opportunities", lambda: seed_opportunities(connection, rng, sizes, loaded))
+    timed(loaded, "expenses", lambda: seed_expenses(connection, rng, sizes, loaded))
     timed(loaded, "revisits", lambda: seed_revisits(connection, rng, sizes, loaded))
     timed(loaded, "tickets", lambda: seed_tickets(connection, rng, sizes, loaded))
 

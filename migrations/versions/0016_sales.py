@@ -253,6 +253,7 @@ def upgrade():
     )
     with op.batch_alter_table('payment_instalment', schema=None) as batch_op:
         batch_op.create_index('ix_instalment_open_due', ['settled', 'due_on'], unique=False)
+        batch_op.create_index('ix_instalment_open_ageing', ['settled', 'owner_id', 'due_on', 'amount', 'paid_amount', 'order_id'], unique=False)
         batch_op.create_index('ix_instalment_order_due', ['order_id', 'due_on'], unique=False)
         batch_op.create_index('ix_instalment_owner_open_due', ['owner_id', 'settled', 'due_on'], unique=False)
 

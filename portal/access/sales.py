@@ -33,6 +33,11 @@ def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
 
 
 def _scoped(model, user: User) -> Select:
+    """Sales: by customer (own + collaborated). Supervisors: by the record's owner 业务员 in their
+    department, which the (owner_id, …) indexes answer directly; a department's customers are owned by
+    its members, so the two agree except for records a colleague elsewhere owns."""
+    if user.role == "supervisor" and user.department_id is not None:
+        return select(model).where(model.owner_id.in_(select(User.id).where(User.department_id == user.department_id)))
     ids = selling_customer_ids(user)
     query = select(model)
     return query if ids is None else query.where(model.customer_id.in_(ids))
@@ -74,3 +79,18 @@ def visible_instalments(user: User) -> Select:
 def approvable_quotes(user: User) -> Select:
     """Quotes a manager may decide on: those of customers in their selling scope (department)."""
     return _scoped(Quote, user)
+
+
+def instalment_owner_condition(user: User):
+    """Receivables by the responsible 业务员 (what the ageing table and reminders count): a rep their own
+    instalments, a supervisor their department's, admins all (None). Narrower than visible_orders, and
+    answered from the (owner_id, settled, due_on) index instead of a customer-id list."""
+    from sqlalchemy import true
+
+    if user.role == "admin" or (user.role == "supervisor" and user.department_id is None):
+        return true()
+    if user.role == "supervisor":
+        return PaymentInstalment.owner_id.in_(select(User.id).where(User.department_id == user.department_id))
+    if user.role == "sales":
+        return PaymentInstalment.owner_id == user.id
+    return false()

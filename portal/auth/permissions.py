@@ -273,7 +273,7 @@ def can_export_tickets(user: User) -> bool:
 
 
 def can_record_followup(user: User, customer) -> bool:
-    """Who may record follow-ups and deals on a customer: those who may edit it (not marketing/tech)."""
+    """Who may record follow-ups on a customer: those who may edit it (not marketing/tech)."""
     return can_edit_customer(user, customer)
 
 

@@ -2,7 +2,7 @@
 varied dates over the year before the seed date, each with its ownership history (assigned on entry,
 or left in the public pool 公海 and claimed or assigned later). The stage history that moves them on
 (潜在 → 意向 → 成交, some to 沉睡/流失) is written by the follow-ups seeder together with the follow-ups
-and deals that cause it. Also holds the small time helpers the other areas' demo seeders share.
+and orders that cause it. Also holds the small time helpers the other areas' demo seeders share.
 Adds, never commits."""
 from datetime import date, datetime, time, timedelta
 

@@ -1,1 +1,1 @@
-"""跟进记录 and deals: recording contacts, cadence, the daily work list."""
+"""跟进记录: recording contacts, cadence, the daily work list (deals became orders: portal.sales)."""

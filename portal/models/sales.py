@@ -270,7 +270,8 @@ class OrderLine(db.Model):
 
 
 class PaymentInstalment(AuditedMixin, TimestampMixin, db.Model):
-    """One instalment of the payment plan 回款计划; `paid_amount` is allocated from payments in due order."""
+    """One instalment of the payment plan 回款计划; `paid_amount` is allocated from payments in due order.
+    `settled`: nothing more to collect on it (paid in full, or its order was cancelled)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id", ondelete="CASCADE"))
@@ -287,6 +288,8 @@ class PaymentInstalment(AuditedMixin, TimestampMixin, db.Model):
         Index("ix_instalment_order_due", "order_id", "due_on"),
         Index("ix_instalment_owner_open_due", "owner_id", "settled", "due_on"),
         Index("ix_instalment_open_due", "settled", "due_on"),
+        # The ageing table reads open instalments from this index alone (no table rows).
+        Index("ix_instalment_open_ageing", "settled", "owner_id", "due_on", "amount", "paid_amount", "order_id"),
     )
 
     @property

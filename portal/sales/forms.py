@@ -234,3 +234,32 @@ class StatementForm(FlaskForm):
     group = SelectField(_l("统计维度"), choices=[("rep", _l("按业务员")), ("customer", _l("按客户"))], validators=[Optional()])
     start = DateField(_l("从"), validators=[Optional()])
     end = DateField(_l("至（含）"), validators=[Optional()])
+
+
+class OrderLineForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    product_name = StringField(_l("产品"), validators=[Optional(), Length(max=160, message=_l("不能超过160个字符"))])
+    quantity = DecimalField(_l("数量"), places=2, validators=[Optional(), NumberRange(min=0.01, max=1_000_000, message=_l("数量应大于0"))])
+    unit_price = DecimalField(_l("单价（元）"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_MONEY, message=_l("单价不能为负"))])
+    discount = DecimalField(_l("折扣金额（元）"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_MONEY, message=_l("折扣不能为负"))])
+
+
+class OrderEditForm(FlaskForm):
+    version = HiddenField()
+    lines = FieldList(FormField(OrderLineForm), min_entries=1, max_entries=20)
+    note = StringField(_l("备注"), validators=[Optional(), Length(max=256, message=_l("不能超过256个字符"))])
+
+    def filled_lines(self):
+        return [entry.form for entry in self.lines if (entry.form.product_name.data or "").strip()]
+
+    def validate_lines(self, field):
+        filled = self.filled_lines()
+        if not filled:
+            raise ValidationError(_l("订单至少要有一行"))
+        for line in filled:
+            if line.quantity.data is None or line.unit_price.data is None:
+                raise ValidationError(_l("请填写每行的数量和单价"))
+            if (line.discount.data or 0) > line.quantity.data * line.unit_price.data:
+                raise ValidationError(_l("折扣不能超过行金额"))

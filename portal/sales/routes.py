@@ -37,7 +37,7 @@ ENDPOINT_AREAS = {
     "products": "products", "product_create": "products", "product_edit": "products",
     "orders": "orders", "order": "orders", "order_plan": "orders", "payment_create": "orders",
     "refund_create": "orders", "invoice_create": "orders", "invoice_void": "orders", "order_cancel": "orders",
-    "order_complete": "orders",
+    "order_complete": "orders", "order_edit": "orders",
     "receivables": "receivables",
     "after_sales_owner": "aftersales",
     "statements": "statements", "product_sheet": "statements", "product_sheet_xlsx": "statements",
@@ -305,7 +305,8 @@ def orders():
     query = queries.filtered_orders(current_user, form)
     show = can_see_order_amounts(current_user)
     return render_page_or_fragment("sales/orders.html", "sales/_order_table.html", form=form, page=paginate(query),
-                                   totals=queries.order_totals(query) if show else None, show_amounts=show,
+                                   totals=queries.order_totals(queries.filtered_orders(current_user, form, for_totals=True))
+                                   if show else None, show_amounts=show,
                                    sort=form.sort.data or "-signed")
 
 
@@ -321,6 +322,39 @@ def order(order_id: int):
         "sales/order.html", "sales/_order.html", order=record, payments=queries.order_payments(record),
         invoices=invoices, show_amounts=can_see_order_amounts(current_user), today=clock.today(),
         can_manage=can_manage_order(current_user, record), can_cancel=can_cancel_order(current_user, record))
+
+
+@bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
+def order_edit(order_id: int):
+    """修改订单明细: refused with a clear message if the total would fall below received or invoiced."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    record = load_order(order_id)
+    require(can_manage_order(current_user, record))
+    form = forms.OrderEditForm()
+    if request.method == "GET":
+        form = forms.OrderEditForm(data={"version": str(record.version), "note": record.note, "lines": [
+            {"product_name": line.product_name, "quantity": line.quantity, "unit_price": line.unit_price,
+             "discount": line.discount} for line in record.lines] + [{}]})
+    elif form.validate_on_submit():
+        lines = [services.LineInput(None, line.product_name.data.strip(), line.quantity.data, line.unit_price.data,
+                                    line.discount.data or 0) for line in form.filled_lines()]
+        try:
+            if str(record.version) != form.version.data:
+                raise services.Refused(_("订单已被其他人修改（例如刚登记了回款），请刷新后重试"))
+            services.edit_order_lines(record, lines, (form.note.data or "").strip())
+            db.session.commit()
+        except (services.Refused, StaleDataError) as error:
+            db.session.rollback()
+            message = str(error) if isinstance(error, services.Refused) else _("订单已被其他人修改，请刷新后重试")
+            form.form_errors.append(message)
+            return render_page_or_fragment("sales/order_form.html", "sales/_order_form.html", 409 if
+                                           isinstance(error, StaleDataError) or "刷新" in message else 422,
+                                           form=form, order=record)
+        flash(_("订单已修改"), "success")
+        return redirect_after_post(url_for("sales.order", order_id=record.id))
+    return render_page_or_fragment("sales/order_form.html", "sales/_order_form.html", status_of(form), form=form,
+                                   order=record)
 
 
 @bp.route("/orders/<int:order_id>/plan", methods=["GET", "POST"])
@@ -466,7 +500,7 @@ def receivables():
     return render_page_or_fragment(
         "sales/receivables.html", "sales/_receivables.html", today=today,
         by_rep=queries.ageing_by_rep(current_user, today),
-        by_customer=paginate(queries.ageing_by_customer(current_user, today), scalars=False),
+        by_customer=queries.ageing_by_customer(current_user, today), customer_rows=queries.CUSTOMER_AGEING_ROWS,
         buckets=queries.ageing.BUCKETS)
 
 

@@ -22,6 +22,12 @@ def count_of(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
+def count_instalments(*conditions) -> int:
+    """How many unsettled instalments match, from the instalment indexes alone (no joins)."""
+    return db.session.scalar(select(func.count(PaymentInstalment.id))
+                             .where(PaymentInstalment.settled.is_(False), *conditions)) or 0
+
+
 @register_work_section(20)
 def quotes_to_approve(user: User, today: date) -> WorkSection | None:
     """待审批报价: quotes with a line below floor price, for supervisors and admins."""
@@ -43,7 +49,7 @@ def instalment_rows(query) -> list:
 def instalment_query():
     return (select(PaymentInstalment, Order.number, Customer.name)
             .join(Order, Order.id == PaymentInstalment.order_id).join(Customer, Customer.id == Order.customer_id)
-            .where(PaymentInstalment.settled.is_(False), Order.status != "已取消"))
+            .where(PaymentInstalment.settled.is_(False)))
 
 
 def instalment_item(instalment, number: str, customer_name: str, today: date) -> WorkItem:
@@ -59,10 +65,10 @@ def instalments_due_soon(user: User, today: date) -> WorkSection | None:
     """7天内到期回款: the owner's unsettled instalments due from today to 7 days ahead."""
     if user.role not in {"sales", "supervisor"}:
         return None
-    query = instalment_query().where(PaymentInstalment.owner_id == user.id, PaymentInstalment.due_on >= today,
-                                     PaymentInstalment.due_on <= today + timedelta(days=DUE_SOON_DAYS))
-    rows = instalment_rows(query)
-    return WorkSection(key="instalments_due", title="7天内到期回款", total=count_of(query),
+    conditions = (PaymentInstalment.owner_id == user.id, PaymentInstalment.due_on >= today,
+                  PaymentInstalment.due_on <= today + timedelta(days=DUE_SOON_DAYS))
+    rows = instalment_rows(instalment_query().where(*conditions))
+    return WorkSection(key="instalments_due", title="7天内到期回款", total=count_instalments(*conditions),
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
                        empty_text="7天内没有到期的回款计划。")
 
@@ -72,10 +78,9 @@ def instalments_overdue(user: User, today: date) -> WorkSection | None:
     """逾期回款（主管）: overdue instalments of the department's orders."""
     if user.role != "supervisor":
         return None
-    query = instalment_query().where(PaymentInstalment.due_on < today,
-                                     PaymentInstalment.order_id.in_(access.visible_order_ids(user)))
-    rows = instalment_rows(query)
-    return WorkSection(key="instalments_overdue", title="团队逾期回款", total=count_of(query),
+    conditions = (PaymentInstalment.due_on < today, access.instalment_owner_condition(user))
+    rows = instalment_rows(instalment_query().where(*conditions))
+    return WorkSection(key="instalments_overdue", title="团队逾期回款", total=count_instalments(*conditions),
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
                        empty_text="团队没有逾期回款。")
 

@@ -165,6 +165,43 @@ def record_order(customer: Customer, owner: User, signed_on: date, lines: list[L
     return order
 
 
+def edit_order_lines(order: Order, lines: list[LineInput], note: str) -> None:
+    """Replace an order's lines. Refused (Refused, with the reason) when the new total would fall below
+    what was received or invoiced, or when the plan's last open instalment cannot absorb the change.
+    The lines' unit costs are kept by product name; the old lines go to the audit note. No commit."""
+    from portal.audit import audit_note
+
+    if order.status != "执行中":
+        raise Refused("只有执行中的订单可以修改")
+    costs = {line.product_name: line.unit_cost for line in order.lines}
+    new_total = sum((pricing.line_amount(i.quantity, i.unit_price, i.discount) for i in lines), ZERO)
+    refusal = pricing.order_edit_refusal(new_total, order.received_amount, order.invoiced_amount)
+    if refusal:
+        raise Refused(refusal)
+    difference = new_total - order.total
+    instalments = list(order.instalments)
+    if difference:
+        last = instalments[-1] if instalments else None
+        if last is None or last.amount + difference <= 0 or last.amount + difference < last.paid_amount:
+            raise Refused("订单金额变化后回款计划无法自动调整，请先修改回款计划")
+        last.amount += difference
+    audit_note("修改订单明细，原明细：" + "；".join(
+        f"{line.product_name}×{line.quantity}@{line.unit_price}-{line.discount}" for line in order.lines)[:200])
+    order.lines.clear()
+    cost = ZERO
+    for item in lines:
+        unit_cost = item.product.unit_cost if item.product else costs.get(item.product_name, ZERO)
+        order.lines.append(OrderLine(product_id=item.product.id if item.product else None, product_name=item.product_name,
+                                     quantity=item.quantity, unit_price=item.unit_price, discount=item.discount,
+                                     amount=pricing.line_amount(item.quantity, item.unit_price, item.discount),
+                                     unit_cost=unit_cost))
+        cost += (unit_cost * item.quantity).quantize(pricing.CENT)
+    order.customer.total_deal_amount = (order.customer.total_deal_amount or ZERO) + difference
+    order.total, order.cost, order.note = new_total, cost, note
+    db.session.flush()
+    reallocate(order.id, order.received_amount)
+
+
 def set_payment_plan(order: Order, rows: list[tuple[date, Decimal, str]]) -> None:
     """Replace the plan: instalments must add up to the order total; what was received is re-allocated."""
     if sum((amount for _due, amount, _note in rows), ZERO) != order.total:
@@ -263,8 +300,11 @@ def void_invoice(invoice: Invoice) -> None:
 
 
 def cancel_order(order: Order) -> None:
+    """已取消: nothing is left to collect, so its instalments close (they leave receivables and reminders)."""
     order.cancel()
     order.customer.total_deal_amount = (order.customer.total_deal_amount or ZERO) - order.total
+    db.session.execute(update(PaymentInstalment).where(PaymentInstalment.order_id == order.id)
+                       .values(settled=True).execution_options(synchronize_session=False))
 
 
 def complete_order(order: Order) -> None:

@@ -205,3 +205,8 @@ RULES += [
     Rule("sales.targets", "GET", TARGET_ROLES),
     Rule("sales.targets", "POST", TARGET_ROLES, expect={"sales": 403}),
 ]
+
+RULES += [
+    Rule("sales.order_edit", "GET", ORDER_ROLES, url_values=order_args, expect=ORDER_WRITE),
+    Rule("sales.order_edit", "POST", ORDER_ROLES, url_values=order_args, expect=ORDER_WRITE),
+]

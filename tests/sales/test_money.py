@@ -147,3 +147,25 @@ def test_cancelling_an_order_with_payments_needs_a_refund_first(sales_world, log
     assert pay(rep, order, "1", "p2").status_code == 403
     db.session.refresh(w.customer)
     assert w.customer.total_deal_amount == Decimal("0.00")
+
+
+def test_an_edit_that_would_put_the_total_below_what_was_received_is_refused(sales_world, login_as):
+    w = sales_world
+    order = sign(w.customer, w.rep, "10000.00", date(2026, 11, 1))
+    rep = login_as(w.rep)
+    pay(rep, order, "6000", "e1")
+    version = str(received(order) and db.session.get(Order, order.id).version)
+    lines = {"version": version, "lines-0-product_name": "实施服务", "lines-0-quantity": "1", "lines-0-unit_price": "5999.99"}
+    refused = rep.post(f"/sales/orders/{order.id}/edit", data=lines)
+    assert refused.status_code == 422 and "订单金额不能低于已回款金额 6,000.00" in refused.get_data(as_text=True)
+    assert received(order) == Decimal("6000.00") and db.session.get(Order, order.id).total == Decimal("10000.00")
+    stale = rep.post(f"/sales/orders/{order.id}/edit", data={**lines, "version": "1", "lines-0-unit_price": "8000"})
+    assert stale.status_code == 409
+    ok = rep.post(f"/sales/orders/{order.id}/edit", data={**lines, "lines-0-unit_price": "4000", "lines-0-quantity": "2"})
+    assert ok.status_code == 303
+    db.session.expire_all()
+    edited = db.session.get(Order, order.id)
+    assert (edited.total, edited.receivable) == (Decimal("8000.00"), Decimal("2000.00"))
+    assert db.session.scalar(select(func.sum(PaymentInstalment.amount))) == Decimal("8000.00")
+    db.session.refresh(w.customer)
+    assert w.customer.total_deal_amount == Decimal("8000.00")

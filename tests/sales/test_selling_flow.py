@@ -106,3 +106,5 @@ def test_funnel_page_counts_amounts_conversion_and_loss_rate(sales_world, login_
     assert '<dd class="weighted-pipeline">¥6,000.00</dd>' in html
     assert '<dd class="loss-rate">50.0%</dd>' in html
     assert "时机：1" in html
+    # Forecast by expected close month: both open ones close 2026-12 → 10,000 + 10,000 at 10 % and 50 %.
+    assert "<td>2026-12</td><td class=\"num\">2</td><td class=\"num\">¥20,000.00</td><td class=\"num\">¥6,000.00</td>" in html
