@@ -5,6 +5,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models.settings import Setting
 from portal.rules.cadence import DEFAULT_CADENCE_DAYS
+from portal.rules.health import DEFAULT_HEALTH_WEIGHTS, DEFAULT_THRESHOLDS
 from portal.rules.kpi import DEFAULT_KPI_WEIGHTS
 
 DEFAULTS: dict[str, object] = {
@@ -27,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "review_snapshot_minutes": 10,
     "session_idle_minutes": 30,
     "session_lifetime_hours": 12,
+    "health_weights": dict(DEFAULT_HEALTH_WEIGHTS),
+    "health_thresholds": dict(DEFAULT_THRESHOLDS),
 }
 
 
