@@ -413,6 +413,10 @@ def main(argv: list[str] | None = None) -> dict:
                   "customers": args.customers, "requests": requests, "build": build,
                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                               "load_average_at_start": os.getloadavg()}}
+        from bench.health_bench import measure_health_job
+
+        print("customer health job:", flush=True)
+        report["health_job"] = measure_health_job(app)
         print("page types:", flush=True)
         report["pages"] = measure_pages(app, requests, budget_seconds=args.budget)
         report["live_review_counts"] = measure_live_review_counts(app)

@@ -20,6 +20,8 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "reports": frozenset({"supervisor", "admin"}),
     "audit": frozenset({"supervisor", "admin"}),
     "admin": frozenset({"admin"}),
+    "customer_health": ALL_ROLES,
+    "health_at_risk": frozenset({"supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -30,6 +32,7 @@ NAVIGATION = (
     ("revisits", "revisits.index", "回访任务"),
     ("spot_checks", "spot_checks.index", "回访抽查"),
     ("tickets", "tickets.index", "投诉工单"),
+    ("health_at_risk", "customer_health.at_risk", "流失预警"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -311,3 +314,14 @@ def can_import_customers(user: User) -> bool:
 def can_export_customers(user: User) -> bool:
     """Everyone but tech exports the customer list they can see."""
     return user.role in {"sales", "service", "marketing", "supervisor", "admin"}
+
+
+# --- customer health 客户健康度 ---
+def can_record_care(user: User, customer) -> bool:
+    """客户关怀 is recorded like a follow-up: by those who may record follow-ups on the customer."""
+    return can_record_followup(user, customer)
+
+
+def can_set_health_rules(user: User) -> bool:
+    """Admins set the health factor weights and level thresholds (规则设置)."""
+    return user.role == "admin"
