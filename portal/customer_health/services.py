@@ -10,12 +10,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select, text, update
 
 from portal import clock, events
 from portal.calendar import work_calendar
 from portal.customer_health import inputs
-from portal.database import long_read, upsert
+from portal.database import long_read, on_sqlite, upsert
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
@@ -202,6 +202,11 @@ def score_all(now: datetime | None = None) -> dict:
     counts = update_warnings(scored, now, episodes, commit=True)
     counts["escalated"] = escalate_overdue(now)
     db.session.commit()
+    if on_sqlite():
+        # Fresh statistics, so the planner walks ix_customer_health_score for the list sorted by health.
+        db.session.execute(text("ANALYZE customer_health"))
+        db.session.execute(text("ANALYZE churn_warning"))
+        db.session.commit()
     return counts | {"customers": len(scored), "read_seconds": round(read_seconds, 2),
                      "seconds": round(time.perf_counter() - started, 2)}
 

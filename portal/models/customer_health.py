@@ -141,3 +141,8 @@ class CareAction(AuditedMixin, TimestampMixin, db.Model):
         Index("ix_care_action_done_at", "done_at", "customer_id"),
         Index("ix_care_action_author_done", "author_id", "done_at"),
     )
+
+
+# customer.health: the current score on the customer list and page without a query per row (the list
+# joins it to sort or filter, or loads a page's rows at once).
+Customer.health = relationship(CustomerHealth, uselist=False, viewonly=True)

@@ -41,10 +41,13 @@ def test_customer_page_shows_score_words_chart_and_warning(app, frozen_now, logi
 
 
 def test_unscored_customer_says_so(app, frozen_now, login_as, make_user, new_customer):
+    from portal.models.customer_health import CustomerHealth
+
     sales = make_user("sales")
     customer = new_customer(sales)
+    assert db.session.get(CustomerHealth, customer.id).score is None
     html = login_as(sales).get(f"/customers/{customer.id}").get_data(as_text=True)
-    assert "尚未评估" in html
+    assert 'id="health-unscored"' in html and "尚未评估" in html
 
 
 def test_work_list_shows_warning_and_care_action_closes_it(app, frozen_now, login_as, make_user, new_customer):
@@ -129,3 +132,28 @@ def test_rules_preview_counts_moves_then_save(app, frozen_now, login_as, make_us
     from flask import g
     g.pop("settings", None)
     assert get_setting("health_thresholds") == {"healthy": 70, "watch": 35}
+
+
+def test_customer_list_sorts_and_filters_by_health(app, frozen_now, login_as, make_user, new_customer, count_queries):
+    from portal.models.customer_health import CustomerHealth
+
+    admin, sales = make_user("admin"), make_user("sales")
+    for name, score, level in (("甲健康有限公司", 88, "健康"), ("乙关注有限公司", 55, "关注"), ("丙风险有限公司", 20, "风险"),
+                               ("丁未评有限公司", None, None)):
+        customer = new_customer(sales, name=name)
+        row = db.session.get(CustomerHealth, customer.id)  # every new file gets its (unscored) row at once
+        row.score, row.level = score, level
+    db.session.commit()
+    client = login_as(admin)
+    html = client.get("/customers/?sort=-health").get_data(as_text=True)
+    order = [html.index(n) for n in ("甲健康", "乙关注", "丙风险", "丁未评")]
+    assert order == sorted(order) and "88" in html and "健康" in html
+    html = client.get("/customers/?sort=health").get_data(as_text=True)
+    assert html.index("丙风险") < html.index("乙关注") < html.index("甲健康")
+    html = client.get("/customers/?health=风险").get_data(as_text=True)
+    assert "丙风险" in html and "甲健康" not in html and "乙关注" not in html
+    with count_queries() as default_list:
+        client.get("/customers/")
+    with count_queries() as sorted_list:
+        client.get("/customers/?sort=-health")
+    assert sorted_list.count <= default_list.count  # joined, never one query per row
