@@ -19,6 +19,7 @@ from portal.models.customers import Customer, StageChange
 from portal.models.followups import Deal, FollowUp
 from portal.models.revisits import SPOT_CHECK_PASS, SPOT_CHECK_PENDING, RevisitRecord, RevisitTask, SpotCheck
 from portal.models.tickets import DONE_STATUSES, Ticket
+from portal.reports import health_kpis
 from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
 
@@ -346,8 +347,9 @@ def nothing(period, scope):
     )
 
 
-KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"}
-KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"}
+KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"} | health_kpis.HEALTH_KPI_NAMES
+KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"} | \
+    health_kpis.HEALTH_KPI_DEFINITIONS
 
 KPI_LIST = (
     KpiSpec("satisfaction", "revisit_record", revisit_scored(RevisitRecord.satisfaction), revisit_scored(literal(1)),
@@ -374,6 +376,10 @@ KPI_LIST = (
             numerator_label="按时跟进", denominator_label="应跟进"),
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
             numerator_label="抽查合格", denominator_label="抽查总数"),
+    KpiSpec("warning_timeliness", "churn_warning", health_kpis.warnings_handled_in_time, health_kpis.warnings_due,
+            numerator_label="按期处理的预警", denominator_label="应处理的预警", weighted=False),
+    KpiSpec("win_back", "churn_warning", health_kpis.warnings_won_back, health_kpis.warnings_raised,
+            numerator_label="90天内挽回", denominator_label="发出的预警", weighted=False),
 )
 KPIS = {spec.code: spec for spec in KPI_LIST}
 # Which part of complaint_rate lists which record: numerator tickets, denominator customers.
@@ -409,8 +415,9 @@ class KpiCounts:
         spec = KPIS[code]
         if not spec.available:
             return Figure(code, Decimal(0), Decimal(0), None, available=False)
-        numerator = total(self.numerators[code], owners)
-        denominator = total(self.denominators[code], owners)
+        # .get: a snapshot stored before a KPI was added has no counts for it (shown as —).
+        numerator = total(self.numerators.get(code, {}), owners)
+        denominator = total(self.denominators.get(code, {}), owners)
         return Figure(code, numerator, denominator, spec.evaluate(numerator, denominator))
 
 
