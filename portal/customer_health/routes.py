@@ -55,12 +55,12 @@ def care_create(customer_id: int):
     if form.validate_on_submit():
         services.record_care(customer, current_user, form.care_data())
         db.session.commit()
-        flash(_("已记录客户关怀"), "success")
         if htmx:
             response = make_response(render_template("customer_health/_customer_section.html", customer=customer))
             response.headers["HX-Retarget"] = "#health-section"
             response.headers["HX-Reswap"] = "outerHTML"
             return response
+        flash(_("已记录客户关怀"), "success")
         return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("customer_health/care_form.html", "customer_health/_care_form.html", status,
