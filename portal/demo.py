@@ -20,7 +20,8 @@ DEMO_USERS = (
     ("chenjing", "陈静", "marketing", "市场部"),
 )
 # Each business area adds demo records through a `seed(rng, users, customers=N)` function, in order.
-AREA_SEEDERS: tuple[str, ...] = ("portal.customers.demo", "portal.followups.demo", "portal.revisits.demo", "portal.tickets.demo",)
+AREA_SEEDERS: tuple[str, ...] = ("portal.customers.demo", "portal.followups.demo", "portal.revisits.demo", "portal.tickets.demo",
+                                 "portal.customer_health.demo",)
 
 
 def seed_users() -> dict[str, User]:

@@ -157,3 +157,12 @@ def test_customer_list_sorts_and_filters_by_health(app, frozen_now, login_as, ma
     with count_queries() as sorted_list:
         client.get("/customers/?sort=-health")
     assert sorted_list.count <= default_list.count  # joined, never one query per row
+
+
+def test_care_dates_are_suggested_on_the_work_list(app, frozen_now, login_as, make_user, new_customer):
+    sales = make_user("sales")
+    new_customer(sales, name="生日将近有限公司", key_contact_birthday=date(1985, 11, 27))
+    new_customer(sales, name="周年尚远有限公司", company_anniversary=date(2010, 12, 20))
+    html = login_as(sales).get("/").get_data(as_text=True)
+    assert "客户关怀建议" in html and "关怀 生日将近有限公司" in html and "关键联系人生日 11-27" in html
+    assert "周年尚远有限公司" not in html

@@ -140,3 +140,25 @@ def test_recovered_customer_ends_the_episode(app, frozen_now, make_user, new_cus
         score_all()
     db.session.expire_all()
     assert warning.recovered_at == datetime(2026, 11, 25, 2, 0) and warning.status == "已恢复"
+
+
+def test_revisit_rescores_at_once(app, frozen_now, make_user, new_customer):
+    from portal.models.revisits import RevisitTask
+    from portal.revisits.services import default_questionnaire, record_revisit
+
+    service = make_user("service")
+    customer = new_customer(make_user("sales"), grade="C")
+    add_followups(customer, service, [5, 35, 65, 100, 130, 160])
+    score_all()
+    assert health_of(customer).factors["satisfaction"][0] is None
+    task = RevisitTask(customer_id=customer.id, trigger="event", unique_key="test:1", due_on=date(2026, 11, 24),
+                       assignee_id=service.id)
+    db.session.add(task)
+    db.session.commit()
+    version = default_questionnaire().current_version
+    record_revisit(task, by=service, outcome="完成", version=version,
+                   answers={"q1": "无变化", "q2": "经常使用", "q4": "2"})
+    db.session.commit()
+    row = health_of(customer)
+    assert row.factors["satisfaction"][:2] == [0.25, "近180天回访 1 次，平均满意度 2.0 分"]
+    assert row.interactions_90d == 4
