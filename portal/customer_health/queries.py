@@ -74,7 +74,7 @@ def customer_health_view(user: User, customer: Customer, today: date) -> HealthV
 
 def warning_list(user: User, status: str, owner: str) -> Select:
     """Warnings in the user's scope: open ones (default), escalated, not yet recovered, or all."""
-    query = visible_warnings(user).options(contains_eager(ChurnWarning.customer), joinedload(ChurnWarning.owner))
+    query = visible_warnings(user).options(contains_eager(ChurnWarning.customer).joinedload(Customer.owner))
     if status == "open":
         query = query.where(ChurnWarning.status == WARNING_OPEN)
     elif status == "escalated":
@@ -82,7 +82,7 @@ def warning_list(user: User, status: str, owner: str) -> Select:
     elif status == "active":
         query = query.where(ChurnWarning.recovered_at.is_(None))
     if owner == "me":
-        query = query.where(ChurnWarning.owner_id == user.id)
+        query = query.where(Customer.owner_id == user.id)
     return query.order_by(ChurnWarning.handle_by, ChurnWarning.id)
 
 

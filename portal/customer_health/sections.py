@@ -11,6 +11,7 @@ from portal.customer_health import queries
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customer_health import WARNING_OPEN, ChurnWarning
+from portal.models.customers import Customer
 from portal.web import count_rows
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
 
@@ -33,8 +34,10 @@ def my_churn_warnings(user, today: date) -> WorkSection | None:
     """My customers' open churn warnings, with reasons; a follow-up or care action handles one."""
     if user.role not in OWNER_ROLES:
         return None
+    # The customer's current owner: a handover moves its open warning with it.
     query = (select(ChurnWarning).join(ChurnWarning.customer).options(contains_eager(ChurnWarning.customer))
-             .where(ChurnWarning.owner_id == user.id, ChurnWarning.status == WARNING_OPEN))
+             .where(Customer.owner_id == user.id, Customer.archived_at.is_(None),
+                    ChurnWarning.status == WARNING_OPEN))
     total = count_rows(query)
     if not total:
         return None

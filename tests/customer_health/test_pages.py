@@ -166,3 +166,14 @@ def test_care_dates_are_suggested_on_the_work_list(app, frozen_now, login_as, ma
     html = login_as(sales).get("/").get_data(as_text=True)
     assert "客户关怀建议" in html and "关怀 生日将近有限公司" in html and "关键联系人生日 11-27" in html
     assert "周年尚远有限公司" not in html
+
+
+def test_handed_over_warning_follows_the_customer(app, frozen_now, login_as, make_user, new_customer):
+    leaving, taking = make_user("sales"), make_user("sales")
+    customer = fading_customer(new_customer, leaving, name="交接客户有限公司")
+    score_all()
+    customer.owner_id = taking.id
+    db.session.commit()
+    assert "流失预警 交接客户有限公司" in login_as(taking).get("/").get_data(as_text=True)
+    assert "流失预警 交接客户有限公司" not in login_as(leaving).get("/").get_data(as_text=True)
+    assert "交接客户有限公司" in login_as(taking).get("/health/warnings").get_data(as_text=True)
