@@ -176,9 +176,12 @@ def sort_order(sort: str) -> list:
     if key == "health":
         # Walks ix_customer_health_score (score, customer_id) from either end; no NULLS LAST, which
         # would stop SQLite from using the index (a customer without any applicable factor has no score).
+        # PostgreSQL puts NULLs first in descending order: NULLS LAST there (ix_customer_health_best_first).
         descending = sort.startswith("-")
-        return [CustomerHealth.score.desc() if descending else CustomerHealth.score.asc(),
-                CustomerHealth.customer_id.desc() if descending else CustomerHealth.customer_id.asc()]
+        score = CustomerHealth.score.desc() if descending else CustomerHealth.score.asc()
+        if descending and not on_sqlite():
+            score = score.nulls_last()
+        return [score, CustomerHealth.customer_id.desc() if descending else CustomerHealth.customer_id.asc()]
     column = SORT_COLUMNS.get(key, Customer.last_contacted_at)
     ordered = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
     return [ordered, Customer.id.desc() if sort.startswith("-") else Customer.id.asc()]

@@ -143,6 +143,12 @@ class CareAction(AuditedMixin, TimestampMixin, db.Model):
     )
 
 
+# PostgreSQL sorts NULLs first in descending order; the list sorted by health best-first (never-scored
+# last) needs an index in exactly that order. SQLite's ix_customer_health_score already reads backwards
+# that way. Created on PostgreSQL only (migration 0018).
+Index("ix_customer_health_best_first", CustomerHealth.score.desc().nulls_last(), CustomerHealth.customer_id.desc(),
+      info={"only_dialect": "postgresql"})
+
 # customer.health: the current score on the customer list and page without a query per row (the list
 # joins it to sort or filter, or loads a page's rows at once).
 Customer.health = relationship(CustomerHealth, uselist=False, viewonly=True)
