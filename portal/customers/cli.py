@@ -34,5 +34,6 @@ def score_health_command():
 
     result = score_all()
     click.echo(f"{result['customers']} customers scored in {result['seconds']} s "
-               f"(reading {result['read_seconds']} s); warnings raised {result['raised']}, "
+               f"(reading {result['read_seconds']} s, longest write transaction {result['longest_write_seconds']} s); "
+               f"warnings raised {result['raised']}, "
                f"recovered {result['recovered']}, escalated {result['escalated']}")
