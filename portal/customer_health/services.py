@@ -151,16 +151,19 @@ def write_scores(scored: list[Scored], now: datetime, commit: bool) -> float:
     return longest
 
 
-def open_episodes(ids=None) -> dict[int, int]:
-    """customer_id -> id of its unrecovered warning episode."""
-    query = select(ChurnWarning.customer_id, ChurnWarning.id).where(ChurnWarning.recovered_at.is_(None))
+def open_episodes(ids=None) -> dict[int, tuple[int, list]]:
+    """customer_id -> (id, reasons) of its unrecovered warning episode."""
+    query = select(ChurnWarning.customer_id, ChurnWarning.id, ChurnWarning.reasons).where(
+        ChurnWarning.recovered_at.is_(None))
     if ids is not None:
         query = query.where(ChurnWarning.customer_id.in_(ids))
-    return dict(db.session.execute(query).all())
+    return {customer_id: (warning_id, reasons) for customer_id, warning_id, reasons in db.session.execute(query)}
 
 
-def update_warnings(scored: list[Scored], now: datetime, episodes: dict[int, int], commit: bool) -> dict[str, int]:
-    """Raise a warning for a customer with reasons and no episode; end the episode of one without reasons.
+def update_warnings(scored: list[Scored], now: datetime, episodes: dict[int, tuple[int, list]],
+                    commit: bool) -> dict[str, int]:
+    """Raise a warning for a customer with reasons and no episode; end the episode of one without reasons;
+    keep an ongoing episode's reasons current (the page shows them beside today's factors).
 
     The partial unique index on churn_warning keeps it to one unrecovered episode per customer."""
     today = now.date()
@@ -170,9 +173,15 @@ def update_warnings(scored: list[Scored], now: datetime, episodes: dict[int, int
                    handled_via="", created_at=now, updated_at=now)
               for s in scored if s.reasons and s.customer_id not in episodes and s.owner_id is not None
               and s.stage not in NO_WARNING_STAGES]
-    recovered = [episodes[s.customer_id] for s in scored if not s.reasons and s.customer_id in episodes]
+    recovered = [episodes[s.customer_id][0] for s in scored if not s.reasons and s.customer_id in episodes]
+    changed = [{"id": episodes[s.customer_id][0], "reasons": s.reasons, "updated_at": now} for s in scored
+               if s.reasons and s.customer_id in episodes and episodes[s.customer_id][1] != s.reasons]
     for batch in chunks(raised):
         db.session.execute(ChurnWarning.__table__.insert(), batch)
+        if commit:
+            db.session.commit()
+    for batch in chunks(changed):
+        db.session.execute(update(ChurnWarning), batch)
         if commit:
             db.session.commit()
     for batch in chunks(recovered, 500):
@@ -182,7 +191,7 @@ def update_warnings(scored: list[Scored], now: datetime, episodes: dict[int, int
             execution_options={"synchronize_session": False})
         if commit:
             db.session.commit()
-    return {"raised": len(raised), "recovered": len(recovered)}
+    return {"raised": len(raised), "recovered": len(recovered), "reasons_updated": len(changed)}
 
 
 def escalate_overdue(now: datetime) -> int:

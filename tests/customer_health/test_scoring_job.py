@@ -162,3 +162,19 @@ def test_revisit_rescores_at_once(app, frozen_now, make_user, new_customer):
     row = health_of(customer)
     assert row.factors["satisfaction"][:2] == [0.25, "近180天回访 1 次，平均满意度 2.0 分"]
     assert row.interactions_90d == 4
+
+
+def test_ongoing_warning_keeps_its_reasons_current(app, frozen_now, make_user, new_customer):
+    sales = make_user("sales")
+    customer = new_customer(sales, grade="A")
+    add_followups(customer, sales, list(range(95, 179, 7)))
+    score_all()
+    [warning] = warnings_of(customer)
+    assert "近90天互动 0 次，前90天 12 次，减少一半以上，A类应有 12 次" in warning.reasons
+    add_followups(customer, sales, [3])  # still far below the cadence: the episode goes on
+    with time_machine.travel(datetime(2026, 11, 25, 2, 0, tzinfo=clock.LOCAL_TZ), tick=False):
+        score_all()
+    db.session.expire_all()
+    [warning] = warnings_of(customer)
+    assert "近90天互动 1 次，前90天 12 次，减少一半以上，A类应有 12 次" in warning.reasons
+    assert warning.raised_on == date(2026, 11, 24) and warning.recovered_at is None
