@@ -446,6 +446,10 @@ def main(argv: list[str] | None = None) -> dict:
                   "customers": args.customers, "requests": requests, "http_requests": http_requests, "build": build,
                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                               "load_average_at_start": os.getloadavg()}}
+        from bench.health_bench import measure_health_job
+
+        print("customer health job:", flush=True)
+        report["health_job"] = measure_health_job(app)
         ids = bench_ids(app)
         print("pages over HTTP, per role:", flush=True)
         report["http"] = measure_over_http(database_url, workdir, ids, http_requests,

@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = (
     "portal.expenses.routes",
     "portal.marketing.routes",
     "portal.marketing.competitor_routes",
+    "portal.customer_health.routes",
 )
 
 log = logging.getLogger(__name__)

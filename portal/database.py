@@ -1,5 +1,6 @@
 """Engine tuning: SQLite pragmas and write transactions that take the write lock up front."""
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import g, has_request_context, request
 from sqlalchemy import Table, event
@@ -10,6 +11,7 @@ from portal.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_long_read = ContextVar("long_read", default=False)
 
 
 def wants_write_lock() -> bool:
@@ -19,6 +21,8 @@ def wants_write_lock() -> bool:
     when another worker committed in between, whatever the busy timeout; reads stay deferred so
     page views never queue behind each other.
     """
+    if _long_read.get():
+        return False
     if not has_request_context():
         return True
     return request.method not in SAFE_METHODS or g.get("write_intent", False)
@@ -69,6 +73,20 @@ def write_during_page_view():
         db.session.commit()
     finally:
         g.pop("write_intent", None)
+
+
+@contextmanager
+def long_read():
+    """A job's long read (the nightly health scoring reads every customer's aggregates) begins deferred:
+    on SQLite in WAL mode it then never holds the write lock, so pages keep writing meanwhile. The
+    transaction is ended on the way out; the job's writes that follow begin IMMEDIATE as usual."""
+    token = _long_read.set(True)
+    try:
+        db.session.commit()
+        yield
+    finally:
+        db.session.commit()
+        _long_read.reset(token)
 
 
 def on_sqlite() -> bool:

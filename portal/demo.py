@@ -21,7 +21,8 @@ DEMO_USERS = (
 )
 # Each business area adds demo records through a `seed(rng, users, customers=N)` function, in order.
 AREA_SEEDERS: tuple[str, ...] = ("portal.customers.demo", "portal.followups.demo", "portal.revisits.demo", "portal.tickets.demo",
-                                 "portal.marketing.demo",)
+                                 "portal.marketing.demo",
+                                 "portal.customer_health.demo",)
 
 
 def seed_users() -> dict[str, User]:

@@ -15,3 +15,7 @@ order_signed = business_events.signal("order-signed")
 ticket_closed = business_events.signal("ticket-closed")
 # sender: the Customer that just became 沉睡; it gets a revisit task.
 customer_went_dormant = business_events.signal("customer-went-dormant")
+# sender: the Customer; kind: 跟进/回访/工单/关怀 (later 回款), by: the User or None. Something that
+# changes the customer's health was recorded: customer health rescores it at once and a 跟进/关怀
+# answers its open churn warning.
+customer_activity = business_events.signal("customer-activity")

@@ -6,6 +6,7 @@ from portal.extensions import db
 from portal.models.settings import Setting
 from portal.rules.cadence import DEFAULT_CADENCE_DAYS
 from portal.rules.funnel import DEFAULT_STAGE_PROBABILITIES
+from portal.rules.health import DEFAULT_HEALTH_WEIGHTS, DEFAULT_THRESHOLDS
 from portal.rules.kpi import DEFAULT_KPI_WEIGHTS
 
 DEFAULTS: dict[str, object] = {
@@ -37,6 +38,8 @@ DEFAULTS: dict[str, object] = {
     "remember_days": 14,
     "opportunity_probabilities": dict(DEFAULT_STAGE_PROBABILITIES),
     "tech_sees_order_amounts": False,
+    "health_weights": dict(DEFAULT_HEALTH_WEIGHTS),
+    "health_thresholds": dict(DEFAULT_THRESHOLDS),
 }
 
 

@@ -33,6 +33,8 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "expenses": frozenset({"sales", "marketing", "supervisor", "admin"}),
     "statements": frozenset({"sales", "marketing", "supervisor", "admin"}),
     "targets": frozenset({"sales", "supervisor", "admin"}),
+    "customer_health": ALL_ROLES,
+    "health_at_risk": frozenset({"supervisor", "admin"}),
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -50,6 +52,7 @@ NAVIGATION = (
     ("expenses", "expenses.index", "费用"),
     ("statements", "sales.statements", "销售统计"),
     ("marketing", "marketing.index", "市场活动"),
+    ("health_at_risk", "customer_health.at_risk", "流失预警"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -446,3 +449,14 @@ def can_manage_activities(user: User) -> bool:
 def can_manage_competitors(user: User) -> bool:
     """Marketing, supervisors and admins keep competitor records and link customers to them."""
     return user.role in {"marketing", "supervisor", "admin"}
+
+
+# --- customer health 客户健康度 ---
+def can_record_care(user: User, customer) -> bool:
+    """客户关怀 is recorded like a follow-up: by those who may record follow-ups on the customer."""
+    return can_record_followup(user, customer)
+
+
+def can_set_health_rules(user: User) -> bool:
+    """Admins set the health factor weights and level thresholds (规则设置)."""
+    return user.role == "admin"

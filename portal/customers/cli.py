@@ -25,3 +25,15 @@ def return_to_pool_command(dry_run: bool):
         return
     db.session.commit()
     click.echo(f"{len(moved)} customers returned to the pool")
+
+
+@customers_cli.command("score-health")
+def score_health_command():
+    """Score every customer's health 客户健康度, keep the monthly history, raise/escalate churn warnings."""
+    from portal.customer_health.services import score_all
+
+    result = score_all()
+    click.echo(f"{result['customers']} customers scored in {result['seconds']} s "
+               f"(reading {result['read_seconds']} s, longest write transaction {result['longest_write_seconds']} s); "
+               f"warnings raised {result['raised']}, "
+               f"recovered {result['recovered']}, escalated {result['escalated']}")

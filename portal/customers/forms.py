@@ -28,7 +28,7 @@ from portal.rules.dedupe import is_valid_credit_code
 
 # A practical address check (no network lookups): one @, a dotted domain, no spaces.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-SORT_KEYS = ("code", "name", "grade", "tier", "stage", "owner", "last_contacted", "next_due")
+SORT_KEYS = ("code", "name", "grade", "tier", "stage", "owner", "last_contacted", "next_due", "health")
 BUDGET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*(?:-|~|～|至|到)\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*$")
 
 
@@ -77,6 +77,8 @@ class CustomerFilterForm(FlaskForm):
                          validators=[Optional()])
     due = SelectField(_l("跟进状态"), choices=[("", _l("全部")), ("overdue", _l("已逾期")), ("dormant", _l("沉睡"))],
                       validators=[Optional()])
+    health = SelectField(_l("健康度"), choices=[("", _l("全部")), ("健康", "健康"), ("关注", "关注"), ("风险", "风险")],
+                         validators=[Optional()])
     archived = SelectField(_l("归档"), choices=[("", _l("搜索时含已归档")), ("without", _l("不含已归档")),
                                              ("with", _l("含已归档")), ("only", _l("仅已归档"))],
                            validators=[Optional()])
@@ -92,7 +94,7 @@ class CustomerFilterForm(FlaskForm):
     def values(self) -> dict:
         """Only valid filter values; an invalid choice is ignored rather than widening anything."""
         values = {}
-        for name in ("q", "grade", "tier", "stage", "owner", "industry", "source", "member", "due", "archived"):
+        for name in ("q", "grade", "tier", "stage", "owner", "industry", "source", "member", "due", "archived", "health"):
             field = getattr(self, name)
             if field.data and not field.errors:
                 values[name] = field.data

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal import clock
 from portal.access.customers import visible_customers
@@ -16,6 +16,7 @@ from portal.database import on_sqlite
 from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
+from portal.models.customer_health import CustomerHealth
 from portal.models.customers import Contact, Customer, CustomerSearch, OwnerChange, StageChange
 from portal.rules.customer_codes import KEY_FIELDS, completeness
 from portal.rules.dedupe import (
@@ -39,6 +40,7 @@ SORT_COLUMNS = {
     "owner": Customer.owner_id,
     "last_contacted": Customer.last_contacted_at,
     "next_due": Customer.next_due_on,
+    "health": CustomerHealth.score,
 }
 
 KEY_FIELD_LABELS = {
@@ -154,11 +156,38 @@ def filtered_customers(user: User, filters: dict) -> Select:
         query = query.where(Customer.next_due_on < clock.today())
     elif filters.get("due") == "dormant":
         query = query.where(Customer.stage == "沉睡")
+    query = with_health(query, filters)
     return query.order_by(*sort_order(filters.get("sort", "-last_contacted")))
+
+
+def with_health(query: Select, filters: dict) -> Select:
+    """The health score and level (customer health's 1:1 row): joined when the list filters or sorts by
+    them (ix_customer_health_level_score), otherwise loaded for the page's rows in one extra query."""
+    if filters.get("health") or filters.get("sort", "").lstrip("-") == "health":
+        query = query.join(CustomerHealth, CustomerHealth.customer_id == Customer.id).options(
+            contains_eager(Customer.health))
+        if filters.get("health"):
+            # Sorted by score, the level index answers both; sorted otherwise, `level || ''` keeps the
+            # database from fetching and sorting every customer of that level (a third of them): it
+            # walks the list's sort index and tests each row's level until it has a page.
+            by_score = filters.get("sort", "").lstrip("-") == "health"
+            level = CustomerHealth.level if by_score else CustomerHealth.level.concat("")
+            query = query.where(level == filters["health"])
+        return query
+    return query.options(selectinload(Customer.health))
 
 
 def sort_order(sort: str) -> list:
     key = sort.lstrip("-")
+    if key == "health":
+        # Walks ix_customer_health_score (score, customer_id) from either end; no NULLS LAST, which
+        # would stop SQLite from using the index (a customer without any applicable factor has no score).
+        # PostgreSQL puts NULLs first in descending order: NULLS LAST there (ix_customer_health_best_first).
+        descending = sort.startswith("-")
+        score = CustomerHealth.score.desc() if descending else CustomerHealth.score.asc()
+        if descending and not on_sqlite():
+            score = score.nulls_last()
+        return [score, CustomerHealth.customer_id.desc() if descending else CustomerHealth.customer_id.asc()]
     column = SORT_COLUMNS.get(key, Customer.last_contacted_at)
     ordered = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
     return [ordered, Customer.id.desc() if sort.startswith("-") else Customer.id.asc()]

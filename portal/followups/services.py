@@ -100,6 +100,7 @@ def record_followup(customer: Customer, author: User, data: dict, stage_to: str 
     refresh_contact_dates(customer)
     if followup.stage_to:
         change_stage(customer, stage_to, stage_reason, author)
+    events.customer_activity.send(customer, kind="跟进", by=author, at=followup.contacted_at)
     return followup
 
 

@@ -1,6 +1,7 @@
 """All models, imported so Alembic and the app see one metadata. One module per business area."""
 from portal.models.audit import AuditEntry
 from portal.models.auth import Department, LoginFailure, User
+from portal.models.customer_health import CareAction, ChurnWarning, CustomerHealth, CustomerHealthMonth
 from portal.models.customers import (
     Contact,
     Customer,
@@ -59,6 +60,10 @@ __all__ = [
     "MaterialVersion",
     "customer_competitor",
     "AuditEntry",
+    "CareAction",
+    "ChurnWarning",
+    "CustomerHealth",
+    "CustomerHealthMonth",
     "Contact",
     "Customer",
     "CustomerCodeSequence",

@@ -27,7 +27,7 @@ from portal.models.revisits import (
     SpotCheck,
 )
 from portal.models.tickets import DONE_STATUSES, Ticket
-from portal.reports import sales_kpis
+from portal.reports import health_kpis, sales_kpis
 from portal.reports.periods import Period, add_months
 from portal.rules import kpi as rules
 
@@ -364,8 +364,9 @@ def nothing(period, scope):
     )
 
 
-KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"}
-KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"}
+KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"} | health_kpis.HEALTH_KPI_NAMES
+KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"} | \
+    health_kpis.HEALTH_KPI_DEFINITIONS
 
 KPI_LIST = (
     KpiSpec("satisfaction", "revisit_record", revisit_scored(RevisitRecord.satisfaction), revisit_scored(literal(1)),
@@ -392,6 +393,10 @@ KPI_LIST = (
             numerator_label="按时跟进", denominator_label="应跟进"),
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
             numerator_label="抽查合格", denominator_label="抽查总数"),
+    KpiSpec("warning_timeliness", "churn_warning", health_kpis.warnings_handled_in_time, health_kpis.warnings_due,
+            numerator_label="按期处理的预警", denominator_label="应处理的预警", weighted=False),
+    KpiSpec("win_back", "churn_warning", health_kpis.warnings_won_back, health_kpis.warnings_raised,
+            numerator_label="90天内挽回", denominator_label="发出的预警", weighted=False),
 )
 # The selling KPIs (回款率, 目标完成率) are defined beside this module (portal.reports.sales_kpis).
 KPI_LIST += tuple(KpiSpec(**parts) for parts in sales_kpis.SALES_KPI_PARTS)

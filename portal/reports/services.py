@@ -103,6 +103,7 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
     """(record, counted value) rows of one KPI part, related records loaded in the same query."""
     from sqlalchemy.orm import joinedload
 
+    from portal.models.customer_health import ChurnWarning
     from portal.models.customers import Customer
     from portal.models.followups import FollowUp
     from portal.models.sales import Order, PaymentInstalment, SalesTarget
@@ -125,6 +126,8 @@ def drill_query(code: str, part: str, period: Period, scope: Scope):
                            RevisitRecord.revisited_at),
         "spot_check": (SpotCheck, [joinedload(SpotCheck.staff), joinedload(SpotCheck.record).joinedload(
             RevisitRecord.customer)], SpotCheck.checked_at),
+        "churn_warning": (ChurnWarning, [joinedload(ChurnWarning.customer), joinedload(ChurnWarning.owner)],
+                          ChurnWarning.raised_at),
     }[drill_record(code, part)]
     return (select(model, rows.c.value).join(rows, rows.c.record_id == model.id)
             .options(*options).order_by(order, model.id))

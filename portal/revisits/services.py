@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal import clock
+from portal import clock, events
 from portal.access.customers import visible_customers
 from portal.access.revisits import visible_revisit_records, visible_spot_checks
 from portal.calendar import work_calendar
@@ -304,6 +304,7 @@ def record_revisit(task: RevisitTask, *, by: User, outcome: str, version: Questi
     db.session.flush()
     if completed and issues_raised and open_ticket:
         record.ticket_id = open_issue_ticket(record, by).id
+    events.customer_activity.send(task.customer, kind="回访", by=by, at=now)
     return record
 
 

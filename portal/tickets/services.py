@@ -118,6 +118,7 @@ def create_ticket(*, customer: Customer, kind: str, category: str, severity: str
                 raise
     ticket.log("受理", by, f"{channel}受理：{kind} / {category} / {severity}")
     db.session.flush()
+    events.customer_activity.send(customer, kind="工单", by=by, at=received_at)
     return ticket
 
 
