@@ -11,6 +11,18 @@ from portal.models.customers import (
     customer_collaborator,
 )
 from portal.models.followups import Deal, FollowUp
+from portal.models.knowledge import (
+    Announcement,
+    AnnouncementRead,
+    Article,
+    ArticleRevision,
+    Defect,
+    Document,
+    DocumentVersion,
+    KnowledgeSearch,
+    TicketKnowledge,
+    document_reader,
+)
 from portal.models.revisits import (
     Questionnaire,
     QuestionnaireVersion,
@@ -25,6 +37,16 @@ from portal.models.settings import HolidayOverride, Setting
 from portal.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
+    "Announcement",
+    "AnnouncementRead",
+    "Article",
+    "ArticleRevision",
+    "Defect",
+    "Document",
+    "DocumentVersion",
+    "KnowledgeSearch",
+    "TicketKnowledge",
+    "document_reader",
     "AuditEntry",
     "Contact",
     "Customer",
