@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "portal.revisits.spot_check_routes",
     "portal.reports.routes",
     "portal.reports.customer_pdf_routes",
+    "portal.knowledge.routes",
 )
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ def upgrade():
     op.create_table('knowledge_search',
     sa.Column('kind', sa.String(length=1), nullable=False),
     sa.Column('record_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('head', sa.String(length=400), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'record_id', name=op.f('pk_knowledge_search'))
     )

@@ -20,6 +20,7 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "reports": frozenset({"supervisor", "admin"}),
     "audit": frozenset({"supervisor", "admin"}),
     "admin": frozenset({"admin"}),
+    "knowledge": ALL_ROLES,
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -30,6 +31,7 @@ NAVIGATION = (
     ("revisits", "revisits.index", "回访任务"),
     ("spot_checks", "spot_checks.index", "回访抽查"),
     ("tickets", "tickets.index", "投诉工单"),
+    ("knowledge", "knowledge.index", "知识库"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -311,3 +313,29 @@ def can_import_customers(user: User) -> bool:
 def can_export_customers(user: User) -> bool:
     """Everyone but tech exports the customer list they can see."""
     return user.role in {"sales", "service", "marketing", "supervisor", "admin"}
+
+
+# --- Knowledge base 知识库 ----------------------------------------------------------------------
+def can_publish_article(user: User) -> bool:
+    """Supervisors and admins publish and archive articles."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_edit_article(user: User, article) -> bool:
+    """Anyone who can open an article edits it (every edit is a revision), unless it is archived."""
+    return article.status != "已归档"
+
+
+def can_manage_defects(user: User) -> bool:
+    """Tech, service, supervisors and admins record defects and move their status."""
+    return user.role in {"tech", "service", "supervisor", "admin"}
+
+
+def can_post_announcement(user: User) -> bool:
+    """Admins and supervisors post 企业公告."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_turn_ticket_into_article(user: User, ticket) -> bool:
+    """整理入知识库: the ticket's handlers, service staff, supervisors and admins."""
+    return user.role == "service" or handles_ticket(user, ticket)

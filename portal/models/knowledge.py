@@ -94,7 +94,7 @@ class Article(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
             if name in fields and fields[name] is not None:
                 setattr(self, name, fields[name])
         self.title, self.body = title, body
-        self.revision_number += 1
+        self.revision_number = (self.revision_number or 1) + 1
         revision = ArticleRevision(number=self.revision_number, title=title, body=body, author=actor, at=clock.now(),
                                    note=note)
         self.revisions.append(revision)
@@ -156,6 +156,10 @@ class Defect(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_defect_product_status", "product", "status"),)
+
+    def __init__(self, **fields):
+        fields.setdefault("status", DEFECT_STATUSES[0])
+        super().__init__(**fields)
 
     def __str__(self) -> str:
         return f"{self.product} {self.product_version}：{self.symptom[:30]}"
@@ -231,7 +235,7 @@ class Document(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def add_version(self, actor: User, *, stored_name: str, filename: str, content_type: str, size: int) -> "DocumentVersion":
         """A new file version; earlier versions (and their files) stay as they are."""
-        self.current_number += 1
+        self.current_number = (self.current_number or 0) + 1
         version = DocumentVersion(number=self.current_number, filename=filename, stored_name=stored_name,
                                   content_type=content_type, size=size, uploaded_by=actor, uploaded_at=clock.now())
         self.versions.append(version)
@@ -261,7 +265,8 @@ class KnowledgeSearch(db.Model):
 
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # "a" article, "d" document
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    text: Mapped[str] = mapped_column(Text, default="")
+    head: Mapped[str] = mapped_column(String(400), default="")  # title, tags, product, title pinyin/initials
+    text: Mapped[str] = mapped_column(Text, default="")  # head plus body or file names
 
 
 class Announcement(AuditedMixin, TimestampMixin, db.Model):
