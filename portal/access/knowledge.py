@@ -22,10 +22,14 @@ from portal.models.knowledge import (
 
 
 def article_condition(user: User):
-    """Published articles for everyone; drafts and archived ones for their author and publishers."""
+    """Published articles for everyone; drafts and archived ones for their author, the author's
+    department (colleagues improve a draft together) and publishers."""
     if user.role in PUBLISHER_ROLES:
         return true()
-    return or_(Article.status == PUBLISHED, Article.author_id == user.id)
+    if user.department_id is None:
+        return or_(Article.status == PUBLISHED, Article.author_id == user.id)
+    colleagues = select(User.id).where(User.department_id == user.department_id)
+    return or_(Article.status == PUBLISHED, Article.author_id.in_(colleagues))
 
 
 def visible_articles(user: User) -> Select:

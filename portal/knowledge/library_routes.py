@@ -246,7 +246,8 @@ def announcement_create():
 def announcement_detail(announcement_id: int):
     """Read an announcement; opening it records the read receipt."""
     announcement = get_visible_or_404(visible_announcements(current_user), announcement_id, Announcement)
-    with write_during_page_view():  # the read receipt: a short write in a page view
-        services.mark_read(announcement, current_user)
+    if announcement.posted_by_id != current_user.id:  # the poster's own view is no read receipt
+        with write_during_page_view():  # a short write in a page view
+            services.mark_read(announcement, current_user)
     return render_template("knowledge/announcement.html", announcement=announcement,
                            read_count=queries.read_counts([announcement.id]).get(announcement.id, 0))

@@ -3,7 +3,7 @@ announcement read state. Every query starts from portal.access.knowledge."""
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from portal.access.knowledge import (
     announcement_condition,
@@ -142,7 +142,8 @@ def customer_documents(user: User, customer: Customer, limit: int = 20) -> list[
 def unread_announcements(user: User):
     """Announcements addressed to the user that they have not read yet, newest first."""
     read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.user_id == user.id)
-    return (select(Announcement).where(announcement_condition(user), Announcement.id.not_in(read))
+    not_mine = or_(Announcement.posted_by_id.is_(None), Announcement.posted_by_id != user.id)
+    return (select(Announcement).where(announcement_condition(user), not_mine, Announcement.id.not_in(read))
             .order_by(Announcement.posted_at.desc()))
 
 
