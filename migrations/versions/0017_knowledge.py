@@ -22,7 +22,8 @@ def upgrade():
     sa.Column('record_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('head', sa.String(length=400), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('kind', 'record_id', name=op.f('pk_knowledge_search'))
+    sa.PrimaryKeyConstraint('kind', 'record_id', name=op.f('pk_knowledge_search')),
+    sqlite_with_rowid=False,
     )
     op.create_table('announcement',
     sa.Column('id', sa.Integer(), nullable=False),

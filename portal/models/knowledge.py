@@ -261,7 +261,13 @@ class DocumentVersion(db.Model):
 
 class KnowledgeSearch(db.Model):
     """One narrow row per article or document: title, body or file names, and title pinyin/initials,
-    lower-cased (the customers area's approach: 1–2 character keywords scan this small table)."""
+    lower-cased (the customers area's approach: 1–2 character keywords scan this small table).
+
+    On SQLite the table is WITHOUT ROWID: its primary key (kind, record_id) is the table itself, so a
+    search walks one kind's rows newest first in one sequential pass and stops after a page of hits,
+    instead of reading an index and looking every row up in the table."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # "a" article, "d" document
     record_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
