@@ -163,3 +163,13 @@ def read_counts(announcement_ids: list[int]) -> dict[int, int]:
         .where(AnnouncementRead.announcement_id.in_(announcement_ids)).group_by(AnnouncementRead.announcement_id)
     )
     return dict(rows.all())
+
+
+def first_contact_resolutions(user: User, since) -> int:
+    """Tickets in the user's scope answered from the knowledge base (知识库解决) since a moment: each
+    counts as resolved at first contact (DESIGN.md: misoperation questions answered from the base)."""
+    from portal.access.tickets import visible_tickets
+
+    query = (visible_tickets(user).join(TicketKnowledge, TicketKnowledge.ticket_id == Ticket.id)
+             .where(TicketKnowledge.answered_with_id.is_not(None), TicketKnowledge.answered_at >= since))
+    return db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0

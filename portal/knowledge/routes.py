@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import clock
 from portal.access import get_visible_or_404
 from portal.access.knowledge import visible_articles, visible_defects
 from portal.access.tickets import visible_tickets
@@ -58,8 +59,10 @@ def index():
     if form.tag.data:
         query = query.where(Article.tags.contains(form.tag.data, autoescape=True))
     hits = queries.search(current_user, form.q.data) if form.q.data else None
+    month_start = clock.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return render_page_or_fragment("knowledge/index.html", "knowledge/_articles.html", form=form,
-                                   page=paginate(query), hits=hits)
+                                   page=paginate(query), hits=hits,
+                                   first_contact=queries.first_contact_resolutions(current_user, month_start))
 
 
 @bp.get("/search")

@@ -72,10 +72,12 @@ def test_ticket_to_article_to_suggestion(live_server, browser, make_live_user, m
     page.goto(f"{live_server.url}/tickets/new")
     page.fill("#customer_query", "启明")
     page.wait_for_selector("#customer_id option[value='%d']" % customer_id, state="attached")
+    page.wait_for_load_state("networkidle")  # no customer-select swap may land after the choice
     page.select_option("#customer_id", str(customer_id))
     page.fill("#complainant", "钱经理")
     page.locator("#description").press_sequentially("客户的打印机又卡纸了")
     expect(page.locator("#knowledge-suggestions")).to_contain_text("打印机频繁卡纸")
+    expect(page.locator("#customer_id")).to_have_value(str(customer_id))
     with page.expect_navigation():
         page.click("button:has-text('提交')")
     assert not page.locator(".error").count(), page.locator(".error").all_inner_texts()

@@ -1,6 +1,7 @@
 """Document uploads (refusals, versions never overwrite), defects ↔ tickets, announcements' read state,
 article edits through the page (stale edit refused, diff, restore, publish)."""
 import io
+import re
 from pathlib import Path
 
 from flask import current_app
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models.knowledge import Announcement, Article, Defect, Document, TicketKnowledge
+from tests.conftest import PASSWORD
 from tests.knowledge.conftest import PDF, PNG, office_file
 
 
@@ -183,3 +185,24 @@ def test_stale_edit_refused_diff_and_restore_through_the_page(company, login_as,
     assert login_as(users.supervisor).post(f"/knowledge/articles/{article.id}/publish", data={"based_on": "3"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Article, article.id).status == "已发布"
+
+
+def test_knowledge_answers_count_as_first_contact_resolution(company, login_as, resolved_ticket, make_article, frozen_now):
+    users = company.users
+    article = make_article(users.tech, title="打印机卡纸怎么办", status="已发布", publisher=users.supervisor)
+    client = login_as(users.service)
+    assert "计入一次解决）：0 单" in client.get("/knowledge/").get_data(as_text=True)
+    client.post(f"/knowledge/tickets/{resolved_ticket.id}/answer", data={"article_id": article.id})
+    assert "计入一次解决）：1 单" in client.get("/knowledge/").get_data(as_text=True)
+    # Out of the reader's ticket scope: not counted for them.
+    assert "计入一次解决）：0 单" in login_as(users.marketing).get("/knowledge/").get_data(as_text=True)
+
+
+def test_state_changes_need_csrf(csrf_app, company, make_article):
+    article = make_article(company.users.tech)
+    client = csrf_app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": company.users.supervisor.username, "password": PASSWORD, "csrf_token": token})
+    assert client.post(f"/knowledge/articles/{article.id}/publish", data={"based_on": "1"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).status == "草稿"
