@@ -13,7 +13,7 @@ from portal.database import write_during_page_view
 from portal.extensions import db
 from portal.knowledge import files, queries, services
 from portal.knowledge.forms import AnnouncementForm, DefectForm, DefectMoveForm, DocumentForm, FileForm
-from portal.knowledge.routes import bp
+from portal.knowledge.routes import bp, posted_id
 from portal.models.auth import Department, User
 from portal.models.customers import Customer
 from portal.models.knowledge import (
@@ -59,8 +59,8 @@ def document_create():
         form.customer_id.data = request.args.get("customer_id", "")
     if form.validate_on_submit():
         customer = None
-        if (form.customer_id.data or "").isdigit():
-            customer = get_visible_or_404(visible_customers(current_user), int(form.customer_id.data), Customer)
+        if posted_id(form.customer_id.data):
+            customer = get_visible_or_404(visible_customers(current_user), posted_id(form.customer_id.data), Customer)
         if form.level.data == INTERNAL and current_user.department_id is None:
             form.level.errors.append(_("您不属于任何部门，不能上传内部资料"))
         else:
@@ -69,7 +69,7 @@ def document_create():
             except files.UploadRefused as refused:
                 form.file.errors.append(str(refused))
             else:
-                readers = [db.session.get(User, int(value)) for value in form.readers.data if value.isdigit()]
+                readers = [db.session.get(User, posted_id(value)) for value in form.readers.data if posted_id(value)]
                 document = Document(title=form.title.data, category=form.category.data, level=form.level.data,
                                     department_id=current_user.department_id if form.level.data == INTERNAL else None,
                                     owner=current_user, customer=customer,
@@ -230,8 +230,8 @@ def announcement_create():
     form.department_id.choices = [("", _("全体员工"))] + [
         (str(d.id), d.name) for d in db.session.scalars(select(Department).order_by(Department.name))]
     if form.validate_on_submit():
-        value = form.department_id.data or ""
-        department = db.session.get(Department, int(value)) if value.isdigit() else None
+        department_id = posted_id(form.department_id.data)
+        department = db.session.get(Department, department_id) if department_id else None
         announcement = Announcement(title=form.title.data, body=form.body.data, department=department,
                                     posted_by=current_user)
         db.session.add(announcement)

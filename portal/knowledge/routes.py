@@ -42,6 +42,16 @@ def knowledge_helpers():
     }
 
 
+def posted_id(value: str | None) -> int | None:
+    """A posted record id, or None when missing or forged (huge numbers would overflow the database)."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def revision_seen(value: str | None) -> int:
+    """The revision number a form was built on (0 when missing or forged: then it is stale)."""
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+
+
 def load_article(article_id: int) -> Article:
     return get_visible_or_404(visible_articles(current_user), article_id, Article)
 
@@ -125,7 +135,7 @@ def article_edit(article_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            article.edit(current_user, based_on=int(form.based_on.data or 0), title=form.title.data,
+            article.edit(current_user, based_on=revision_seen(form.based_on.data), title=form.title.data,
                          body=form.body.data, category=form.category.data, product=form.product.data or "",
                          product_version=form.product_version.data or "", tags=form.tags.data or "")
         except KnowledgeRefused as refused:
@@ -148,7 +158,7 @@ def article_action(article: Article, change, message: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        if int(form.based_on.data) != article.revision_number:
+        if revision_seen(form.based_on.data) != article.revision_number:
             raise KnowledgeRefused(_("文章已被其他人修改，请刷新后重试"))
         change(form)
     except KnowledgeRefused as refused:
@@ -171,7 +181,7 @@ def article_restore(article_id: int, number: int):
         abort(404)
     if not permissions.can_edit_article(current_user, article):
         abort(403)
-    return article_action(article, lambda form: article.restore(current_user, revision, based_on=int(form.based_on.data)),
+    return article_action(article, lambda form: article.restore(current_user, revision, based_on=revision_seen(form.based_on.data)),
                           _("已恢复第 %(number)s 版", number=number))
 
 
@@ -222,9 +232,9 @@ def ticket_answer(ticket_id: int):
     if not permissions.can_comment_ticket(current_user, ticket):
         abort(403)
     form = TicketAnswerForm()
-    if not form.validate_on_submit() or not form.article_id.data.isdigit():
+    if not form.validate_on_submit() or posted_id(form.article_id.data) is None:
         abort(400)
-    article = get_visible_or_404(visible_articles(current_user), int(form.article_id.data), Article)
+    article = get_visible_or_404(visible_articles(current_user), posted_id(form.article_id.data), Article)
     try:
         services.answer_ticket_with(ticket, article, current_user)
     except KnowledgeRefused as refused:
@@ -245,8 +255,8 @@ def ticket_defect(ticket_id: int):
     form = TicketDefectForm()
     if not form.validate_on_submit():
         abort(400)
-    value = form.defect_id.data or ""
-    defect = get_visible_or_404(visible_defects(current_user), int(value), Defect) if value.isdigit() else None
+    defect_id = posted_id(form.defect_id.data)
+    defect = get_visible_or_404(visible_defects(current_user), defect_id, Defect) if defect_id else None
     services.link_defect(ticket, defect, current_user)
     db.session.commit()
     flash(_("已更新关联缺陷"), "success")

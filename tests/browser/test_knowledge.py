@@ -70,9 +70,11 @@ def test_ticket_to_article_to_suggestion(live_server, browser, make_live_user, m
     service_context, page = new_page(browser)
     login(page, service.username)
     page.goto(f"{live_server.url}/tickets/new")
-    page.fill("#customer_query", "启明")
+    # The select is swapped in 300 ms after typing: choose only once that response has landed.
+    with page.expect_response(lambda response: "/tickets/customer-search" in response.url):
+        page.fill("#customer_query", "启明")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.wait_for_selector("#customer_id option[value='%d']" % customer_id, state="attached")
-    page.wait_for_load_state("networkidle")  # no customer-select swap may land after the choice
     page.select_option("#customer_id", str(customer_id))
     page.fill("#complainant", "钱经理")
     page.locator("#description").press_sequentially("客户的打印机又卡纸了")

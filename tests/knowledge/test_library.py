@@ -206,3 +206,26 @@ def test_state_changes_need_csrf(csrf_app, company, make_article):
     assert client.post(f"/knowledge/articles/{article.id}/publish", data={"based_on": "1"}).status_code == 400
     db.session.expire_all()
     assert db.session.get(Article, article.id).status == "草稿"
+
+
+def test_forged_revision_numbers_are_stale_not_errors(company, login_as, make_article):
+    article = make_article(company.users.tech)
+    client = login_as(company.users.supervisor)
+    form = {"title": "t", "category": "常见问题", "body": "b"}
+    for forged in ("abc", "-1", "9" * 30, ""):
+        assert client.post(f"/knowledge/articles/{article.id}/edit", data={**form, "based_on": forged}).status_code == 409
+        assert client.post(f"/knowledge/articles/{article.id}/publish", data={"based_on": forged}).status_code in (303, 400)
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).status == "草稿"
+
+
+def test_huge_posted_ids_are_refused_not_errors(company, login_as, resolved_ticket):
+    client = login_as(company.users.admin)
+    huge = "9" * 30
+    assert client.post(f"/knowledge/tickets/{resolved_ticket.id}/answer", data={"article_id": huge}).status_code == 400
+    assert client.post(f"/knowledge/tickets/{resolved_ticket.id}/defect", data={"defect_id": huge}).status_code == 303
+    assert client.post("/knowledge/announcements/new", data={"title": "t", "body": "b", "department_id": huge}).status_code == 303
+    response = client.post("/knowledge/documents/new", data={"title": "t", "category": "合同", "level": "机密", "customer_id": huge,
+                                                                 "readers": [huge], "file": (io.BytesIO(PDF), "a.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
