@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = (
     "portal.marketing.routes",
     "portal.marketing.competitor_routes",
     "portal.customer_health.routes",
+    "portal.knowledge.routes",
 )
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from portal.auth.passwords import hash_password
 from portal.customers import demo as vocabulary
 from portal.customers.services import name_pinyin, search_text
 from portal.extensions import db
+from portal.knowledge.demo_large import seed_knowledge
 from portal.models.auth import User
 from portal.models.customers import (
     GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
@@ -72,6 +73,8 @@ class Sizes:
     orders: int = 60_000
     opportunities: int = 30_000
     expenses: int = 80_000
+    articles: int = 10_000  # knowledge articles, 3 revisions each (portal/knowledge/demo_large.py)
+    documents: int = 100_000
     years: int = 3
 
     @classmethod
@@ -80,7 +83,8 @@ class Sizes:
         ratio = customers / 100_000
         return cls(customers=customers, followups=max(customers, int(1_000_000 * ratio)),
                    revisits=int(200_000 * ratio), tickets=int(50_000 * ratio), orders=int(60_000 * ratio),
-                   opportunities=int(30_000 * ratio), expenses=int(80_000 * ratio))
+                   opportunities=int(30_000 * ratio), expenses=int(80_000 * ratio),
+                   articles=int(10_000 * ratio), documents=int(100_000 * ratio))
 
 
 @dataclass
@@ -585,6 +589,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "expenses", lambda: seed_expenses(connection, rng, sizes, loaded))
     timed(loaded, "revisits", lambda: seed_revisits(connection, rng, sizes, loaded))
     timed(loaded, "tickets", lambda: seed_tickets(connection, rng, sizes, loaded))
+    timed(loaded, "knowledge", lambda: loaded.counts.update(seed_knowledge(connection, rng, sizes.articles, sizes.documents)))
 
     def rebuild():
         for ddl in index_ddl:

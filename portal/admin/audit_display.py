@@ -23,7 +23,9 @@ ACTION_LABELS = {
 RECORD_TYPE_LABELS = {
     "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Order": "订单", "Payment": "回款记录", "PaymentInstalment": "回款计划", "SalesTarget": "销售目标",
     "AfterSalesHandover": "售后交接", "Expense": "费用", "Activity": "市场活动", "ActivityParticipant": "活动参与客户",
-    "ActivityExpense": "活动费用", "ActivityMaterial": "宣传资料", "Competitor": "竞争对手", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
+    "ActivityExpense": "活动费用", "ActivityMaterial": "宣传资料", "Competitor": "竞争对手",
+    "Defect": "产品缺陷", "Announcement": "企业公告", "Article": "知识库文章", "Document": "资料", "ReviewOutcome": "考核奖惩",
+    "CareAction": "客户关怀", "ChurnWarning": "流失预警", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
     "Ticket": "问题单", "TicketAttachment": "问题单附件",
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
@@ -93,7 +95,8 @@ MODEL_FIELD_LABELS = {
     "HolidayOverride": {"day": "日期", "is_workday": "上班日", "note": "说明"},
     "IssuedReview": {"period_kind": "期间类型", "scope_kind": "考核范围类型", "scope_id": "考核对象",
                      "scope_label": "考核对象", "department_id": "部门", "figures": "考核数据",
-                     "issued_by_id": "签发人", "issued_at": "签发时间"},
+                     "issued_by_id": "签发人", "issued_at": "签发时间", "outcomes_confirmed_at": "奖惩确认时间",
+                     "outcomes_confirmed_by_id": "奖惩确认人"},
     "Opportunity": {"products_of_interest": "意向产品", "expected_amount": "预计金额", "expected_close_on": "预计成交日期",
                     "source": "来源", "competitors": "竞争对手", "next_step": "下一步", "stage": "阶段",
                     "stage_changed_at": "阶段变更时间", "loss_reason": "输单原因", "lost_at_stage": "输单时阶段",
@@ -115,6 +118,17 @@ MODEL_FIELD_LABELS = {
     "ActivityExpense": {"spent_on": "发生日期"},
     "ActivityMaterial": {"title": "资料名称"},
     "Competitor": {"products": "产品", "strengths": "优势", "prices_seen": "已知报价"},
+    "Defect": {"product": "产品", "product_version": "版本", "symptom": "现象", "fixed_in_version": "修复版本"},
+    "Announcement": {"body": "正文", "posted_by_id": "发布人", "posted_at": "发布时间"},
+    "Article": {"product": "产品", "product_version": "版本", "tags": "标签", "body": "正文", "revision_number": "版本号",
+                "author_id": "作者", "published_by_id": "发布人", "published_at": "发布时间", "source_ticket_id": "来源问题单"},
+    "Document": {"level": "密级", "current_number": "当前版本"},
+    "ReviewOutcome": {"issued_review_id": "已签发考核", "employee_id": "员工", "measure": "奖惩措施", "reason": "理由"},
+    "CareAction": {"author_id": "记录人", "occasion": "关怀事由", "done_at": "关怀时间", "recorded_at": "记录时间",
+                   "content": "内容", "warning_id": "流失预警"},
+    "ChurnWarning": {"raised_at": "预警时间", "raised_on": "预警日期", "handle_by": "处理期限", "score": "健康分",
+                     "level": "健康等级", "reasons": "预警原因", "handled_at": "处理时间", "handled_by_id": "处理人",
+                     "handled_via": "处理方式", "escalated_at": "上报主管时间", "recovered_at": "恢复时间"},
 }
 
 def value_words() -> dict[tuple[str, str], dict]:

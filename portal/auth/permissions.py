@@ -35,6 +35,7 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "targets": frozenset({"sales", "supervisor", "admin"}),
     "customer_health": ALL_ROLES,
     "health_at_risk": frozenset({"supervisor", "admin"}),
+    "knowledge": ALL_ROLES,
 }
 
 # Left navigation: (area, endpoint, label). Entries whose endpoint is not registered are skipped.
@@ -53,6 +54,7 @@ NAVIGATION = (
     ("statements", "sales.statements", "销售统计"),
     ("marketing", "marketing.index", "市场活动"),
     ("health_at_risk", "customer_health.at_risk", "流失预警"),
+    ("knowledge", "knowledge.index", "知识库"),
     ("reports", "reports.index", "考核报表"),
     ("audit", "audit.index", "操作日志"),
     ("admin", "admin.users", "系统管理"),
@@ -460,3 +462,29 @@ def can_record_care(user: User, customer) -> bool:
 def can_set_health_rules(user: User) -> bool:
     """Admins set the health factor weights and level thresholds (规则设置)."""
     return user.role == "admin"
+
+
+# --- Knowledge base 知识库 ----------------------------------------------------------------------
+def can_publish_article(user: User) -> bool:
+    """Supervisors and admins publish and archive articles."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_edit_article(user: User, article) -> bool:
+    """Anyone who can open an article edits it (every edit is a revision), unless it is archived."""
+    return article.status != "已归档"
+
+
+def can_manage_defects(user: User) -> bool:
+    """Tech, service, supervisors and admins record defects and move their status."""
+    return user.role in {"tech", "service", "supervisor", "admin"}
+
+
+def can_post_announcement(user: User) -> bool:
+    """Admins and supervisors post 企业公告."""
+    return user.role in {"supervisor", "admin"}
+
+
+def can_turn_ticket_into_article(user: User, ticket) -> bool:
+    """整理入知识库: the ticket's handlers, service staff, supervisors and admins."""
+    return user.role == "service" or handles_ticket(user, ticket)

@@ -1,9 +1,8 @@
 """The inputs of the health score, one small set-based query per input.
 
 Each returns {customer_id: value} for every customer (`ids=None`, the nightly job: one GROUP BY, no
-per-customer query) or for the given ids (rescoring one customer after an event). When orders and
-payments land, `cooperation_amounts` reads orders instead of deals and `payment_positions` returns
-real figures; nothing else changes.
+per-customer query) or for the given ids (rescoring one customer after an event). Cooperation scale and
+payment timeliness read orders 订单 and their payment plans (cancelled orders left out).
 """
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -14,7 +13,8 @@ from sqlalchemy import case, func, select, union_all
 from portal.extensions import db
 from portal.models.customer_health import CareAction
 from portal.models.customers import Customer
-from portal.models.followups import Deal, FollowUp
+from portal.models.sales import Order, PaymentInstalment
+from portal.models.followups import FollowUp
 from portal.models.revisits import RevisitRecord
 from portal.models.tickets import Ticket
 from portal.rules.health import COMPLAINT_WINDOW_DAYS, INTERACTION_WINDOW_DAYS, SATISFACTION_WINDOW_DAYS
@@ -77,18 +77,30 @@ def satisfaction_means(now: datetime, ids=None) -> dict[int, tuple[float, int]]:
 
 
 def cooperation_amounts(today: date) -> dict[int, Decimal]:
-    """Deal amount 成交金额 of the last 12 months per customer, for every customer: the percentile needs
-    the whole company even when one customer is rescored (orders replace deals when they land)."""
-    query = (select(Deal.customer_id, func.sum(Deal.amount))
-             .where(Deal.signed_on > today - timedelta(days=365), Deal.signed_on <= today)
-             .group_by(Deal.customer_id))
+    """Order amount of the last 12 months per customer, for every customer: the percentile needs the
+    whole company even when one customer is rescored."""
+    query = (select(Order.customer_id, func.sum(Order.total))
+             .where(Order.signed_on > today - timedelta(days=365), Order.signed_on <= today,
+                    Order.status != "已取消")
+             .group_by(Order.customer_id))
     return {customer_id: Decimal(amount) for customer_id, amount in db.session.execute(query)}
 
 
-def payment_positions(today: date, ids=None) -> dict[int, tuple[Decimal, Decimal]] | None:
-    """(overdue, receivable) per customer; None while orders and payments are not in the portal, which
-    makes the payment factor weigh zero with the words 订单数据尚未接入."""
-    return None
+def payment_positions(today: date, ids=None) -> dict[int, tuple[Decimal, Decimal]]:
+    """(overdue, receivable) per customer with orders: 应收 = order totals − received; overdue = the unpaid
+    part of instalments whose due date has passed."""
+    receivable = (select(Order.customer_id, func.sum(Order.total - Order.received_amount))
+                  .where(Order.status != "已取消").group_by(Order.customer_id))
+    overdue = (select(Order.customer_id, func.sum(PaymentInstalment.amount - PaymentInstalment.paid_amount))
+               .join(PaymentInstalment, PaymentInstalment.order_id == Order.id)
+               .where(Order.status != "已取消", PaymentInstalment.due_on < today,
+                      PaymentInstalment.settled.is_(False))
+               .group_by(Order.customer_id))
+    if ids is not None:
+        receivable, overdue = receivable.where(Order.customer_id.in_(ids)), overdue.where(Order.customer_id.in_(ids))
+    overdue_by_customer = {customer_id: Decimal(amount) for customer_id, amount in db.session.execute(overdue)}
+    return {customer_id: (overdue_by_customer.get(customer_id, Decimal("0")), Decimal(amount))
+            for customer_id, amount in db.session.execute(receivable)}
 
 
 def last_contacts(ids) -> dict[int, datetime | None]:

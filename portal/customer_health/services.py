@@ -96,7 +96,7 @@ def assess_customers(now: datetime, ids=None) -> list[Scored]:
         key = (grade, amount, bool(total_deal_amount), last, previous, rules.observed_days(created_on, today),
                min(days_on_file, 2 * rules.INTERACTION_WINDOW_DAYS),
                tuple(sorted(complaints.get(customer_id, {}).items())), satisfaction.get(customer_id),
-               payments.get(customer_id, (0, 0)) if payments is not None else None)
+               payments.get(customer_id))
         if key not in judged:
             percentile = bisect_right(ranked, amount) / len(ranked) if amount is not None else None
             factors = [

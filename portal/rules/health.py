@@ -41,7 +41,7 @@ DROP_WINDOW_DAYS = 30
 # call (1 → 0) is not a churn signal.
 HALVED_MIN_PREVIOUS = 2
 ESCALATION_WORKDAYS = 5
-NO_ORDERS_YET = "订单数据尚未接入"
+NO_ORDERS = "无订单，不计回款及时性"
 
 
 @dataclass(frozen=True)
@@ -147,9 +147,9 @@ def satisfaction_factor(mean_score: float | None, scored: int) -> Factor:
 
 
 def payment_factor(overdue_amount=None, receivable=None) -> Factor:
-    """Overdue receivables against what is receivable; until orders and payments exist it does not apply."""
+    """Overdue receivables against what is receivable; a customer without orders has no payment record to judge."""
     if receivable is None:
-        return Factor("payment", None, NO_ORDERS_YET)
+        return Factor("payment", None, NO_ORDERS)
     if not receivable:
         return Factor("payment", 1.0, "无应收款")
     value = max(0.0, 1.0 - float(overdue_amount or 0) / float(receivable))

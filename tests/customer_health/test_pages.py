@@ -34,7 +34,7 @@ def test_customer_page_shows_score_words_chart_and_warning(app, frozen_now, logi
     assert 'id="health-section"' in html
     assert '<strong class="health-figure">39</strong>' in html and "风险" in html
     assert "互动频率：近90天互动 2 次，A类应有 12 次，得 9 / 55 分" in html
-    assert "回款及时性：订单数据尚未接入（权重 0）" in html
+    assert "回款及时性：无订单，不计回款及时性（权重 0）" in html
     assert "评估于" in html and "2026-11-24 10:00" in html
     assert "<svg" in html and ">72</text>" in html and ">39</text>" in html  # October and November
     assert "流失预警" in html and "近90天互动 2 次，前90天 12 次，减少一半以上，A类应有 12 次" in html

@@ -1,6 +1,7 @@
 """The nightly job `customers score-health`: scores, monthly history, warnings once per episode,
 escalation after 5 working days, recovery, and rescoring one customer at once on events."""
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import time_machine
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from portal.extensions import db
 from portal.models.customer_health import ChurnWarning, CustomerHealth, CustomerHealthMonth
 from portal.models.followups import FollowUp
 from portal.models.tickets import Ticket
+from portal.sales.services import LineInput, record_order, record_payment, set_payment_plan
 
 NOW = datetime(2026, 11, 24, 10, 0)
 
@@ -47,7 +49,7 @@ def test_job_scores_writes_history_and_raises_one_warning(app, frozen_now, runne
     # interaction 30·2/12 + complaints 15 + trend 10·2/12, over the 55 points that apply → 39.4
     assert row.level == "风险" and row.score == 39
     assert row.factors["interaction"][1] == "近90天互动 2 次，A类应有 12 次"
-    assert row.factors["payment"] == [None, "订单数据尚未接入", 0.0]
+    assert row.factors["payment"] == [None, "无订单，不计回款及时性", 0.0]
     assert health_of(steady).level == "健康"
     month = db.session.get(CustomerHealthMonth, (fading.id, date(2026, 11, 1)))
     assert month.score == row.score
@@ -178,3 +180,20 @@ def test_ongoing_warning_keeps_its_reasons_current(app, frozen_now, make_user, n
     [warning] = warnings_of(customer)
     assert "近90天互动 1 次，前90天 12 次，减少一半以上，A类应有 12 次" in warning.reasons
     assert warning.raised_on == date(2026, 11, 24) and warning.recovered_at is None
+
+
+def test_overdue_instalments_lower_payment_timeliness(app, frozen_now, make_user, new_customer):
+    """Orders feed the payment factor: ¥3,000 of a ¥10,000 receivable overdue → 0.7; a customer
+    whose orders are paid up scores full marks; one without orders is not judged on payment."""
+    sales = make_user("sales")
+    late, paid_up, no_orders = (new_customer(sales, grade="B") for _ in range(3))
+    order = record_order(late, sales, date(2026, 9, 1), [LineInput(None, "实施服务", Decimal("1"), Decimal("10000"))], sales)
+    set_payment_plan(order, [(date(2026, 10, 1), Decimal("3000"), "首付"), (date(2026, 12, 31), Decimal("7000"), "尾款")])
+    small = record_order(paid_up, sales, date(2026, 9, 1), [LineInput(None, "培训服务", Decimal("1"), Decimal("500"))], sales)
+    record_payment(small, Decimal("500"), date(2026, 9, 5), "转账", "", "token-paid-up", sales)
+    db.session.commit()
+    score_all()
+    db.session.commit()
+    assert health_of(late).factors["payment"][:2] == [0.7, "逾期应收 ¥3,000.00，应收 ¥10,000.00"]
+    assert health_of(paid_up).factors["payment"][:2] == [1.0, "无应收款"]
+    assert health_of(no_orders).factors["payment"][:2] == [None, "无订单，不计回款及时性"]

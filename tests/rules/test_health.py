@@ -62,7 +62,7 @@ def test_no_data_yet_is_judged_on_interaction_and_complaints_only():
     assert result.score == 33 and result.level == AT_RISK
     words = [contribution_words(c) for c in result.contributions]
     assert "互动频率：近90天互动 0 次，B类应有 6 次，得 0 / 67 分" in words
-    assert "回款及时性：订单数据尚未接入（权重 0）" in words
+    assert "回款及时性：无订单，不计回款及时性（权重 0）" in words
     assert "合作规模：尚无成交，不计合作规模（权重 0）" in words
     assert "满意度：近180天无回访评分，不计满意度（权重 0）" in words
 
@@ -113,7 +113,7 @@ def test_satisfaction_and_scale():
 
 
 def test_payment_factor_waits_for_orders():
-    assert payment_factor().value is None and payment_factor().words == "订单数据尚未接入"
+    assert payment_factor().value is None and payment_factor().words == "无订单，不计回款及时性"
     assert payment_factor(Decimal("250"), Decimal("1000")).value == 0.75
 
 

@@ -1,0 +1,175 @@
+"""Read queries of the knowledge area: search, suggestions, lists, defect ranking, customer documents,
+announcement read state. Every query starts from portal.access.knowledge."""
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, or_, select
+
+from portal.access.knowledge import (
+    announcement_condition,
+    article_condition,
+    document_condition,
+    visible_documents,
+)
+from portal.database import on_sqlite
+from portal.extensions import db
+from portal.models.auth import User
+from portal.models.customers import Customer
+from portal.models.knowledge import (
+    PUBLISHED,
+    Announcement,
+    AnnouncementRead,
+    Article,
+    Defect,
+    Document,
+    KnowledgeSearch,
+    TicketKnowledge,
+)
+from portal.models.tickets import Ticket
+
+SEARCH_LIMIT = 20
+SUGGEST_LIMIT = 5
+SUGGEST_BIGRAMS = 24
+HAN = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]{2,}")
+# Words every ticket description has; they would match everything.
+STOP_BIGRAMS = frozenset({"客户", "问题", "反映", "我们", "一个", "没有", "可以", "无法", "不能", "需要", "时候", "现在"})
+
+
+@dataclass
+class Hit:
+    kind: str  # "article" / "document"
+    id: int
+    title: str
+    detail: str
+
+
+def search_terms(q: str) -> list[str]:
+    return [term for term in (q or "").strip().lower().split() if term][:5]
+
+
+GLOB_SPECIALS = set("*?[]")
+
+
+def contains(column, term: str):
+    """Substring test on lower-cased search text; on SQLite GLOB for ASCII terms (pinyin, initials,
+    digits) and instr() for Chinese, the fastest scans there (see portal.customers.queries)."""
+    if on_sqlite():
+        if term.isascii() and not GLOB_SPECIALS.intersection(term):
+            return column.op("GLOB")(f"*{term}*")
+        return func.instr(column, term) > 0
+    return column.contains(term, autoescape=True)
+
+
+def search(user: User, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
+    """Articles and documents whose title, body, file names or title pinyin contain every term,
+    within the user's scope and level: an out-of-level document never comes back, not even its title."""
+    terms = search_terms(q)
+    if not terms:
+        return []
+    articles = db.session.execute(
+        select(Article.id, Article.title, Article.status, Article.category)
+        .join(KnowledgeSearch, (KnowledgeSearch.kind == "a") & (KnowledgeSearch.record_id == Article.id))
+        .where(*[contains(KnowledgeSearch.text, term) for term in terms], article_condition(user))
+        .order_by(KnowledgeSearch.record_id.desc()).limit(limit)
+    ).all()
+    documents = db.session.execute(
+        select(Document.id, Document.title, Document.level, Document.category)
+        .join(KnowledgeSearch, (KnowledgeSearch.kind == "d") & (KnowledgeSearch.record_id == Document.id))
+        .where(*[contains(KnowledgeSearch.text, term) for term in terms], document_condition(user))
+        .order_by(KnowledgeSearch.record_id.desc()).limit(limit)
+    ).all()
+    hits = [Hit("article", row.id, row.title, f"{row.category} · {row.status}") for row in articles]
+    hits += [Hit("document", row.id, row.title, f"{row.category} · {row.level}") for row in documents]
+    return hits
+
+
+def description_bigrams(text: str) -> list[str]:
+    """Distinct two-character pieces of a ticket description (Chinese has no spaces to split on)."""
+    seen: list[str] = []
+    for run in HAN.findall((text or "").lower()):
+        pieces = [run] if run.isascii() else [run[i:i + 2] for i in range(max(len(run) - 1, 1))]
+        for piece in pieces:
+            if len(piece) >= 2 and piece not in STOP_BIGRAMS and piece not in seen:
+                seen.append(piece)
+    return seen[:SUGGEST_BIGRAMS]
+
+
+def suggest_articles(text: str, limit: int = SUGGEST_LIMIT) -> list[Article]:
+    """Published articles whose title, tags or product share the most two-character pieces with what is
+    being typed (at least two, or the only one of a short text). Scans the narrow search heads only."""
+    bigrams = description_bigrams(text)
+    if not bigrams:
+        return []
+    score = sum(case((contains(KnowledgeSearch.head, piece), 1), else_=0) for piece in bigrams)
+    needed = min(2, len(bigrams))
+    scored = (
+        select(KnowledgeSearch.record_id, score.label("score"))
+        .where(KnowledgeSearch.kind == "a").subquery()
+    )
+    rows = db.session.execute(
+        select(Article).join(scored, scored.c.record_id == Article.id)
+        .where(scored.c.score >= needed, Article.status == PUBLISHED)
+        .order_by(scored.c.score.desc(), Article.id.desc()).limit(limit)
+    ).scalars().all()
+    return list(rows)
+
+
+def ranked_defects():
+    """Defects with their number of linked tickets, most tickets first."""
+    tickets = func.count(TicketKnowledge.ticket_id).label("tickets")
+    return (select(Defect, tickets).outerjoin(TicketKnowledge, TicketKnowledge.defect_id == Defect.id)
+            .group_by(Defect.id).order_by(tickets.desc(), Defect.id.desc()))
+
+
+def defect_tickets(user: User, defect: Defect) -> list[Ticket]:
+    """The defect's tickets the user may see (with their customers)."""
+    from portal.access.tickets import visible_tickets
+    from sqlalchemy.orm import selectinload
+
+    query = (visible_tickets(user).join(TicketKnowledge, TicketKnowledge.ticket_id == Ticket.id)
+             .where(TicketKnowledge.defect_id == defect.id).options(selectinload(Ticket.customer))
+             .order_by(Ticket.received_at.desc()).limit(200))
+    return list(db.session.scalars(query))
+
+
+def ticket_knowledge(ticket: Ticket) -> dict:
+    """The ticket's article made from it, the article it was answered with and its defect."""
+    link = db.session.get(TicketKnowledge, ticket.id)
+    source = db.session.scalar(select(Article).where(Article.source_ticket_id == ticket.id))
+    return {"link": link, "article": source}
+
+
+def customer_documents(user: User, customer: Customer, limit: int = 20) -> list[Document]:
+    """Documents tied to a customer, within the user's level (the page itself is scoped to the customer)."""
+    return list(db.session.scalars(
+        visible_documents(user).where(Document.customer_id == customer.id).order_by(Document.id.desc()).limit(limit)
+    ))
+
+
+def unread_announcements(user: User):
+    """Announcements addressed to the user that they have not read yet, newest first."""
+    read = select(AnnouncementRead.announcement_id).where(AnnouncementRead.user_id == user.id)
+    not_mine = or_(Announcement.posted_by_id.is_(None), Announcement.posted_by_id != user.id)
+    return (select(Announcement).where(announcement_condition(user), not_mine, Announcement.id.not_in(read))
+            .order_by(Announcement.posted_at.desc()))
+
+
+def read_counts(announcement_ids: list[int]) -> dict[int, int]:
+    """How many have read each announcement, one query."""
+    if not announcement_ids:
+        return {}
+    rows = db.session.execute(
+        select(AnnouncementRead.announcement_id, func.count())
+        .where(AnnouncementRead.announcement_id.in_(announcement_ids)).group_by(AnnouncementRead.announcement_id)
+    )
+    return dict(rows.all())
+
+
+def first_contact_resolutions(user: User, since) -> int:
+    """Tickets in the user's scope answered from the knowledge base (知识库解决) since a moment: each
+    counts as resolved at first contact (DESIGN.md: misoperation questions answered from the base)."""
+    from portal.access.tickets import visible_tickets
+
+    query = (visible_tickets(user).join(TicketKnowledge, TicketKnowledge.ticket_id == Ticket.id)
+             .where(TicketKnowledge.answered_with_id.is_not(None), TicketKnowledge.answered_at >= since))
+    return db.session.scalar(query.with_only_columns(func.count()).order_by(None)) or 0
