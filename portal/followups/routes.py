@@ -20,6 +20,7 @@ from portal.models.followups import Deal, FollowUp
 from portal.spreadsheets import safe_cell, xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
+from portal.workbench import rows
 
 bp = Blueprint("followups", __name__, url_prefix="/followups")
 guard_area(bp, "followups")
@@ -129,12 +130,24 @@ def create(customer_id: int):
         services.record_followup(customer, current_user, form.followup_data(), form.stage_to.data or None,
                                  (form.stage_reason.data or "").strip())
         db.session.commit()
+        if rows.from_worklist():
+            return worklist_saved(customer)
         if htmx:
             return section_response(customer, "followup-recorded")
         flash(_("跟进记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200
-    return render_page_or_fragment("followups/form.html", "followups/_form.html", status, form=form, customer=customer)
+    return render_page_or_fragment("followups/form.html", "followups/_form.html", status, form=form, customer=customer,
+                                   worklist=rows.from_worklist())
+
+
+def worklist_saved(customer: Customer):
+    """A follow-up written on a 我的工作台 row: the row leaves, the counts follow."""
+    message = _("已保存 %(name)s 的跟进记录", name=customer.name)
+    if htmx:
+        next_due = customer.next_due_on.isoformat() if customer.next_due_on else _("未安排")
+        return rows.row_done(f"{message}（{_('下次跟进')}：{next_due}）", customer_url(customer), _("打开客户"))
+    return rows.redirect_to_worklist(message)
 
 
 @bp.route("/<int:followup_id>/edit", methods=["GET", "POST"])

@@ -10,6 +10,19 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True)
+class RowAction:
+    """An action done in place on a work-list row (see portal/workbench/rows.py).
+
+    `opens_form`: GET `url` and show the form under the row (写跟进, 完成回访); otherwise a POST
+    button (确认派工). Either way the URL is also a plain page/form that works without JS, and its
+    view answers a work-list save with `rows.row_done(...)`."""
+
+    label: str
+    url: str
+    opens_form: bool = True
+
+
+@dataclass(frozen=True)
 class WorkItem:
     title: str
     url: str
@@ -17,6 +30,8 @@ class WorkItem:
     status_word: str = ""  # e.g. 逾期3天 / 今日到期 / 已完成: always a word beside the colour
     tone: str = "grey"  # red / amber / green / grey
     detail: str = ""
+    row_id: str = ""  # stable DOM id (e.g. work-revisit-12): rows with actions need one
+    actions: tuple[RowAction, ...] = ()
 
 
 @dataclass
@@ -27,6 +42,8 @@ class WorkSection:
     items: list[WorkItem] = field(default_factory=list)
     more_url: str | None = None
     empty_text: str = "暂无待办"
+    # Counted in the top-bar 提醒 badge: work waiting for this person (not warnings or care dates).
+    reminder: bool = False
 
 
 SectionBuilder = Callable[[object, date], WorkSection | None]
