@@ -52,6 +52,7 @@ def followup_template_helpers():
         "followup_section": section_context,
         "customer_url": customer_url,
         "can_edit_followup": can_edit_followup,
+        "can_record_followup": can_record_followup,
     }
 
 
@@ -109,13 +110,16 @@ def customer_section(customer_id: int):
     return render_page_or_fragment("followups/customer.html", "followups/_customer_section.html", customer=customer)
 
 
-def section_response(customer: Customer, event: str):
-    """After an inline save: the refreshed section replaces the old one, and the page hears `event`."""
-    html = render_template("followups/_customer_section.html", customer=customer) + render_template(
-        "followups/_timeline_oob.html", timeline=customer_timeline(customer, limit=100))
+def section_response(customer: Customer, event: str, message: str = ""):
+    """After an inline save: the refreshed section replaces the old one (scrolled into view, the new
+    record first), every other panel of the customer page that shows what is due or the stage is
+    swapped out of band with the timeline, `message` is announced, and the page hears `event`."""
+    html = render_template("followups/_customer_section.html", customer=customer, saved_message=message) + render_template(
+        "followups/_timeline_oob.html", timeline=customer_timeline(customer, limit=100), customer=customer,
+        customer_page="customers.detail" in current_app.view_functions, message=message)
     response = make_response(html)
     response.headers["HX-Retarget"] = "#followup-section"
-    response.headers["HX-Reswap"] = "outerHTML"
+    response.headers["HX-Reswap"] = "outerHTML show:#followup-section:top"
     response.headers["HX-Trigger"] = f'{{"{event}": {{"customer_id": {customer.id}}}, "timeline-changed": {{}}}}'
     return response
 
@@ -133,7 +137,7 @@ def create(customer_id: int):
         if rows.from_worklist():
             return worklist_saved(customer)
         if htmx:
-            return section_response(customer, "followup-recorded")
+            return section_response(customer, "followup-recorded", _("跟进记录已保存"))
         flash(_("跟进记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200
@@ -180,7 +184,7 @@ def deal_create(customer_id: int):
         services.record_deal(customer, current_user if customer.owner is None else customer.owner, form.deal_data())
         db.session.commit()
         if htmx:
-            return section_response(customer, "deal-recorded")
+            return section_response(customer, "deal-recorded", _("成交记录已保存"))
         flash(_("成交记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200

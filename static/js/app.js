@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // Narrow screens hide the side navigation behind 菜单 only when this script runs (no JS: it stays shown).
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".nav-toggle");
+    if (!toggle) { return; }
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   function showHtmxError(message) {
     var box = document.getElementById("htmx-error");
     if (!box) { return; }
