@@ -193,6 +193,8 @@ class PlanForm(FlaskForm):
     questionnaire_id = SelectField(_l("问卷"), choices=[], validators=[InputRequired(_l("请选择问卷"))])
     assignee_ids = CheckboxListField(_l("回访人员"), choices=[], validators=[Optional()])
     customer_codes = TextAreaField(_l("客户编号名单（每行一个，仅手工名单使用）"), validators=[Length(max=20000)])
+    # Customers ticked in the picker (the customer list's search and filters); merged with the codes above.
+    picked_codes = SelectMultipleField(_l("已选客户"), choices=[], validate_choice=False, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,8 +204,14 @@ class PlanForm(FlaskForm):
         self.assignee_ids.choices = revisitor_choices()
 
     def validate_customer_codes(self, field):
-        if self.segment.data == "manual" and not (field.data or "").strip():
+        if self.segment.data == "manual" and not self.all_codes():
             raise ValidationError(_l("手工名单请至少填写一个客户编号"))
+
+    def all_codes(self) -> str:
+        """Typed codes and picked customers' codes, one per line, each once, in the order given."""
+        typed = [line.strip().upper() for line in (self.customer_codes.data or "").splitlines() if line.strip()]
+        picked = [code.strip().upper() for code in self.picked_codes.data or [] if code.strip()]
+        return "\n".join(dict.fromkeys(typed + picked))
 
 
 class AnalysisFilterForm(FlaskForm):

@@ -29,6 +29,8 @@ from portal.auth.permissions import (
     can_view_revisit_analysis,
     guard_area,
 )
+from portal.customers import queries as customer_queries
+from portal.customers.forms import CustomerFilterForm
 from portal.extensions import db, htmx
 from portal.models.auth import User
 from portal.models.customers import Customer
@@ -292,15 +294,17 @@ def plan_create():
     if not can_manage_revisit_plans(current_user):
         abort(403)
     services.default_questionnaire()
-    form = PlanForm()
-    if request.method == "GET":
+    # 筛选 without JS submits the whole form by GET (`pick`): the plan's fields come back with the picker's results.
+    form = PlanForm(formdata=request.args if request.method == "GET" and "pick" in request.args else None) \
+        if request.method == "GET" else PlanForm()
+    if request.method == "GET" and not form.starts_on.data:
         form.starts_on.data = clock.today()
     if form.validate_on_submit():
         chosen = [int(i) for i in form.assignee_ids.data or []]
         plan = RevisitPlan(
             name=form.name.data.strip(), segment=form.segment.data, method=form.method.data,
             starts_on=form.starts_on.data, window_workdays=form.window_workdays.data,
-            customer_codes=form.customer_codes.data or "", questionnaire_id=int(form.questionnaire_id.data),
+            customer_codes=form.all_codes(), questionnaire_id=int(form.questionnaire_id.data),
             created_by=current_user,
             assignees=list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else [],
         )
@@ -308,7 +312,37 @@ def plan_create():
         db.session.commit()
         flash(_("回访计划已创建，点击“生成任务”为目标客户生成回访任务"), "success")
         return redirect_after_post(url_for("revisits.plan", plan_id=plan.id))
-    return render_template("revisits/plan_form.html", form=form), 422 if form.is_submitted() else 200
+    return render_template("revisits/plan_form.html", form=form, **picker_context()), 422 if form.is_submitted() else 200
+
+
+PICKER_ROWS = 50
+
+
+def picker_context() -> dict:
+    """The plan form's customer picker: the customer list's search and filters over the user's visible,
+    unarchived customers (first PICKER_ROWS), and the customers already ticked."""
+    filters_form = CustomerFilterForm(request.args, owners=customer_queries.owner_choices(current_user),
+                                      industries=customer_queries.industry_choices(current_user))
+    filters_form.validate()
+    filters = {**filters_form.values(), "archived": "without"}
+    searched = any(filters.get(name) for name in ("q", "grade", "tier", "stage", "owner", "industry", "source", "member", "due"))
+    found = list(db.session.scalars(customer_queries.filtered_customers(current_user, filters)
+                                    .limit(PICKER_ROWS + 1)).unique()) if searched else []
+    codes = [code.strip().upper() for code in request.values.getlist("picked_codes") if code.strip()][:500]
+    # Ticked customers stay listed (and ticked) whatever the next search shows; only visible ones count.
+    picked = list(db.session.scalars(visible_customers(current_user).where(Customer.code.in_(codes))
+                                     .order_by(Customer.name))) if codes else []
+    picked_codes = {customer.code for customer in picked}
+    return {"picker": filters_form, "found": [c for c in found[:PICKER_ROWS] if c.code not in picked_codes],
+            "more_found": len(found) > PICKER_ROWS, "searched": searched, "picked": picked}
+
+
+@bp.get("/plans/customers")
+def plan_customer_picker():
+    """The plan form's customer picker results (htmx component), for those who manage plans."""
+    if not can_manage_revisit_plans(current_user):
+        abort(403)
+    return render_template("revisits/_customer_picker_results.html", **picker_context())
 
 
 @bp.get("/plans/<int:plan_id>")
