@@ -66,7 +66,13 @@ def customer_template_helpers():
             "can_claim_customer": can_claim_customer, "can_release_customer": can_release_customer,
             "can_archive_customer": can_archive_customer, "can_merge_customers": can_merge_customers,
             "can_create_customer": can_create_customer, "can_export_customers": can_export_customers,
-            "can_import_customers": can_import_customers, "can_hand_over": can_hand_over}
+            "can_import_customers": can_import_customers, "can_hand_over": can_hand_over,
+            "customer_due": customer_due}
+
+
+def customer_due(customer: Customer) -> dict:
+    """What the 待办 panel shows (also re-rendered out of band after a follow-up is saved)."""
+    return {"due": queries.due_next(customer), "pool_return_on": queries.pool_warning_on(customer)}
 
 
 # --- list -------------------------------------------------------------------------------------------

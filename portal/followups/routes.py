@@ -20,6 +20,7 @@ from portal.models.followups import FollowUp
 from portal.spreadsheets import safe_cell, xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
+from portal.workbench import rows
 
 bp = Blueprint("followups", __name__, url_prefix="/followups")
 guard_area(bp, "followups")
@@ -50,6 +51,7 @@ def followup_template_helpers():
         "followup_section": section_context,
         "customer_url": customer_url,
         "can_edit_followup": can_edit_followup,
+        "can_record_followup": can_record_followup,
     }
 
 
@@ -107,13 +109,16 @@ def customer_section(customer_id: int):
     return render_page_or_fragment("followups/customer.html", "followups/_customer_section.html", customer=customer)
 
 
-def section_response(customer: Customer, event: str):
-    """After an inline save: the refreshed section replaces the old one, and the page hears `event`."""
-    html = render_template("followups/_customer_section.html", customer=customer) + render_template(
-        "followups/_timeline_oob.html", timeline=customer_timeline(customer, limit=100))
+def section_response(customer: Customer, event: str, message: str = ""):
+    """After an inline save: the refreshed section replaces the old one (scrolled into view, the new
+    record first), every other panel of the customer page that shows what is due or the stage is
+    swapped out of band with the timeline, `message` is announced, and the page hears `event`."""
+    html = render_template("followups/_customer_section.html", customer=customer, saved_message=message) + render_template(
+        "followups/_timeline_oob.html", timeline=customer_timeline(customer, limit=100), customer=customer,
+        customer_page="customers.detail" in current_app.view_functions, message=message)
     response = make_response(html)
     response.headers["HX-Retarget"] = "#followup-section"
-    response.headers["HX-Reswap"] = "outerHTML"
+    response.headers["HX-Reswap"] = "outerHTML show:#followup-section:top"
     response.headers["HX-Trigger"] = f'{{"{event}": {{"customer_id": {customer.id}}}, "timeline-changed": {{}}}}'
     return response
 
@@ -128,12 +133,24 @@ def create(customer_id: int):
         services.record_followup(customer, current_user, form.followup_data(), form.stage_to.data or None,
                                  (form.stage_reason.data or "").strip())
         db.session.commit()
+        if rows.from_worklist():
+            return worklist_saved(customer)
         if htmx:
-            return section_response(customer, "followup-recorded")
+            return section_response(customer, "followup-recorded", _("跟进记录已保存"))
         flash(_("跟进记录已保存"), "success")
         return redirect_after_post(customer_url(customer))
     status = 422 if form.is_submitted() else 200
-    return render_page_or_fragment("followups/form.html", "followups/_form.html", status, form=form, customer=customer)
+    return render_page_or_fragment("followups/form.html", "followups/_form.html", status, form=form, customer=customer,
+                                   worklist=rows.from_worklist())
+
+
+def worklist_saved(customer: Customer):
+    """A follow-up written on a 我的工作台 row: the row leaves, the counts follow."""
+    message = _("已保存 %(name)s 的跟进记录", name=customer.name)
+    if htmx:
+        next_due = customer.next_due_on.isoformat() if customer.next_due_on else _("未安排")
+        return rows.row_done(f"{message}（{_('下次跟进')}：{next_due}）", customer_url(customer), _("打开客户"))
+    return rows.redirect_to_worklist(message)
 
 
 @bp.route("/<int:followup_id>/edit", methods=["GET", "POST"])

@@ -32,11 +32,41 @@ def _rect(x, y, width, height, fill) -> Markup:
     )
 
 
+LABEL_SIZE = 11
+LABEL_MIN, LABEL_MAX = 80, 260
+
+
+def text_width(text: str, size: float = LABEL_SIZE) -> float:
+    """Estimated drawn width: CJK and full-width characters are one em, others about 0.6 em."""
+    return sum(size if ord(char) >= 0x2E80 else size * 0.6 for char in text)
+
+
+def fit_label(text: str, width: float, size: float = LABEL_SIZE) -> str:
+    """The label, cut with … when even the widest label column cannot hold it."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _label(x, y, text: str, width: float) -> Markup:
+    shown = fit_label(text, width)
+    if shown == text:
+        return _text(x, y, text, LABEL_SIZE, "end")
+    # A cut label keeps the full name as its tooltip (and for screen readers).
+    return Markup("<g><title>{full}</title>{text}</g>").format(full=text, text=_text(x, y, shown, LABEL_SIZE, "end"))
+
+
 def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple[str, ...] = ("得分",),
-              values2: list[Decimal | None] | None = None, maximum: float = 100, unit: str = "") -> Markup:
+              values2: list[Decimal | None] | None = None, maximum: float = 100, unit: str = "",
+              bar_width: int = 300, row_height: int | None = None) -> Markup:
     """Horizontal bars, one row per item (optionally a second, lighter series such as the previous
-    period); missing values are labelled "—" rather than drawn as zero."""
-    label_width, bar_width, row_height = 150, 300, 22 if values2 is None else 30
+    period); missing values are labelled "—" rather than drawn as zero. The label column is as wide
+    as the longest label needs (long employee names stay readable), up to LABEL_MAX."""
+    longest = max((text_width(str(label)) for label, _value in items), default=0)
+    label_width = min(max(LABEL_MIN, longest + 12), LABEL_MAX)
+    row_height = row_height or (22 if values2 is None else 26)
     width = label_width + bar_width + 70
     height = 40 + row_height * max(len(items), 1) + 20
     parts = [SVG_OPEN.format(w=width, h=height, title=title), _text(0, 16, title, 13, fill="#111")]
@@ -45,7 +75,7 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
         parts.append(_text(label_width + index * 90 + 14, 33, name, 10))
     for row, (label, value) in enumerate(items):
         top = 44 + row * row_height
-        parts.append(_text(label_width - 6, top + 12, label, 11, "end"))
+        parts.append(_label(label_width - 6, top + 12, str(label), label_width - 8))
         bars = [value] if values2 is None else [value, values2[row]]
         for index, bar in enumerate(bars):
             y = top + index * 12
@@ -59,9 +89,10 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple
     return Markup("").join(parts)
 
 
-def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "") -> Markup:
+def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "", width: int = 640,
+               height: int = 220) -> Markup:
     """A line over labelled points (e.g. months), value labels on each point, axis at zero."""
-    width, height, left, right, top, bottom = 640, 220, 60, 20, 40, 40
+    left, right, top, bottom = 60, 20, 40, 40
     inner_w, inner_h = width - left - right, height - top - bottom
     values = [float(value) for _, value in points]
     maximum = max(values + [1.0])
@@ -85,20 +116,25 @@ def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "") ->
     return Markup("").join(parts)
 
 
-def review_charts(review) -> dict[str, Markup]:
-    """The charts a review shows: weighted score per employee, and each rate now vs. the previous period."""
+def review_charts(review, for_pdf: bool = False) -> dict[str, Markup]:
+    """The charts a review shows: weighted score per employee, and each rate now vs. the previous period.
+
+    `for_pdf`: the score chart and the monthly line are drawn narrower (at their printed size, not
+    scaled), to sit side by side under the summary table on its page."""
     from portal.reports.kpis import KPIS, PERCENT
 
     charts = {}
     if review.employees:
+        size = {"bar_width": 170, "row_height": 17} if for_pdf else {}
         charts["scores"] = bar_chart(_("综合得分（按员工）"), [(row.label, row.score) for row in review.employees],
-                                     (_("得分"),))
+                                     (_("得分"),), **size)
     codes = [code for code, spec in KPIS.items() if spec.available and spec.display == PERCENT]
     percent = [(_(KPIS[c].name), pct(review.total.figures[c].value)) for c in codes]
     charts["kpis"] = bar_chart(_("指标对比（本期 / 上期，%）"), percent, (_("本期"), _("上期")),
                                [pct(review.total.previous[c].value) for c in codes], unit="%")
     if review.trend:
-        charts["deals"] = line_chart(_("月度成交金额（元，上期至本期）"), review.trend)
+        size = {"width": 330, "height": 180} if for_pdf else {}
+        charts["deals"] = line_chart(_("月度成交金额（元，上期至本期）"), review.trend, **size)
     return charts
 
 

@@ -145,7 +145,7 @@ def review_html(review: Review, viewer: User) -> str:
 
     from portal.reports import charts
 
-    return render_template("pdf/review.html", review=review, charts=charts.review_charts(review),
+    return render_template("pdf/review.html", review=review, charts=charts.review_charts(review, for_pdf=True),
                            lists=review_lists(review), generated_at=generated_at(), printed_by=viewer)
 
 

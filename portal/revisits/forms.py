@@ -195,6 +195,8 @@ class PlanForm(FlaskForm):
     questionnaire_id = SelectField(_l("问卷"), choices=[], validators=[InputRequired(_l("请选择问卷"))])
     assignee_ids = CheckboxListField(_l("回访人员"), choices=[], validators=[Optional()])
     customer_codes = TextAreaField(_l("客户编号名单（每行一个，仅手工名单使用）"), validators=[Length(max=20000)])
+    # Customers ticked in the picker (the customer list's search and filters); merged with the codes above.
+    picked_codes = SelectMultipleField(_l("已选客户"), choices=[], validate_choice=False, validators=[Optional()])
 
     def __init__(self, *args, planner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,9 +219,11 @@ class PlanForm(FlaskForm):
                                      codes="、".join(missing[:20]) + ("等" if len(missing) > 20 else "")))
 
     def code_list(self) -> list[str]:
-        """The manual list's codes as the plan reads them (upper case, one per line, first occurrence)."""
-        codes = [line.strip().upper() for line in (self.customer_codes.data or "").splitlines() if line.strip()]
-        return list(dict.fromkeys(codes))
+        """Typed codes and the picked customers' codes as the plan reads them (upper case, each once, in
+        the order given)."""
+        typed = [line.strip().upper() for line in (self.customer_codes.data or "").splitlines() if line.strip()]
+        picked = [code.strip().upper() for code in self.picked_codes.data or [] if code.strip()]
+        return list(dict.fromkeys(typed + picked))
 
     def codes_in_scope(self, codes: list[str]) -> set[str]:
         if self.planner is None:
@@ -227,6 +231,10 @@ class PlanForm(FlaskForm):
         query = visible_customers(self.planner).with_only_columns(Customer.code).where(
             Customer.code.in_(codes), Customer.archived_at.is_(None), Customer.merged_into_id.is_(None))
         return set(db.session.scalars(query))
+
+    def all_codes(self) -> str:
+        """The codes one per line, as the plan stores its manual list."""
+        return "\n".join(self.code_list())
 
 
 class AnalysisFilterForm(FlaskForm):

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,7 +29,9 @@ from portal.auth.permissions import (
     can_view_revisit_analysis,
     guard_area,
 )
-from portal.extensions import db
+from portal.customers import queries as customer_queries
+from portal.customers.forms import CustomerFilterForm
+from portal.extensions import db, htmx
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.revisits import (
@@ -51,6 +54,7 @@ from portal.revisits.forms import (
 )
 from portal.revisits.charts import bar_chart, line_chart
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
+from portal.workbench import rows
 
 bp = Blueprint("revisits", __name__, url_prefix="/revisits")
 guard_area(bp, "revisits")
@@ -115,7 +119,10 @@ def task_context(task: RevisitTask, form):
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 def task(task_id: int):
-    """Do a revisit: customer facts and history beside the questionnaire; outcome, answers, issue."""
+    """Do a revisit: customer facts and history beside the questionnaire; outcome, answers, issue.
+
+    From a 我的工作台 row (`worklist=1`) the questionnaire alone opens under the row and a save answers
+    in place; 保存并下一条 goes on to the next due task either way."""
     task = get_visible_or_404(visible_revisit_tasks(current_user), task_id, RevisitTask)
     version = services.questionnaire_for(task, shown_id=request.form.get("questionnaire_version", type=int))
     form = revisit_form_for(version.questions)
@@ -125,9 +132,9 @@ def task(task_id: int):
         if form.validate_on_submit():
             if form.version.data != str(task.version):
                 form.form_errors.append(_("该任务已被其他人更新，请刷新后重试"))
-                return render_template("revisits/task.html", **task_context(task, form), version=version), 409
+                return render_task(task, form, version, 409)
             try:
-                services.record_revisit(
+                record = services.record_revisit(
                     task, by=current_user, outcome=form.outcome.data, version=version, answers=form.answers(),
                     contact_person=form.contact_person.data or "", notes=form.notes.data or "",
                     issues_raised=(form.issues_raised.data or "").strip(), issue_category=form.issue_category.data,
@@ -135,12 +142,53 @@ def task(task_id: int):
             except IllegalTransition:
                 abort(409)
             db.session.commit()
-            flash(f"已记录回访结果：{form.outcome.data}", "success")
-            return redirect_after_post(url_for("revisits.index"))
-        return render_template("revisits/task.html", **task_context(task, form), version=version), 422
+            return revisit_saved(task, record, form.outcome.data)
+        return render_task(task, form, version, 422)
     form.version.data = str(task.version)
     form.questionnaire_version.data = str(version.id)
-    return render_template("revisits/task.html", **task_context(task, form), version=version)
+    return render_task(task, form, version)
+
+
+def render_task(task: RevisitTask, form, version, status: int = 200):
+    """The task page, or its questionnaire alone for htmx (under a work-list row, or swapped after a 422)."""
+    return render_page_or_fragment("revisits/task.html", "revisits/_task_form.html", status,
+                                   **task_context(task, form), version=version, worklist=rows.from_worklist())
+
+
+def next_due_task(after: RevisitTask) -> RevisitTask | None:
+    """The signed-in user's next open task by due date (保存并下一条), other than the one just saved."""
+    return db.session.scalar(
+        visible_revisit_tasks(current_user).join(RevisitTask.customer)
+        .where(RevisitTask.assignee_id == current_user.id, RevisitTask.status == TASK_OPEN,
+               RevisitTask.id != after.id, Customer.archived_at.is_(None))
+        .order_by(RevisitTask.due_on, RevisitTask.id).limit(1))
+
+
+def revisit_saved(task: RevisitTask, record, outcome: str):
+    message = _("已记录 %(name)s 的回访：%(outcome)s", name=task.customer.name, outcome=outcome)
+    record_url = url_for("revisits.record", record_id=record.id) if record is not None else None
+    following = next_due_task(task) if request.form.get("save_next") else None
+    worklist = rows.from_worklist()
+    if worklist and htmx:
+        replacement, remove = "", ()
+        if following is not None:
+            replacement, remove = next_task_row(following), (f"work-revisit-{following.id}",)
+        return rows.row_done(message, record_url, _("查看回访记录"), replacement=replacement, remove_ids=remove)
+    flash(message, "success")
+    if following is not None:
+        return redirect_after_post(url_for("revisits.task", task_id=following.id, **({"worklist": 1} if worklist else {})))
+    return redirect_after_post(url_for("workbench.index") if worklist else url_for("revisits.index"))
+
+
+def next_task_row(task: RevisitTask) -> str:
+    """The next task's work-list row with its questionnaire already open (保存并下一条)."""
+    version = services.questionnaire_for(task)
+    form = revisit_form_for(version.questions, formdata=None)
+    form.version.data = str(task.version)
+    form.questionnaire_version.data = str(version.id)
+    context = {**task_context(task, form), "version": version, "worklist": True}
+    return render_template("workbench/_row.html", item=sections.task_item(task, clock.today()),
+                           open_form=Markup(render_template("revisits/_task_form.html", **context)))
 
 
 @bp.get("/records/<int:record_id>")
@@ -246,15 +294,18 @@ def plan_create():
     if not can_manage_revisit_plans(current_user):
         abort(403)
     services.default_questionnaire()
-    form = PlanForm(planner=current_user)
-    if request.method == "GET":
+    # 筛选 without JS submits the whole form by GET (`pick`): the plan's fields come back with the picker's results.
+    picking = request.method == "GET" and "pick" in request.args
+    form = PlanForm(formdata=request.args if picking else None, planner=current_user) \
+        if request.method == "GET" else PlanForm(planner=current_user)
+    if request.method == "GET" and not form.starts_on.data:
         form.starts_on.data = clock.today()
     if form.validate_on_submit():
         chosen = [int(i) for i in form.assignee_ids.data or []]
         plan = RevisitPlan(
             name=form.name.data.strip(), segment=form.segment.data, method=form.method.data,
             starts_on=form.starts_on.data, window_workdays=form.window_workdays.data,
-            customer_codes=form.customer_codes.data or "", questionnaire_id=int(form.questionnaire_id.data),
+            customer_codes=form.all_codes(), questionnaire_id=int(form.questionnaire_id.data),
             created_by=current_user,
             assignees=list(db.session.scalars(select(User).where(User.id.in_(chosen)))) if chosen else [],
         )
@@ -262,7 +313,37 @@ def plan_create():
         db.session.commit()
         flash(_("回访计划已创建，点击“生成任务”为目标客户生成回访任务"), "success")
         return redirect_after_post(url_for("revisits.plan", plan_id=plan.id))
-    return render_template("revisits/plan_form.html", form=form), 422 if form.is_submitted() else 200
+    return render_template("revisits/plan_form.html", form=form, **picker_context()), 422 if form.is_submitted() else 200
+
+
+PICKER_ROWS = 50
+
+
+def picker_context() -> dict:
+    """The plan form's customer picker: the customer list's search and filters over the user's visible,
+    unarchived customers (first PICKER_ROWS), and the customers already ticked."""
+    filters_form = CustomerFilterForm(request.args, owners=customer_queries.owner_choices(current_user),
+                                      industries=customer_queries.industry_choices(current_user))
+    filters_form.validate()
+    filters = {**filters_form.values(), "archived": "without"}
+    searched = any(filters.get(name) for name in ("q", "grade", "tier", "stage", "owner", "industry", "source", "member", "due"))
+    found = list(db.session.scalars(customer_queries.filtered_customers(current_user, filters)
+                                    .limit(PICKER_ROWS + 1)).unique()) if searched else []
+    codes = [code.strip().upper() for code in request.values.getlist("picked_codes") if code.strip()][:500]
+    # Ticked customers stay listed (and ticked) whatever the next search shows; only visible ones count.
+    picked = list(db.session.scalars(visible_customers(current_user).where(Customer.code.in_(codes))
+                                     .order_by(Customer.name))) if codes else []
+    picked_codes = {customer.code for customer in picked}
+    return {"picker": filters_form, "found": [c for c in found[:PICKER_ROWS] if c.code not in picked_codes],
+            "more_found": len(found) > PICKER_ROWS, "searched": searched, "picked": picked}
+
+
+@bp.get("/plans/customers")
+def plan_customer_picker():
+    """The plan form's customer picker results (htmx component), for those who manage plans."""
+    if not can_manage_revisit_plans(current_user):
+        abort(403)
+    return render_template("revisits/_customer_picker_results.html", **picker_context())
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -341,6 +422,11 @@ def finding_acknowledge(spot_check_id: int):
         abort(409)
     check.acknowledge(clock.now())
     db.session.commit()
+    if rows.from_worklist():
+        link = url_for("revisits.findings", _anchor=f"finding-{check.id}")
+        if htmx:
+            return rows.row_done(_("已确认抽查结果"), link, _("查看抽查结果"))
+        return rows.redirect_to_worklist(_("已确认抽查结果"))
     flash(_("已确认抽查结果"), "success")
     return redirect_after_post(url_for("revisits.findings"))
 

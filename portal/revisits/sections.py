@@ -10,7 +10,7 @@ from portal.models.customers import Customer
 from portal.models.revisits import SPOT_CHECK_PENDING, TASK_OPEN, RevisitRecord, RevisitTask, SpotCheck
 from portal.access.revisits import own_findings, visible_revisit_tasks, visible_spot_checks
 from portal.timeline import TimelineEvent, register_timeline_source
-from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.workbench.sections import RowAction, WorkItem, WorkSection, register_work_section
 from portal.web import count_rows
 
 REVISIT_ROLES = frozenset({"service", "tech", "supervisor", "admin"})
@@ -26,6 +26,18 @@ def due_word(due_on: date, today: date) -> tuple[str, str]:
     return f"{(due_on - today).days}天后到期", "grey"
 
 
+def task_item(task: RevisitTask, today: date, team: bool = False) -> WorkItem:
+    """A revisit task's work-list row: 完成回访 opens its questionnaire under the row; a team's rows name
+    the assignee."""
+    word, tone = due_word(task.due_on, today)
+    who = f" · {task.assignee.display_name if task.assignee else '未分配'}" if team else ""
+    return WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
+                    due=task.due_on, working_day_due=True, status_word=word, tone=tone,
+                    detail=f"{task.trigger_label} · {task.method}{who}",
+                    row_id=f"work-revisit-{task.id}",
+                    actions=(RowAction("完成回访", url_for("revisits.task", task_id=task.id)),))
+
+
 @register_work_section(40)
 def revisit_tasks_section(user, today: date) -> WorkSection | None:
     """My open revisit tasks due within 3 days or overdue; a supervisor's are their team's (the
@@ -39,19 +51,13 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
     total = count_rows(query)
     tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer), selectinload(RevisitTask.assignee))
                                .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
-    items = []
-    for task in tasks:
-        word, tone = due_word(task.due_on, today)
-        who = f" · {task.assignee.display_name if task.assignee else '未分配'}" if team else ""
-        items.append(WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
-                              due=task.due_on, working_day_due=True, status_word=word, tone=tone,
-                              detail=f"{task.trigger_label} · {task.method}{who}"))
+    items = [task_item(task, today, team) for task in tasks]
     if team:
         return WorkSection(key="revisit_tasks", title="团队回访任务（3天内到期及逾期）", total=total, items=items,
                            more_url=url_for("revisits.index", scope="team", due="week"),
-                           empty_text="团队近期没有待回访的任务")
+                           empty_text="团队近期没有待回访的任务", reminder=True)
     return WorkSection(key="revisit_tasks", title="回访任务（3天内到期及逾期）", total=total, items=items,
-                       more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务")
+                       more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务", reminder=True)
 
 
 @register_work_section(45)
@@ -63,12 +69,16 @@ def findings_section(user, today: date) -> WorkSection | None:
     total = count_rows(query)
     if not total:
         return None
-    checks = db.session.scalars(query.limit(SHOWN))
-    items = [WorkItem(title=f"抽查结论：{check.result}", url=url_for("revisits.findings"),
+    checks = db.session.scalars(query.options(selectinload(SpotCheck.record).selectinload(RevisitRecord.customer))
+                                .limit(SHOWN))
+    items = [WorkItem(title=f"{check.record.customer.name} · 抽查结论：{check.result}",
+                      url=url_for("revisits.findings", _anchor=f"finding-{check.id}"),
                       due=check.checked_at, status_word="待确认", tone="green" if check.passed else "red",
-                      detail=check.corrective_action[:60]) for check in checks]
+                      detail=check.corrective_action[:60], row_id=f"work-finding-{check.id}",
+                      actions=(RowAction("确认已阅", url_for("revisits.finding_acknowledge", spot_check_id=check.id),
+                                         opens_form=False),)) for check in checks]
     return WorkSection(key="spot_check_findings", title="待确认的抽查结果", total=total, items=items,
-                       more_url=url_for("revisits.findings"))
+                       more_url=url_for("revisits.findings"), reminder=True)
 
 
 @register_timeline_source
@@ -105,4 +115,4 @@ def pending_spot_checks_section(user, today: date) -> WorkSection | None:
                       url=url_for("spot_checks.detail", spot_check_id=check.id), due=check.period_end,
                       status_word="待抽查", tone="amber", detail=f"随机种子 {check.sample_seed}") for check in checks]
     return WorkSection(key="pending_spot_checks", title="待完成的回访抽查", total=total, items=items,
-                       more_url=url_for("spot_checks.index", state="pending"))
+                       more_url=url_for("spot_checks.index", state="pending"), reminder=True)

@@ -9,7 +9,7 @@ from portal.access.tickets import visible_tickets
 from portal.audit import record_sensitive_read
 from portal.auth import permissions
 from portal.auth.permissions import can_export_tickets, can_file_ticket, guard_area
-from portal.extensions import db
+from portal.extensions import db, htmx
 from portal.models.auth import Department, User
 from portal.models.customers import Customer
 from portal.models.tickets import Ticket, TicketAttachment, TransitionRefused
@@ -20,6 +20,7 @@ from portal.tickets.forms import (
     TicketFilterForm, TicketForm,
 )
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
+from portal.workbench import rows
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 guard_area(bp, "tickets")
@@ -248,6 +249,12 @@ def transition(ticket_id: int, action: str):
             services.resume_ticket(ticket, current_user, note)
     except TransitionRefused as error:
         return refused(ticket, str(error))
+    if action == "confirm" and rows.from_worklist():
+        db.session.commit()
+        message = _("已确认派工：%(number)s %(name)s", number=ticket.number, name=ticket.customer.name)
+        if htmx:
+            return rows.row_done(message, url_for("tickets.detail", ticket_id=ticket.id), _("打开工单"))
+        return rows.redirect_to_worklist(message)
     return done(ticket, {"confirm": _("已确认派工"), "start": _("已开始处理"), "pause": _("已暂停计时，等待客户反馈"),
                          "resume": _("已恢复处理")}[action])
 

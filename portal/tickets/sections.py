@@ -8,10 +8,10 @@ from portal import clock
 from portal.access.tickets import visible_tickets
 from portal.extensions import db
 from portal.customers import services as customer_services
-from portal.models.tickets import CLOSED, Ticket
+from portal.models.tickets import CLOSED, DISPATCHED, Ticket
 from portal.tickets import queries
 from portal.timeline import TimelineEvent, register_timeline_source
-from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.workbench.sections import RowAction, WorkItem, WorkSection, register_work_section
 
 SECTION_ROWS = 5
 HANDLER_ROLES = {"tech", "service", "supervisor", "admin"}
@@ -44,25 +44,43 @@ def first_rows_and_total(query, limit: int) -> tuple[list[Ticket], int]:
     return [row[0] for row in result], (result[0].total if result else 0)
 
 
-def section_from(key: str, title: str, query, more_url: str, empty_text: str) -> WorkSection:
+def section_from(key: str, title: str, query, more_url: str, empty_text: str, reminder: bool = False,
+                 confirm: bool = False) -> WorkSection:
+    """A ticket section; with `confirm`, each row carries 确认派工 (done in place on the work list)."""
     rows, total = first_rows_and_total(query, SECTION_ROWS)
     now = clock.now()
     items = []
     for ticket in rows:
         word, tone = queries.sla_badge(ticket, now)
+        actions = (RowAction("确认派工", url_for("tickets.transition", ticket_id=ticket.id, action="confirm"),
+                             opens_form=False),) if confirm else ()
         items.append(WorkItem(title=f"{ticket.number} {ticket.customer.name}", url=url_for("tickets.detail", ticket_id=ticket.id),
                               due=ticket.resolve_due_at, working_day_due=True, status_word=word, tone=tone,
-                              detail=f"{ticket.status} · {ticket.dispatch_state}"))
-    return WorkSection(key=key, title=title, total=total, items=items, more_url=more_url, empty_text=empty_text)
+                              detail=f"{ticket.kind} · {ticket.status} · {ticket.dispatch_state}",
+                              row_id=f"work-{key}-{ticket.id}", actions=actions))
+    return WorkSection(key=key, title=title, total=total, items=items, more_url=more_url, empty_text=empty_text,
+                       reminder=reminder)
+
+
+@register_work_section(39)
+def tickets_to_confirm(user, _today) -> WorkSection | None:
+    """待确认的派工: dispatched to me (or to my department with nobody named), not yet confirmed."""
+    if user.role not in {"tech", "service"}:
+        return None
+    section = section_from("tickets_to_confirm", "待确认的派工", queries.my_open_tickets(user)
+                           .where(Ticket.dispatch_state == DISPATCHED), url_for("tickets.index", assignee_id=user.id),
+                           "", reminder=True, confirm=True)
+    return section if section.total else None
 
 
 @register_work_section(40)
 def my_tickets(user, _today) -> WorkSection | None:
-    """指派给我的工单 (and my department's unassigned dispatches)."""
+    """指派给我的工单 (and my department's unassigned dispatches) that are confirmed and being handled."""
     if user.role not in {"tech", "service"}:
         return None
-    return section_from("tickets_mine", "我的工单", queries.my_open_tickets(user),
-                        url_for("tickets.index", assignee_id=user.id), "暂无指派给您的工单")
+    return section_from("tickets_mine", "我的工单", queries.my_open_tickets(user)
+                        .where(Ticket.dispatch_state != DISPATCHED),
+                        url_for("tickets.index", assignee_id=user.id), "暂无指派给您的工单", reminder=True)
 
 
 @register_work_section(41)
@@ -80,9 +98,9 @@ def tickets_needing_supervisor(user, _today) -> WorkSection | None:
     if user.role in {"supervisor", "admin"}:
         query = queries.supervisor_attention_tickets(user)
         return section_from("tickets_breached", "超时与升级工单", query, url_for("tickets.index", breached="1"),
-                            "没有超时或升级的工单")
+                            "没有超时或升级的工单", reminder=True)
     section = section_from("tickets_escalated", "待部门确认的派工（已升级）", queries.head_escalated_dispatches(user),
-                           url_for("tickets.index"), "")
+                           url_for("tickets.index"), "", reminder=True)
     return section if section.total else None
 
 

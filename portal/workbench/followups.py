@@ -16,7 +16,7 @@ from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.rules.workdays import WorkCalendar
 from portal.settings_store import get_setting
-from portal.workbench.sections import WorkItem, WorkSection, register_work_section
+from portal.workbench.sections import RowAction, WorkItem, WorkSection, register_work_section
 from portal.web import count_rows
 
 FIRST_ROWS = 10
@@ -111,9 +111,11 @@ def followups_due(user: User, today: date) -> WorkSection | None:
     for customer in rows:
         word, tone = due_word(customer.next_due_on, today)
         items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on, working_day_due=True,
-                              status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}"))
+                              status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}",
+                              row_id=f"work-followup-{customer.id}",
+                              actions=(RowAction("写跟进", url_for("followups.create", customer_id=customer.id)),)))
     return WorkSection(key="followups_due", title="今日及逾期跟进", total=total, items=items,
-                       more_url=overdue_list_url(user.id), empty_text="今天没有到期的跟进，保持节奏！")
+                       more_url=overdue_list_url(user.id), empty_text="今天没有到期的跟进，保持节奏！", reminder=True)
 
 
 @register_work_section(12)
@@ -174,7 +176,7 @@ def team_escalated(user: User, today: date) -> WorkSection | None:
         for c in rows
     ]
     return WorkSection(key="team_escalated", title="下属逾期升级提醒", total=total, items=items,
-                       empty_text="没有需要主管介入的逾期跟进。")
+                       empty_text="没有需要主管介入的逾期跟进。", reminder=True)
 
 
 @register_work_section(30)

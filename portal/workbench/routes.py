@@ -6,6 +6,7 @@ from portal import clock
 from portal.auth.permissions import guard_area
 from portal.web import render_page_or_fragment
 from portal.workbench import followups as followup_sections  # noqa: F401  (registers its sections)
+from portal.workbench import reminders
 from portal.workbench.sections import work_sections
 
 bp = Blueprint("workbench", __name__)
@@ -22,6 +23,6 @@ def index():
 
 @bp.get("/reminders/count")
 def reminders_count():
-    """The top-bar reminder count (own follow-ups due or overdue), polled every minute."""
-    count = followup_sections.reminders_total(current_user, clock.today())
+    """The top-bar reminder count (everything waiting for the signed-in user), polled every minute."""
+    count = reminders.reminders_total(current_user, clock.today())
     return render_page_or_fragment("workbench/reminders.html", "workbench/_reminders_count.html", count=count)

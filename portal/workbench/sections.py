@@ -10,6 +10,19 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True)
+class RowAction:
+    """An action done in place on a work-list row (see portal/workbench/rows.py).
+
+    `opens_form`: GET `url` and show the form under the row (写跟进, 完成回访); otherwise a POST
+    button (确认派工). Either way the URL is also a plain page/form that works without JS, and its
+    view answers a work-list save with `rows.row_done(...)`."""
+
+    label: str
+    url: str
+    opens_form: bool = True
+
+
+@dataclass(frozen=True)
 class WorkItem:
     title: str
     url: str
@@ -18,6 +31,8 @@ class WorkItem:
     tone: str = "grey"  # red / amber / green / grey
     detail: str = ""
     working_day_due: bool = False  # due date counted on the working-day calendar: may be 暂定
+    row_id: str = ""  # stable DOM id (e.g. work-revisit-12): rows with actions need one
+    actions: tuple[RowAction, ...] = ()
 
 
 @dataclass
@@ -28,6 +43,8 @@ class WorkSection:
     items: list[WorkItem] = field(default_factory=list)
     more_url: str | None = None
     empty_text: str = "暂无待办"
+    # Counted in the top-bar 提醒 badge: work waiting for this person (not warnings or care dates).
+    reminder: bool = False
 
 
 SectionBuilder = Callable[[object, date], WorkSection | None]

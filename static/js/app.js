@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // Narrow screens hide the side navigation behind 菜单 only when this script runs (no JS: it stays shown).
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".nav-toggle");
+    if (!toggle) { return; }
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   function showHtmxError(message) {
     var box = document.getElementById("htmx-error");
     if (!box) { return; }
@@ -54,6 +64,36 @@
       event.stopImmediatePropagation();
     }
   }, true);
+  // A form opened under a work-list row: 取消 closes it in place (the link is the no-JS way back).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-clear-slot]");
+    if (!link) { return; }
+    var slot = link.closest(".work-item-slot");
+    if (slot) {
+      event.preventDefault();
+      var row = slot.closest(".work-item");
+      slot.innerHTML = "";
+      var opener = row && row.querySelector(".work-item-actions a, .work-item-actions button");
+      if (opener) { opener.focus(); }
+    }
+  });
+
+  // Long forms (data-enter-guard): Enter in a single-line field moves to the next field instead of
+  // submitting a half-filled form; Enter still submits from the last field and on the buttons.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.isComposing || event.ctrlKey || event.metaKey) { return; }
+    var input = event.target;
+    if (!input || input.tagName !== "INPUT" || !input.form || !input.form.hasAttribute("data-enter-guard")) { return; }
+    if (/^(submit|button|checkbox|radio|file|reset|image)$/.test(input.type)) { return; }
+    var fields = Array.prototype.filter.call(input.form.elements, function (el) {
+      return !el.disabled && el.type !== "hidden" && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+    });
+    var next = fields[fields.indexOf(input) + 1];
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  });
   document.addEventListener("htmx:confirm", function (event) {
     var question = event.detail.elt.getAttribute("data-confirm");
     if (question) {

@@ -114,6 +114,7 @@ RULES = [
     Rule("revisits.plans", "GET", AREA),
     Rule("revisits.plan_create", "GET", PLANNERS),
     Rule("revisits.plan_create", "POST", PLANNERS),
+    Rule("revisits.plan_customer_picker", "GET", PLANNERS),
     Rule("revisits.plan", "GET", AREA, url_values=lambda w: {"plan_id": plan(w).id}),
     Rule("revisits.plan_generate", "POST", PLANNERS, url_values=lambda w: {"plan_id": plan(w).id}),
     Rule("revisits.analysis", "GET", PLANNERS),
