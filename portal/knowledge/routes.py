@@ -7,6 +7,8 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal import clock
 from portal.access import get_visible_or_404
@@ -138,13 +140,15 @@ def article_edit(article_id: int):
             article.edit(current_user, based_on=revision_seen(form.based_on.data), title=form.title.data,
                          body=form.body.data, category=form.category.data, product=form.product.data or "",
                          product_version=form.product_version.data or "", tags=form.tags.data or "")
-        except KnowledgeRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(str(refused))
-            status = 409
-        else:
             services.index_article(article)
             db.session.commit()
+        except (KnowledgeRefused, StaleDataError, IntegrityError) as refused:
+            # A concurrent save between our check and our commit is refused the same way (409).
+            db.session.rollback()
+            form.form_errors.append(str(refused) if isinstance(refused, KnowledgeRefused)
+                                    else _("文章已被其他人修改，请刷新后在最新版本上修改"))
+            status = 409
+        else:
             flash(_("已保存为第 %(number)s 版", number=article.revision_number), "success")
             return redirect_after_post(url_for("knowledge.article_detail", article_id=article.id))
     elif form.is_submitted():
@@ -161,12 +165,15 @@ def article_action(article: Article, change, message: str):
         if revision_seen(form.based_on.data) != article.revision_number:
             raise KnowledgeRefused(_("文章已被其他人修改，请刷新后重试"))
         change(form)
+        services.index_article(article)
+        db.session.commit()
     except KnowledgeRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        flash(_("文章已被其他人修改，请刷新后重试"), "error")
     else:
-        services.index_article(article)
-        db.session.commit()
         flash(message, "success")
     return redirect_after_post(url_for("knowledge.article_detail", article_id=article.id))
 

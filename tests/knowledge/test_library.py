@@ -229,3 +229,25 @@ def test_huge_posted_ids_are_refused_not_errors(company, login_as, resolved_tick
                                                                  "readers": [huge], "file": (io.BytesIO(PDF), "a.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 303
+
+
+def test_concurrent_save_between_check_and_commit_is_409(company, login_as, make_article, monkeypatch):
+    from sqlalchemy import text
+
+    from portal.knowledge import routes
+
+    article = make_article(company.users.tech, body="原文")
+    original = routes.load_article
+
+    def someone_else_saves_after_we_loaded(article_id):
+        record = original(article_id)
+        db.session.execute(text("UPDATE article SET version = version + 1, body = '别人的修改' WHERE id = :id"),
+                           {"id": article_id})
+        return record
+
+    monkeypatch.setattr(routes, "load_article", someone_else_saves_after_we_loaded)
+    form = {"title": article.title, "category": "常见问题", "body": "我的修改", "based_on": "1"}
+    response = login_as(company.users.tech2).post(f"/knowledge/articles/{article.id}/edit", data=form)
+    assert response.status_code == 409 and "已被其他人修改" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).revision_number == 1  # nothing of ours half-saved
