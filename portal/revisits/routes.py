@@ -165,7 +165,7 @@ def next_due_task(after: RevisitTask) -> RevisitTask | None:
 
 
 def revisit_saved(task: RevisitTask, record, outcome: str):
-    message = _("已记录 %(name)s 的回访：%(outcome)s", name=task.customer.name, outcome=outcome)
+    message = _("已记录回访结果：%(outcome)s（%(name)s）", name=task.customer.name, outcome=outcome)
     record_url = url_for("revisits.record", record_id=record.id) if record is not None else None
     following = next_due_task(task) if request.form.get("save_next") else None
     worklist = rows.from_worklist()

@@ -144,7 +144,7 @@ def test_service_user_completes_revisits_with_save_and_next(live_server, page, m
     answer_questionnaire(form)
     user.click(form.get_by_role("button", name="保存并下一条"))
 
-    expect(page.locator("#work-announce")).to_contain_text(f"已记录 {first} 的回访：完成")
+    expect(page.locator("#work-announce")).to_contain_text(f"已记录回访结果：完成（{first}）")
     expect(page.locator("#work-announce").get_by_role("link", name="查看回访记录")).to_be_visible()
     expect(page.locator(f"#work-revisit-{first_id}")).to_have_count(0)
     next_form = page.locator(f"#work-revisit-{second_id} #revisit-form-{second_id}")
@@ -155,7 +155,7 @@ def test_service_user_completes_revisits_with_save_and_next(live_server, page, m
 
     answer_questionnaire(next_form)
     user.click(next_form.get_by_role("button", name="保存回访结果"))
-    expect(page.locator("#work-announce")).to_contain_text(f"已记录 {second} 的回访：完成")
+    expect(page.locator("#work-announce")).to_contain_text(f"已记录回访结果：完成（{second}）")
     expect(page.locator(f"#work-revisit-{second_id}")).to_have_count(0)
     expect(page.locator("#work-revisit_tasks-count")).to_have_text("0")
     expect(page.locator("#reminders-count")).to_have_text("0")

@@ -97,7 +97,7 @@ def test_revisit_save_and_next_on_row_opens_next_form_in_place(app, frozen_now, 
     assert response.status_code == 200
     # The next task's row (questionnaire open) takes the saved row's place; its old row goes.
     assert f'<li class="work-item" id="work-revisit-{second.id}"' in html.split('id="work-announce"')[0]
-    assert f'id="revisit-form-{second.id}"' in html and "已记录 回访客户0 的回访：未接通" in html
+    assert f'id="revisit-form-{second.id}"' in html and "已记录回访结果：未接通（回访客户0）" in html
     assert f'<div id="work-revisit-{second.id}" hx-swap-oob="delete">' in html
 
 
