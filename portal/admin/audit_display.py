@@ -26,6 +26,7 @@ RECORD_TYPE_LABELS = {
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
     "HolidayOverride": "节假日调整", "IssuedReview": "已签发考核", "Review": "考核报告",
+    "ReviewOutcome": "考核奖惩",
 }
 
 # Record ids that are not ids: what a sensitive read was about.
@@ -75,7 +76,7 @@ MODEL_FIELD_LABELS = {
                     "window_workdays": "完成期限（工作日）", "customer_codes": "客户编号名单",
                     "created_by_id": "创建人", "tasks_generated_at": "任务生成时间"},
     "RevisitTask": {"trigger": "触发原因", "source_ref": "来源", "unique_key": "唯一键", "method": "回访方式",
-                    "due_on": "应回访日期", "assignee_id": "回访人", "attempts": "尝试次数"},
+                    "due_on": "应回访日期", "assignee_id": "回访人", "attempts": "尝试次数", "purpose": "回访目的"},
     "RevisitRecord": {"task_id": "回访任务", "staff_id": "回访人", "questionnaire_version_id": "问卷版本",
                       "method": "回访方式", "outcome": "结果", "revisited_at": "回访时间", "contact_person": "受访人",
                       "answers": "问卷回答", "satisfaction": "满意度", "issues_raised": "客户提出的问题",
@@ -87,7 +88,10 @@ MODEL_FIELD_LABELS = {
     "HolidayOverride": {"day": "日期", "is_workday": "上班日", "note": "说明"},
     "IssuedReview": {"period_kind": "期间类型", "scope_kind": "考核范围类型", "scope_id": "考核对象",
                      "scope_label": "考核对象", "department_id": "部门", "figures": "考核数据",
-                     "issued_by_id": "签发人", "issued_at": "签发时间"},
+                     "issued_by_id": "签发人", "issued_at": "签发时间",
+                     "outcomes_confirmed_at": "奖惩定稿时间", "outcomes_confirmed_by_id": "奖惩定稿人"},
+    "ReviewOutcome": {"issued_review_id": "已签发考核", "employee_id": "员工", "measure": "奖惩结果", "reason": "理由",
+                      "recorded_by_id": "记录人"},
 }
 
 
@@ -141,6 +145,7 @@ RECORD_NAMERS = {
                                         f"{s.period_start:%Y-%m-%d}～{s.period_end:%Y-%m-%d}"),
     "User": ((), lambda u: u.display_name),
     "IssuedReview": ((), lambda r: f"{r.scope_label} {r.period_start:%Y-%m-%d}～{r.period_end:%Y-%m-%d}"),
+    "ReviewOutcome": (("employee",), lambda o: f"{o.employee.display_name if o.employee else ''} · {o.measure}"),
 }
 
 
