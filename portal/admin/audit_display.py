@@ -30,6 +30,7 @@ RECORD_TYPE_LABELS = {
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
     "HolidayOverride": "节假日调整", "IssuedReview": "已签发考核", "Review": "考核报告",
+    "ReviewOutcome": "考核奖惩",
 }
 
 # Record ids that are not ids: what a sensitive read was about.
@@ -95,8 +96,8 @@ MODEL_FIELD_LABELS = {
     "HolidayOverride": {"day": "日期", "is_workday": "上班日", "note": "说明"},
     "IssuedReview": {"period_kind": "期间类型", "scope_kind": "考核范围类型", "scope_id": "考核对象",
                      "scope_label": "考核对象", "department_id": "部门", "figures": "考核数据",
-                     "issued_by_id": "签发人", "issued_at": "签发时间", "outcomes_confirmed_at": "奖惩确认时间",
-                     "outcomes_confirmed_by_id": "奖惩确认人"},
+                     "issued_by_id": "签发人", "issued_at": "签发时间",
+                     "outcomes_confirmed_at": "奖惩定稿时间", "outcomes_confirmed_by_id": "奖惩定稿人"},
     "Opportunity": {"products_of_interest": "意向产品", "expected_amount": "预计金额", "expected_close_on": "预计成交日期",
                     "source": "来源", "competitors": "竞争对手", "next_step": "下一步", "stage": "阶段",
                     "stage_changed_at": "阶段变更时间", "loss_reason": "输单原因", "lost_at_stage": "输单时阶段",
@@ -123,7 +124,8 @@ MODEL_FIELD_LABELS = {
     "Article": {"product": "产品", "product_version": "版本", "tags": "标签", "body": "正文", "revision_number": "版本号",
                 "author_id": "作者", "published_by_id": "发布人", "published_at": "发布时间", "source_ticket_id": "来源问题单"},
     "Document": {"level": "密级", "current_number": "当前版本"},
-    "ReviewOutcome": {"issued_review_id": "已签发考核", "employee_id": "员工", "measure": "奖惩措施", "reason": "理由"},
+    "ReviewOutcome": {"issued_review_id": "已签发考核", "employee_id": "员工", "measure": "奖惩结果", "reason": "理由",
+                      "recorded_by_id": "记录人"},
     "CareAction": {"author_id": "记录人", "occasion": "关怀事由", "done_at": "关怀时间", "recorded_at": "记录时间",
                    "content": "内容", "warning_id": "流失预警"},
     "ChurnWarning": {"raised_at": "预警时间", "raised_on": "预警日期", "handle_by": "处理期限", "score": "健康分",
@@ -181,6 +183,7 @@ RECORD_NAMERS = {
                                         f"{s.period_start:%Y-%m-%d}～{s.period_end:%Y-%m-%d}"),
     "User": ((), lambda u: u.display_name),
     "IssuedReview": ((), lambda r: f"{r.scope_label} {r.period_start:%Y-%m-%d}～{r.period_end:%Y-%m-%d}"),
+    "ReviewOutcome": (("employee",), lambda o: f"{o.employee.display_name if o.employee else ''} · {o.measure}"),
 }
 
 
