@@ -3,6 +3,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from portal.reports.kpis import KPI_LIST, Review
+from portal.spreadsheets import safe_cell
 
 BOLD = Font(bold=True)
 
@@ -13,7 +14,7 @@ def review_workbook(review: Review) -> Workbook:
     summary = book.active
     summary.title = "指标汇总"
     summary.append(["考核期间", review.period.label, review.period.range_text])
-    summary.append(["考核范围", review.scope.label])
+    summary.append(["考核范围", safe_cell(review.scope.label)])  # names are user text: never a formula
     summary.append(["对比期间", review.previous_period.label])
     summary.append([])
     summary.append(["指标", "本期", "上期", "变化", "分子", "分母"])
@@ -28,7 +29,7 @@ def review_workbook(review: Review) -> Workbook:
         sheet = book.create_sheet(sheet_name)
         sheet.append(["名称", "部门"] + [spec.name for spec in KPI_LIST] + ["综合得分", "排名"])
         for row in rows:
-            sheet.append([row.label, row.department] + [row.figures[s.code].text for s in KPI_LIST]
+            sheet.append([safe_cell(row.label), safe_cell(row.department)] + [row.figures[s.code].text for s in KPI_LIST]
                          + [row.score_text, row.rank or "—"])
     for sheet in book.worksheets:
         for cell in sheet[5 if sheet.title == "指标汇总" else 1]:
