@@ -25,13 +25,7 @@ RECORD_TYPE_LABELS = {
     "Ticket": "问题单", "TicketAttachment": "问题单附件",
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",
     "SpotCheck": "回访抽查", "User": "用户", "Department": "部门", "Setting": "系统设置",
-    "HolidayOverride": "节假日调整", "IssuedReview": "已签发考核", "Review": "考核报告", "ReviewOutcome": "考核奖惩",
-    # The areas that arrive alongside (sales, marketing, knowledge, customer health, expenses).
-    "Product": "产品", "Opportunity": "商机", "Quote": "报价单", "Order": "订单", "PaymentInstalment": "回款计划",
-    "Payment": "回款", "Invoice": "发票", "AfterSalesHandover": "售后交接", "SalesTarget": "销售目标",
-    "ChurnWarning": "流失预警", "CareAction": "客户关怀", "Expense": "费用", "Article": "知识文章", "Defect": "缺陷",
-    "Document": "文档", "Announcement": "公告", "Activity": "市场活动", "ActivityParticipant": "活动参与人",
-    "ActivityExpense": "活动费用", "ActivityMaterial": "活动物料", "Competitor": "竞争对手",
+    "HolidayOverride": "节假日调整", "IssuedReview": "已签发考核", "Review": "考核报告",
 }
 
 # Record ids that are not ids: what a sensitive read was about.
