@@ -12,6 +12,7 @@ CSRF off (the 查重 duplicate check) are listed by hand.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -72,9 +73,25 @@ def is_filter_form(cls: type) -> bool:
     return cls.__module__.startswith("portal.") and meta is not None and getattr(meta, "csrf", True) is False
 
 
+@functools.cache
+def subforms() -> frozenset[type]:
+    """Forms nested in other forms (FormField, FieldList of FormField): CSRF off, but no filter of their own."""
+    nested = set()
+    for form in all_subclasses(FlaskForm):
+        for unbound in form_fields(form).values():
+            inner = unbound
+            if issubclass(inner.field_class, wtf_fields.FieldList) and inner.args and isinstance(inner.args[0], UnboundField):
+                inner = inner.args[0]
+            if issubclass(inner.field_class, wtf_fields.FormField) and inner.args and isinstance(inner.args[0], type):
+                nested.add(inner.args[0])
+    return frozenset(nested)
+
+
 def filter_forms() -> list[type]:
     """Every filter form of the portal (imported with the app's blueprints)."""
-    return sorted({c for c in all_subclasses(FlaskForm) if is_filter_form(c)}, key=lambda c: (c.__module__, c.__name__))
+    nested = subforms()
+    return sorted({c for c in all_subclasses(FlaskForm) if is_filter_form(c) and c not in nested},
+                  key=lambda c: (c.__module__, c.__name__))
 
 
 def form_fields(form_class: type) -> dict[str, UnboundField]:
@@ -130,7 +147,7 @@ def referenced(function, depth: int = 5, seen: set | None = None) -> tuple[set[t
             pages = True
         candidates = [namespace.get(name)] + [getattr(m, name, None) for m in modules]
         for obj in candidates:
-            if isinstance(obj, type) and issubclass(obj, FlaskForm) and is_filter_form(obj):
+            if isinstance(obj, type) and issubclass(obj, FlaskForm) and is_filter_form(obj) and obj not in subforms():
                 forms.add(obj)
             elif inspect.isfunction(obj) and obj.__module__.startswith("portal"):
                 more_forms, more_args, more_pages = referenced(obj, depth - 1, seen)

@@ -154,15 +154,37 @@ def request_path(target: Target, params: dict | None = None) -> str:
     return target.path + ("?" + urlencode(params) if params and target.method == "GET" else "")
 
 
+SELECT_RE = re.compile(r"<select[^>]*\bname=\"([^\"]+)\"[^>]*>(.*?)</select>", re.S)
+OPTION_RE = re.compile(r"<option[^>]*\bvalue=\"([^\"]*)\"")
+
+
+def live_choices(html: str) -> dict[str, str]:
+    """name → first non-empty option of each <select> on a page: values the filter forms really accept."""
+    import html as html_lib
+
+    found = {}
+    for name, body in SELECT_RE.findall(html):
+        values = [html_lib.unescape(v) for v in OPTION_RE.findall(body) if v]
+        if values:
+            found.setdefault(html_lib.unescape(name), values[0])
+    return found
+
+
 def access_map(server: PortalServer, cookies: dict[str, str], targets: list[Target]) -> dict[str, list[str]]:
-    """endpoint → the roles whose plain request answers 200 (others get 403/404 and are not attacked there)."""
+    """endpoint → the roles that may open it (a plain request answers 200; others get 403/404 and are not
+    attacked there). Select-field samples are replaced by the first option the page really offers."""
     allowed = {}
     for target in targets:
-        allowed[target.endpoint] = [
-            role for role, cookie in cookies.items()
-            if fetch(server.base_url, request_path(target), cookie,
-                     {**hidden_csrf(server, cookie), **target.params} if target.method == "POST" else None)[0] == 200
-        ]
+        allowed[target.endpoint] = []
+        for role, cookie in cookies.items():
+            data = {**hidden_csrf(server, cookie), **target.params} if target.method == "POST" else None
+            status, body, content_type = fetch(server.base_url, target.path, cookie, data)
+            if status != 200:
+                continue
+            allowed[target.endpoint].append(role)
+            if "html" in content_type and target.method == "GET":
+                choices = live_choices(body.decode("utf-8", "replace"))
+                target.params.update({name: value for name, value in choices.items() if name in target.params})
     return allowed
 
 
@@ -207,7 +229,8 @@ def formula_cells(body: bytes, content_type: str) -> tuple[list[str], int]:
         for title, cell in cells:
             text = cell.value if isinstance(cell.value, str) else ""
             hostile += any(h.lstrip("\t\r") in text for h in HOSTILE_TEXT)
-            if cell.data_type == "f" or text.startswith(FORMULA_PREFIXES):
+            # In .xlsx only a formula cell runs: text cells (a computed "-19.1%" too) stay text.
+            if cell.data_type == "f":
                 found.append(f"{title}!{cell.coordinate} {str(cell.value)[:40]!r}")
     elif "csv" in content_type:
         for number, row in enumerate(csv.reader(io.StringIO(body.decode("utf-8-sig", "replace")))):

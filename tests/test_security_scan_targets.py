@@ -69,3 +69,11 @@ def test_export_check_fails_on_a_formula_cell_only():
 
     found, _ = formula_cells("名称,备注\n正常,@SUM(1)\n".encode(), "text/csv")
     assert found == ["row 2 col 2 '@SUM(1)'"]
+
+
+def test_live_choices_take_the_first_real_option():
+    from scripts.security_scan import live_choices
+
+    page = ('<select aria-invalid="false" id="scope" name="scope"><option value="">全部</option>'
+            '<option value="dept:3">销售部</option></select><select name="empty"><option value="">—</option></select>')
+    assert live_choices(page) == {"scope": "dept:3"}
