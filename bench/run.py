@@ -179,7 +179,8 @@ def route_exists(app, path: str) -> bool:
 
 def measure_pages(app, requests: int, warmup: int = 3, budget_seconds: float = 30.0) -> list[dict]:
     """Per page type: p50/p95 of in-process server time (Flask test client) and queries per request."""
-    from portal.demo_large import BUSY_REP, LARGE_PASSWORD, busy_customer_id, busy_order_id
+    from portal.demo_large import BUSY_REP, LARGE_PASSWORD, busy_customer_id
+    from portal.sales.demo_large import busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
     from portal.models.customers import Contact
