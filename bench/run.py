@@ -183,7 +183,8 @@ def route_exists(app, path: str) -> bool:
 
 def bench_ids(app) -> dict:
     """Record ids the page paths need: the busy rep, the busy customer, a phone prefix to search."""
-    from portal.demo_large import BUSY_REP, busy_customer_id, busy_order_id
+    from portal.demo_large import BUSY_REP, busy_customer_id
+    from portal.sales.demo_large import busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
     from portal.models.customers import Contact

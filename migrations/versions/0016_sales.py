@@ -85,6 +85,7 @@ def upgrade():
         batch_op.create_index('ix_opportunity_owner_stage', ['owner_id', 'stage', 'expected_close_on'], unique=False)
         batch_op.create_index('ix_opportunity_stage_close', ['stage', 'expected_close_on'], unique=False)
         batch_op.create_index('ix_opportunity_updated', ['updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_opportunity_funnel', ['created_at', 'stage', 'lost_at_stage', 'expected_amount', 'loss_reason'], unique=False)
 
     op.create_table('opportunity_stage_change',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -24,7 +24,7 @@ RECORD_TYPE_LABELS = {
     "Customer": "客户", "Contact": "联系人", "FollowUp": "跟进记录", "Order": "订单", "Payment": "回款记录", "PaymentInstalment": "回款计划", "SalesTarget": "销售目标",
     "AfterSalesHandover": "售后交接", "Expense": "费用", "Activity": "市场活动", "ActivityParticipant": "活动参与客户",
     "ActivityExpense": "活动费用", "ActivityMaterial": "宣传资料", "Competitor": "竞争对手",
-    "Defect": "产品缺陷", "Announcement": "企业公告", "Article": "知识库文章", "Document": "资料", "ReviewOutcome": "考核奖惩",
+    "Defect": "产品缺陷", "Announcement": "企业公告", "Article": "知识库文章", "Document": "资料",
     "CareAction": "客户关怀", "ChurnWarning": "流失预警", "Invoice": "发票", "Opportunity": "商机", "Quote": "报价", "Product": "产品",
     "Ticket": "问题单", "TicketAttachment": "问题单附件",
     "RevisitTask": "回访任务", "RevisitRecord": "回访记录", "RevisitPlan": "回访计划", "Questionnaire": "回访问卷",

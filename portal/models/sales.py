@@ -93,6 +93,8 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
         Index("ix_opportunity_stage_close", "stage", "expected_close_on"),
         Index("ix_opportunity_closed_on", "closed_on", "stage"),
         Index("ix_opportunity_updated", "updated_at", "id"),
+        # The funnel counts a year's opportunities by stage from this index alone.
+        Index("ix_opportunity_funnel", "created_at", "stage", "lost_at_stage", "expected_amount", "loss_reason"),
     )
 
     @property

@@ -137,10 +137,9 @@ def funnel_view(user: User, start: date, end: date) -> Funnel:
                                  .group_by(base.c.loss_reason)).all()
     view.loss_reasons = funnel.ranked_loss_reasons({reason or "其他": n for reason, n in reasons})
     owner_rows = db.session.execute(
-        select(User.display_name, func.count(Opportunity.id), func.coalesce(func.sum(Opportunity.expected_amount), 0),
-               weighted_sum_expression())
-        .join(User, User.id == Opportunity.owner_id)
-        .where(Opportunity.id.in_(scoped.with_only_columns(Opportunity.id)), Opportunity.stage.in_(OPEN_STAGES))
+        scoped.where(Opportunity.stage.in_(OPEN_STAGES)).join(User, User.id == Opportunity.owner_id)
+        .with_only_columns(User.display_name, func.count(Opportunity.id),
+                           func.coalesce(func.sum(Opportunity.expected_amount), 0), weighted_sum_expression())
         .group_by(User.display_name).order_by(User.display_name)).all()
     view.by_owner = [(name, n, Decimal(amount), Decimal(weighted).quantize(Decimal("0.01"))) for name, n, amount, weighted in owner_rows]
     view.forecast = forecast_by_month(user)

@@ -17,7 +17,8 @@ def test_opportunity_quote_approval_order_payments_and_invoice(live_server, page
                                                                make_live_customer, login):
     rep = make_live_user("sales", department_name="销售部", display_name="浏览器张伟")
     boss = make_live_user("supervisor", department_name="销售部", display_name="浏览器主管")
-    customer_id = make_live_customer("浏览器商机客户有限公司", owner_id=rep.id, grade="A", stage="意向")
+    customer_name = "浏览器商机客户有限公司"
+    customer_id = make_live_customer(customer_name, owner_id=rep.id, grade="A", stage="意向")
 
     # The supervisor puts a product on the price list.
     boss_page = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
@@ -93,7 +94,7 @@ def test_opportunity_quote_approval_order_payments_and_invoice(live_server, page
     expect(page.locator(".payment-table tbody tr").last).to_contain_text("¥5,000.00")  # running receivable
 
     # The receivable agrees on the order list, the receivables table and the customer page.
-    page.goto(live_server.url + "/sales/orders/")
+    page.goto(live_server.url + "/sales/orders/?q=" + customer_name)
     expect(page.locator(".order-totals")).to_contain_text("应收 ¥5,000.00")
     page.goto(live_server.url + "/sales/receivables")
     expect(page.locator(".ageing-by-rep")).to_contain_text("浏览器张伟")
