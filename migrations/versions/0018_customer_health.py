@@ -44,6 +44,7 @@ def upgrade():
         batch_op.create_index('ix_churn_warning_owner_status', ['owner_id', 'status', 'handle_by'], unique=False)
         batch_op.create_index('ix_churn_warning_raised_on', ['raised_on'], unique=False)
         batch_op.create_index('ix_churn_warning_status_handle_by', ['status', 'handle_by'], unique=False)
+        batch_op.create_index('ix_churn_warning_status_escalated', ['status', 'escalated_at'], unique=False)
         batch_op.create_index('uq_churn_warning_episode', ['customer_id'], unique=True, sqlite_where=sa.text('recovered_at IS NULL'), postgresql_where=sa.text('recovered_at IS NULL'))
 
     op.create_table('customer_health',
@@ -126,6 +127,7 @@ def downgrade():
     with op.batch_alter_table('churn_warning', schema=None) as batch_op:
         batch_op.drop_index('uq_churn_warning_episode', sqlite_where=sa.text('recovered_at IS NULL'), postgresql_where=sa.text('recovered_at IS NULL'))
         batch_op.drop_index('ix_churn_warning_status_handle_by')
+        batch_op.drop_index('ix_churn_warning_status_escalated')
         batch_op.drop_index('ix_churn_warning_raised_on')
         batch_op.drop_index('ix_churn_warning_owner_status')
         batch_op.drop_index('ix_churn_warning_customer_raised')

@@ -96,6 +96,8 @@ class ChurnWarning(AuditedMixin, TimestampMixin, db.Model):
         Index("ix_churn_warning_customer_raised", "customer_id", "raised_at"),
         Index("ix_churn_warning_owner_status", "owner_id", "status", "handle_by"),
         Index("ix_churn_warning_status_handle_by", "status", "handle_by"),
+        # The supervisor's escalated warnings: none or a few among tens of thousands of open ones.
+        Index("ix_churn_warning_status_escalated", "status", "escalated_at"),
         Index("ix_churn_warning_raised_on", "raised_on"),
     )
 
