@@ -31,6 +31,7 @@ from portal.models.customers import (
     GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
 )
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
+from portal.models.knowledge import Article, Document
 from portal.models.sales import Opportunity, Order
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask
 from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent
@@ -450,7 +451,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     if connection.dialect.name == "postgresql":
         # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
         for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__, Order.__table__,
-                      Opportunity.__table__):
+                      Opportunity.__table__, Article.__table__, Document.__table__):
             highest = select(func.max(table.c.id)).scalar_subquery()
             connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
     db.session.commit()

@@ -4,7 +4,7 @@ Core bulk inserts, called from portal.demo_large.seed_large (or alone on a datab
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 
 from portal import clock
 from portal.extensions import db
@@ -97,8 +97,4 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
     counts["document_version"] = insert_batches(connection, "document_version", version_rows)
     counts["document_reader"] = insert_batches(connection, "document_reader", reader_rows)
     counts["knowledge_search"] = insert_batches(connection, "knowledge_search", search_rows)
-    if connection.dialect.name == "postgresql":
-        # Ids were written explicitly: move the sequences past them.
-        for name in ("article", "document"):
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))
     return counts
