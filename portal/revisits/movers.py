@@ -34,8 +34,17 @@ def hand_over_revisit_tasks(from_user: User, to_user_for_customer: dict[int, int
 
 
 def move_merged_revisits(kept, merged, _by) -> dict[str, int]:
-    """Revisit tasks and records of a merged customer file follow it to the kept file. No commit."""
+    """Revisit tasks and records of a merged customer file follow it to the kept file; an open task whose
+    purpose the kept file already has open is cancelled (never two open tasks for one purpose). No commit."""
     counts = {}
+    kept_open = select(RevisitTask.purpose).where(RevisitTask.customer_id == kept.id, RevisitTask.status == TASK_OPEN)
+    duplicates = list(db.session.scalars(select(RevisitTask).where(
+        RevisitTask.customer_id == merged.id, RevisitTask.status == TASK_OPEN, RevisitTask.purpose.in_(kept_open))))
+    for task in duplicates:
+        task.cancel()
+    if duplicates:
+        db.session.flush()
+        counts["重复的回访任务（已取消）"] = len(duplicates)
     for model, label in ((RevisitTask, "回访任务"), (RevisitRecord, "回访记录")):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session=False))

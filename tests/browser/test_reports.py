@@ -1,5 +1,5 @@
 """A supervisor's review journey in a real browser: choose a period, drill into a figure, print the
-PDF (progress polled by htmx until the download appears), and issue the review."""
+PDF (progress polled by htmx until the download appears), and issue a finished period's review."""
 import re
 
 import pytest
@@ -34,7 +34,11 @@ def test_supervisor_reviews_prints_and_issues(live_server, page, make_live_user,
         download_link.click()
     assert download.value.suggested_filename.endswith(".pdf")
 
+    # The current period has not ended: it says so and cannot be issued; a finished one can.
     page.goto(f"{live_server.url}/reports/")
+    expect(page.locator("text=数据截至").first).to_be_visible()
+    assert page.locator("button:text('签发')").count() == 0
+    page.goto(f"{live_server.url}/reports/?kind=quarter&year=2026&number=3")
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("button:text('签发')")
     page.wait_for_url("**/reports/issued/**")
