@@ -173,7 +173,7 @@ def live_choices(html: str) -> dict[str, str]:
 def access_map(server: PortalServer, cookies: dict[str, str], targets: list[Target]) -> dict[str, list[str]]:
     """endpoint → the roles that may open it (a plain request answers 200; others get 403/404 and are not
     attacked there). Select-field samples are replaced by the first option the page really offers."""
-    allowed = {}
+    allowed, learned = {}, {}
     for target in targets:
         allowed[target.endpoint] = []
         for role, cookie in cookies.items():
@@ -185,6 +185,11 @@ def access_map(server: PortalServer, cookies: dict[str, str], targets: list[Targ
             if "html" in content_type and target.method == "GET":
                 choices = live_choices(body.decode("utf-8", "replace"))
                 target.params.update({name: value for name, value in choices.items() if name in target.params})
+                learned.update({(form, name): value for form in target.forms for name, value in choices.items()})
+    # Exports and drill-downs have no selects of their own: they take the values their list page offered.
+    for target in targets:
+        target.params.update({name: learned[(form, name)] for form in target.forms for name in target.params
+                              if (form, name) in learned})
     return allowed
 
 
