@@ -1,6 +1,5 @@
 """Read queries of the marketing area: the activity list, an activity's participants, cost sums and the
 inputs of the effect figures. Everything starts from portal.access.marketing."""
-from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,7 +12,8 @@ from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.marketing import ATTENDED, Activity, ActivityExpense, ActivityParticipant
-from portal.rules.attribution import LEAD, Attendance, Effect, Outcome, effects
+from portal.models.sales import Opportunity, Order
+from portal.rules.attribution import LEAD, OPPORTUNITY, ORDER, Attendance, Effect, Outcome, effects
 from portal.settings_store import get_setting
 
 SORT_COLUMNS = {
@@ -21,16 +21,23 @@ SORT_COLUMNS = {
     "region": Activity.region, "budget": Activity.budget,
 }
 
-OutcomeSource = Callable[[list[int]], Iterable[Outcome]]
-outcome_sources: list[OutcomeSource] = []
-"""Opportunities and orders come from the sales area when it is there: each source is called with the
-ids of customers who attended some activity and returns their opportunities/orders as Outcomes (kind
-opportunity/order, dated when first recorded, with amount and gross profit). Until one registers,
-the effect table shows 订单数据尚未接入 in its revenue columns."""
-
-
-def revenue_connected() -> bool:
-    return bool(outcome_sources)
+def sales_outcomes(customer_ids: list[int], low: date, high: date) -> list[Outcome]:
+    """The attendees' opportunities (dated when opened, expected amount) and orders (dated when signed,
+    total and gross profit) inside the compared span; cancelled orders bring nothing."""
+    if not customer_ids:
+        return []
+    opportunities = db.session.execute(
+        select(Opportunity.id, Opportunity.customer_id, Opportunity.created_at, Opportunity.expected_amount)
+        .where(Opportunity.customer_id.in_(customer_ids), Opportunity.created_at >= low,
+               Opportunity.created_at < high + timedelta(days=1)))
+    orders = db.session.execute(
+        select(Order.id, Order.customer_id, Order.signed_on, Order.total, Order.total - Order.cost)
+        .where(Order.customer_id.in_(customer_ids), Order.status != "已取消",
+               Order.signed_on >= low, Order.signed_on <= high))
+    return ([Outcome(OPPORTUNITY, key, customer_id, created_at.date(), Decimal(amount or 0))
+             for key, customer_id, created_at, amount in opportunities]
+            + [Outcome(ORDER, key, customer_id, signed_on, Decimal(total), Decimal(profit))
+               for key, customer_id, signed_on, total, profit in orders])
 
 
 def filtered_activities(user: User, filters: dict) -> Select:
@@ -142,9 +149,7 @@ def effect_inputs(activities: list[Activity], window_days: int) -> tuple[list[At
     outcomes = [Outcome(LEAD, customer_id, customer_id, on, source_activity_id=source.get(customer_id))
                 for customer_id, on in created.items()]
     customer_ids = sorted({attendance.customer_id for attendance in attendances})
-    for outcome_source in outcome_sources:
-        outcomes.extend(outcome_source(customer_ids))
-    return attendances, outcomes
+    return attendances, outcomes + sales_outcomes(customer_ids, low, high)
 
 
 def activity_effects(activities: list[Activity]) -> dict[int, Effect]:

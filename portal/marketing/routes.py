@@ -168,7 +168,7 @@ def detail_context(activity: Activity, **forms) -> dict:
         "counts": queries.participant_counts([activity.id])[activity.id], "materials": materials,
         "expenses": expenses, "cost": effect.cost, "effect": effect,
         "leads": queries.lead_customers(effect.lead_customer_ids, current_user),
-        "revenue_connected": queries.revenue_connected(), "window_days": queries.attribution_window(),
+        "window_days": queries.attribution_window(),
         "action_labels": ACTIVITY_ACTION_LABELS, "action_confirmations": ACTION_CONFIRMATIONS,
         "transition_form": TransitionForm(), "participant_form": ParticipantActionForm(),
         "expense_form": ExpenseForm(), "material_form": MaterialForm(),
@@ -246,7 +246,7 @@ def effect_context() -> dict:
     owners = {activity.owner_id: activity.owner.display_name if activity.owner else "—" for activity in activities}
     reviews = staff_reviews([(activity.owner_id, activity.status == "已结束", effect) for activity, effect in rows])
     return {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to, "reviews": reviews, "owners": owners,
-            "revenue_connected": queries.revenue_connected(), "window_days": queries.attribution_window(),
+            "window_days": queries.attribution_window(),
             "chart": charts.effect_chart(rows)}
 
 

@@ -1,5 +1,6 @@
 """Effect per activity and compared across activities: attendees, new leads (attributed by the one-activity
-rule), cost, cost per lead; revenue columns wait for order data; the chart and the activity report PDF."""
+rule), cost, cost per lead; orders and opportunities attributed with revenue and ROI; the chart and the
+activity report PDF."""
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.marketing import queries
 from portal.models.marketing import ActivityExpense, ActivityParticipant
-from portal.rules.attribution import ORDER, Outcome
+from portal.models.sales import Product
+from portal.sales.services import LineInput, cancel_order, record_order
 
 
 def attend(activity, customer, walk_in=False):
@@ -55,31 +57,34 @@ def test_attendees_leads_cost_and_cost_per_lead(app, people, two_activities):
     assert effects[salon.id].cost_per_lead == Decimal("2000.00")
 
 
-def test_comparison_table_shows_leads_and_says_orders_are_not_connected(app, frozen_now, people, login_as,
-                                                                        two_activities):
+def test_comparison_table_shows_leads_and_costs(app, frozen_now, people, login_as, two_activities):
     client = login_as(people["marketing"])
     page = client.get("/marketing/effect?date_from=2026-01-01&date_to=2026-11-30").get_data(as_text=True)
-    assert "春季展会" in page and "夏季沙龙" in page and "订单数据尚未接入" in page
+    assert "春季展会" in page and "夏季沙龙" in page and "订单数据尚未接入" not in page
     assert "¥9,000.00" in page and "<svg" in page
     fragment = client.get("/marketing/effect?date_from=2026-05-01", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in fragment and "夏季沙龙" in fragment and "春季展会" not in fragment
 
 
-def test_order_source_plugs_in_revenue_and_roi(app, frozen_now, people, login_as, two_activities):
+def test_orders_and_opportunities_bring_revenue_and_roi(app, frozen_now, people, login_as, two_activities):
+    """The walk-in's order a month after the fair counts for the fair; a cancelled order counts for nothing."""
     fair, salon, walked_in, later_lead = two_activities
-
-    def orders(customer_ids):
-        return [Outcome(ORDER, 1, walked_in.id, date(2026, 4, 1), Decimal("30000.00"), Decimal("12000.00"))]
-
-    queries.outcome_sources.append(orders)
-    try:
-        effects = queries.activity_effects([fair, salon])
-        assert effects[fair.id].order_amount == Decimal("30000.00")
-        assert effects[fair.id].roi == Decimal("0.3333")  # (12,000 − 9,000) ÷ 9,000
-        page = login_as(people["marketing"]).get(f"/marketing/{fair.id}").get_data(as_text=True)
-        assert "33.3%" in page and "订单数据尚未接入" not in page
-    finally:
-        queries.outcome_sources.remove(orders)
+    product = Product(code="CP-1", name="实施服务", standard_price=Decimal("30000"), floor_price=Decimal("20000"),
+                      unit_cost=Decimal("18000"))
+    db.session.add(product)
+    db.session.flush()
+    record_order(walked_in, people["sales"], date(2026, 4, 1), [LineInput(product, "实施服务", Decimal("1"), Decimal("30000"))],
+                 people["sales"])
+    cancelled = record_order(walked_in, people["sales"], date(2026, 4, 2),
+                             [LineInput(None, "培训服务", Decimal("1"), Decimal("5000"))], people["sales"])
+    cancel_order(cancelled)
+    db.session.commit()
+    effects = queries.activity_effects([fair, salon])
+    assert (effects[fair.id].orders, effects[fair.id].order_amount) == (1, Decimal("30000.00"))
+    assert effects[fair.id].roi == Decimal("0.3333")  # (12,000 gross profit − 9,000 cost) ÷ 9,000
+    assert effects[salon.id].orders == 0
+    page = login_as(people["marketing"]).get(f"/marketing/{fair.id}").get_data(as_text=True)
+    assert "33.3%" in page and "¥30,000.00" in page
 
 
 def test_window_setting_limits_attribution(app, people, two_activities):
@@ -97,7 +102,7 @@ def test_activity_page_shows_effect_and_leads(app, frozen_now, people, login_as,
     fair, *_rest = two_activities
     walked_in = _rest[1]
     page = login_as(people["marketing"]).get(f"/marketing/{fair.id}").get_data(as_text=True)
-    assert walked_in.code in page and "订单数据尚未接入" in page and "单个线索成本" in page
+    assert walked_in.code in page and "单个线索成本" in page and "ROI" in page
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -109,7 +114,7 @@ def test_activity_report_pdf(app, frozen_now, people, login_as, two_activities, 
     path = tmp_path / "activity.pdf"
     path.write_bytes(response.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    for expected in ("市场活动报告", "春季展会", "¥9,000.00", "订单数据尚未接入", "到场"):
+    for expected in ("市场活动报告", "春季展会", "¥9,000.00", "到场"):
         assert expected in text
 
 
