@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 TARGET_P95_MS = 50
 TARGET_REVIEW_P95_MS = 100
+TARGET_AGEING_P95_MS = 100
 TARGET_WORKLIST_RPS = 100
 WORKLIST_CONNECTIONS = 8
 
@@ -43,6 +44,16 @@ def page_types(ids: dict) -> list[tuple[str, str, int]]:
         ("回访任务", "/revisits/", TARGET_P95_MS),
         ("回访抽查", "/spot-checks/", TARGET_P95_MS),
         ("考核报表 季度", "/reports/?kind=quarter", TARGET_REVIEW_P95_MS),
+        ("商机列表", "/sales/opportunities/", TARGET_P95_MS),
+        ("销售漏斗", "/sales/funnel", TARGET_P95_MS),
+        ("订单列表", "/sales/orders/", TARGET_P95_MS),
+        ("应收账款 账龄", "/sales/receivables", TARGET_AGEING_P95_MS),
+        ("销售统计", "/sales/statements", TARGET_P95_MS),
+        ("费用", "/expenses/", TARGET_P95_MS),
+        ("市场活动列表", "/marketing/", TARGET_P95_MS),
+        ("知识库搜索 2字", f"/knowledge/search?q={quote('登录')}", TARGET_P95_MS),
+        ("资料库", "/knowledge/documents/", TARGET_P95_MS),
+        ("流失预警", "/health/warnings", TARGET_P95_MS),
     ]
 
 
