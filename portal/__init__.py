@@ -137,13 +137,24 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def navigation():
         def nav_items(user):
-            return [
-                (endpoint, label, request.blueprint == endpoint.split(".")[0])
-                for area, endpoint, label in NAVIGATION
-                if can_use_area(user, area) and endpoint in app.view_functions
-            ]
+            items = [(endpoint, label) for area, endpoint, label in NAVIGATION
+                     if can_use_area(user, area) and endpoint in app.view_functions]
+            active = active_nav_endpoint([endpoint for endpoint, _label in items])
+            return [(endpoint, label, endpoint == active) for endpoint, label in items]
 
         return {"nav_items": nav_items, "can_use_area": can_use_area}
+
+
+def active_nav_endpoint(endpoints: list[str]) -> str | None:
+    """The one menu entry the page belongs to: the longest menu URL the path lies under (several entries
+    share the sales blueprint), else the first entry of the page's blueprint (e.g. /sales/funnel)."""
+    from flask import url_for
+
+    under = [(len(url), endpoint) for endpoint in endpoints if (url := url_for(endpoint))
+             and (request.path == url or (url != "/" and request.path.startswith(url.rstrip("/") + "/")))]
+    if under:
+        return max(under)[1]
+    return next((endpoint for endpoint in endpoints if endpoint.split(".")[0] == request.blueprint), None)
 
 
 def database_answers() -> bool:
