@@ -115,7 +115,7 @@ def register_error_pages(app: Flask) -> None:
     def number_out_of_range(error: Exception):
         # An id beyond the database's integer range (?assignee_id=99999999999999999999) names no record:
         # SQLite refuses to bind it (OverflowError), PostgreSQL answers 22003. Anything else is a 500.
-        if isinstance(error, DataError) and getattr(error.orig, "pgcode", None) != "22003":
+        if isinstance(error, DataError) and getattr(error.orig, "sqlstate", None) != "22003":
             return server_error(error)
         db.session.rollback()
         return http_error(NotFound())
