@@ -13,7 +13,7 @@ TEST_DEB := $(RUN_DEB) poppler-utils chromium
 PG_DEB := postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-pg deps system-deps-run system-deps-test system-deps-pg assets migrate bench drill security-scan clean
+.PHONY: run test test-pg deps catalogues translations system-deps-run system-deps-test system-deps-pg assets migrate bench drill security-scan clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,18 @@ $(VENV)/.requirements.stamp: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-deps: $(VENV)/.requirements.stamp assets
+deps: $(VENV)/.requirements.stamp assets catalogues
+
+# The 繁體中文 and English interface (issue 17): .po files are the source, .mo files are built.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
+portal/translations/%/LC_MESSAGES/messages.mo: portal/translations/%/LC_MESSAGES/messages.po | $(VENV)/.requirements.stamp
+	$(BIN)/pybabel -q compile -i $< -o $@ -l $*
+
+catalogues: $(CATALOGUES)
+
+# New or changed UI strings into both catalogues (繁體 drafted by OpenCC s2twp, flagged fuzzy until read).
+translations: $(VENV)/.requirements.stamp
+	$(BIN)/python scripts/translations.py update
 
 # htmx comes from the npm registry, pinned in package.json/package-lock.json; served by the app.
 static/vendor/htmx.min.js: package.json package-lock.json

@@ -72,6 +72,7 @@ def init_extensions(app: Flask) -> None:
     from portal import audit, models  # noqa: F401  (models and audit hooks must be registered)
     from portal.auth.sessions import install_session_checks
     from portal.database import configure_engine
+    from portal.i18n import select_locale
     from portal.web import apply_security_headers
 
     db.init_app(app)
@@ -79,7 +80,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     with app.app_context():
         configure_engine(db.engine)
     install_session_checks(app)
@@ -143,6 +144,16 @@ def register_template_helpers(app: Flask) -> None:
             return [(endpoint, label, endpoint == active) for endpoint, label in items]
 
         return {"nav_items": nav_items, "can_use_area": can_use_area}
+
+    @app.context_processor
+    def languages():
+        from flask_babel import get_locale
+
+        from portal.i18n import HTML_LANG, LANGUAGES, SHORT_NAMES, page_counter_parts
+
+        locale = str(get_locale())
+        return {"languages": LANGUAGES, "language_short_names": SHORT_NAMES, "current_language": locale,
+                "html_lang": HTML_LANG.get(locale, "zh-CN"), "page_counter_parts": page_counter_parts}
 
 
 def active_nav_endpoint(endpoints: list[str]) -> str | None:

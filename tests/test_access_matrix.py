@@ -8,7 +8,7 @@ from portal import create_app
 from tests.access import ROLES, Rule, World
 from tests.conftest import HX, log_in
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health.healthz"}
 ALLOWED_STATUSES = {200, 303, 302, 400, 409, 422}
 
 

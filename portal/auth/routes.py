@@ -1,7 +1,7 @@
 """Login, logout and changing one's own password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -13,10 +13,12 @@ from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.passwords import hash_password, verify_password
 from portal.auth.sessions import REMEMBERED, end_session, remember_days, start_session
 from portal.extensions import db
+from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from portal.models.auth import User
 from portal.web import redirect_after_post
 
 bp = Blueprint("auth", __name__)
+LANGUAGE_COOKIE_DAYS = 365
 bp.add_app_template_global(remember_days, "remember_days")
 
 
@@ -74,6 +76,28 @@ def logout():
     end_session(forget=True)
     flash(_("您已安全退出"), "success")
     return redirect_after_post(url_for("auth.login"))
+
+
+@bp.post("/language")
+def set_language():
+    """Choose the interface language: remembered on the account when signed in, and in this browser
+    (the login page has no account yet)."""
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        abort(400)
+    if current_user.is_authenticated and current_user.language != language:
+        current_user.language = language
+        db.session.commit()
+    response = redirect(safe_next(request.form.get("next")), code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, samesite="Lax",
+                        httponly=True, secure=request.is_secure)
+    return response
+
+
+@bp.get("/account")
+def profile():
+    """One's own account: name, role, department and the interface language."""
+    return render_template("auth/profile.html")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

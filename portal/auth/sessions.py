@@ -21,7 +21,7 @@ from portal.models.auth import User
 from portal.settings_store import get_setting
 from portal.web import htmx_login_redirect
 
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "static", "health.healthz"})
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
 REMEMBERED = "remembered"  # when the remember cookie of this session was issued (ISO time), if any

@@ -459,7 +459,7 @@ def write_history(customers: list[dict], contacts: list[dict], user: User, now: 
                  values["code"], values["credit_code"] or ""]
         for person in people:
             parts += [person["name"], person["phone_digits"]]
-        search_rows.append({"customer_id": values["id"], "text": "|".join(p.lower() for p in parts if p)})
+        search_rows.append({"customer_id": values["id"], "text": services.search_line(parts)})
     db.session.execute(insert(CustomerSearch.__table__), search_rows)
     db.session.execute(insert(StageChange.__table__), [
         {"customer_id": v["id"], "from_stage": None, "to_stage": v["stage"], "reason": "Excel导入",

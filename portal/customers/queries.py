@@ -14,6 +14,7 @@ from portal.access.customers import visible_customers
 from portal.auth.permissions import is_manager
 from portal.database import on_sqlite
 from portal.extensions import db
+from portal.i18n import to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customer_health import CustomerHealth
@@ -57,7 +58,7 @@ def escape_like(text: str) -> str:
 
 def search_terms(q: str) -> list[str]:
     """Lower-case terms that must all match; a phone typed with separators is one digit string."""
-    text = q.strip().lower()
+    text = to_simplified(q.strip().lower())
     compact = PHONE_SEPARATORS.sub("", text)
     if compact.isdigit():
         return [compact]

@@ -15,6 +15,7 @@ from portal import clock, events
 from portal.audit import audit_note, loggable, request_actor
 from portal.database import upsert
 from portal.extensions import db
+from portal.i18n import to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customers import (
@@ -98,7 +99,13 @@ def search_text(customer: Customer, contacts: Iterable[Contact] | None = None) -
              customer.credit_code or ""]
     for contact in people:
         parts += [contact.name, contact.phone_digits or phone_digits(contact.phone or "")]
-    return "|".join(part.lower() for part in parts if part)
+    return search_line(parts)
+
+
+def search_line(parts: Iterable[str]) -> str:
+    """The search row's text: the non-empty parts joined, lower-cased and in simplified characters, so a
+    keyword typed in either script finds the file (see search_terms)."""
+    return to_simplified("|".join(part.lower() for part in parts if part))
 
 
 def refresh_search(customer: Customer) -> None:

@@ -13,6 +13,7 @@ from portal.access.knowledge import (
 )
 from portal.database import on_sqlite
 from portal.extensions import db
+from portal.i18n import to_simplified
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.knowledge import (
@@ -44,7 +45,7 @@ class Hit:
 
 
 def search_terms(q: str) -> list[str]:
-    return [term for term in (q or "").strip().lower().split() if term][:5]
+    return [term for term in to_simplified((q or "").strip().lower()).split() if term][:5]
 
 
 GLOB_SPECIALS = set("*?[]")
@@ -86,7 +87,7 @@ def search(user: User, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
 def description_bigrams(text: str) -> list[str]:
     """Distinct two-character pieces of a ticket description (Chinese has no spaces to split on)."""
     seen: list[str] = []
-    for run in HAN.findall((text or "").lower()):
+    for run in HAN.findall(to_simplified((text or "").lower())):
         pieces = [run] if run.isascii() else [run[i:i + 2] for i in range(max(len(run) - 1, 1))]
         for piece in pieces:
             if len(piece) >= 2 and piece not in STOP_BIGRAMS and piece not in seen:

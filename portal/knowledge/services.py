@@ -6,6 +6,7 @@ from portal import clock
 from portal.customers.services import name_pinyin
 from portal.database import upsert
 from portal.extensions import db
+from portal.i18n import to_simplified
 from portal.models.auth import User
 from portal.models.knowledge import (
     Announcement,
@@ -43,6 +44,8 @@ def index_document(document: Document) -> None:
 
 
 def save_search_row(kind: str, record_id: int, head: str, text: str) -> None:
+    """The record's search row; head and text in simplified characters so either script finds it."""
+    head, text = to_simplified(head), to_simplified(text)
     row = db.session.get(KnowledgeSearch, (kind, record_id))
     if row is None:
         db.session.add(KnowledgeSearch(kind=kind, record_id=record_id, head=head, text=text))

@@ -37,8 +37,9 @@ class Department(AuditedMixin, TimestampMixin, db.Model):
 
 
 class User(AuditedMixin, TimestampMixin, VersionedMixin, UserMixin, db.Model):
-    # A sign-in is logged as its own 登录 entry by the person (portal.audit.record_login), not as a change.
-    __audit_exclude__ = AuditedMixin.__audit_exclude__ | {"last_login_at"}
+    # A sign-in is logged as its own 登录 entry by the person (portal.audit.record_login), not as a change;
+    # the interface language is a display preference, not a change to the account.
+    __audit_exclude__ = AuditedMixin.__audit_exclude__ | {"last_login_at", "language"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -51,6 +52,8 @@ class User(AuditedMixin, TimestampMixin, VersionedMixin, UserMixin, db.Model):
     is_active_user: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Interface language (portal.i18n.LANGUAGES); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
 
