@@ -46,17 +46,26 @@ def update() -> None:
         for locale in LOCALES:
             if po_path(locale).exists():
                 pybabel("update", "-i", str(template), "-d", str(CATALOGUES), "-l", locale, "--no-fuzzy-matching",
-                        "--no-location", "--ignore-obsolete", "--no-wrap")
+                        "--ignore-obsolete", "--no-wrap")
             else:
                 pybabel("init", "-i", str(template), "-d", str(CATALOGUES), "-l", locale, "--no-wrap")
-    draft_traditional()
+    for locale in LOCALES:
+        rewrite(locale, draft_traditional if locale == TRADITIONAL else None)
 
 
-def draft_traditional() -> None:
-    """Empty 繁體 entries get the s2twp conversion of the msgid, flagged fuzzy until someone reads it."""
-    path = po_path(TRADITIONAL)
+def rewrite(locale: str, change=None) -> None:
+    """One stable layout for both catalogues (sorted, no source lines, no wrapping): small diffs."""
+    path = po_path(locale)
     with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=TRADITIONAL)
+        catalogue = read_po(handle, locale=locale)
+    if change:
+        change(catalogue)
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, no_location=True, sort_output=True, width=0)
+
+
+def draft_traditional(catalogue) -> None:
+    """Empty 繁體 entries get the s2twp conversion of the msgid, flagged fuzzy until someone reads it."""
     for message in catalogue:
         if not message.id:
             continue
@@ -67,8 +76,6 @@ def draft_traditional() -> None:
         elif not message.string:
             message.string = to_traditional(message.id)
             message.flags.add("fuzzy")
-    with path.open("wb") as handle:
-        write_po(handle, catalogue, omit_header=False, no_location=True, sort_output=True, width=0)
 
 
 def compile_catalogues() -> None:
