@@ -26,12 +26,14 @@ from portal.customers import demo as vocabulary
 from portal.customers.services import name_pinyin, search_text
 from portal.extensions import db
 from portal.knowledge.demo_large import seed_knowledge
+from portal.marketing.demo_large import seed_marketing
 from portal.models.auth import User
 from portal.models.customers import (
     GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
 )
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
 from portal.models.knowledge import Article, Document
+from portal.models.marketing import Activity
 from portal.models.sales import Opportunity, Order
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask
 from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent
@@ -72,6 +74,10 @@ class Sizes:
     expenses: int = 80_000
     articles: int = 10_000  # knowledge articles, 3 revisions each (portal/knowledge/demo_large.py)
     documents: int = 100_000
+    activities: int = 2_000  # marketing (portal/marketing/demo_large.py): participants, a 5,000 fair, leads
+    participants: int = 200_000
+    leads: int = 20_000
+    big_fair: int = 5_000
     years: int = 3
 
     @classmethod
@@ -81,7 +87,8 @@ class Sizes:
         return cls(customers=customers, followups=max(customers, int(1_000_000 * ratio)),
                    revisits=int(200_000 * ratio), tickets=int(50_000 * ratio), orders=int(60_000 * ratio),
                    opportunities=int(30_000 * ratio), expenses=int(80_000 * ratio),
-                   articles=int(10_000 * ratio), documents=int(100_000 * ratio))
+                   articles=int(10_000 * ratio), documents=int(100_000 * ratio), activities=max(2, int(2_000 * ratio)),
+                   participants=int(200_000 * ratio), leads=int(20_000 * ratio), big_fair=int(5_000 * ratio))
 
 
 @dataclass
@@ -440,6 +447,8 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     timed(loaded, "revisits", lambda: seed_revisits(connection, rng, sizes, loaded))
     timed(loaded, "tickets", lambda: seed_tickets(connection, rng, sizes, loaded))
     timed(loaded, "knowledge", lambda: loaded.counts.update(seed_knowledge(connection, rng, sizes.articles, sizes.documents)))
+    timed(loaded, "marketing", lambda: loaded.counts.update(seed_marketing(
+        connection, rng, sizes.activities, sizes.participants, sizes.leads, sizes.big_fair)))
 
     def rebuild():
         for ddl in index_ddl:
@@ -451,7 +460,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
     if connection.dialect.name == "postgresql":
         # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
         for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__, Order.__table__,
-                      Opportunity.__table__, Article.__table__, Document.__table__):
+                      Opportunity.__table__, Article.__table__, Document.__table__, Activity.__table__):
             highest = select(func.max(table.c.id)).scalar_subquery()
             connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
     db.session.commit()

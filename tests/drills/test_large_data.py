@@ -59,3 +59,25 @@ def test_app_writes_after_the_large_seed(app, frozen_now):
     db.session.commit()
     assert customer.id > highest
     assert customer.code not in codes
+
+
+def test_scaled_marketing_seed(app, frozen_now):
+    """1,000 customers: 20 activities, 2,000 participants with a fair of 50, 200 walk-in leads whose files
+    were opened within a month of the activity they attended."""
+    from portal.models.marketing import Activity, ActivityParticipant
+
+    loaded = seed_large(Sizes.scaled(1000))
+    assert loaded.counts["activity"] == 20 and loaded.counts["activity_participant"] == 2000
+    assert loaded.counts["walk_in_leads"] == 200
+    fair = db.session.scalar(select(Activity).where(Activity.theme.startswith("全国客户大会")))
+    assert fair.status == "已结束"
+    assert db.session.scalar(select(func.count()).where(ActivityParticipant.activity_id == fair.id)) >= 50
+    walk_ins = db.session.execute(select(ActivityParticipant, Activity.starts_on, Customer.created_at)
+                                  .join(Activity, Activity.id == ActivityParticipant.activity_id)
+                                  .join(Customer, Customer.id == ActivityParticipant.customer_id)
+                                  .where(ActivityParticipant.walk_in.is_(True))).all()
+    assert len(walk_ins) == 200
+    assert all(p.status == "已到场" and 0 <= (created.date() - starts).days <= 30 for p, starts, created in walk_ins)
+    unheld = db.session.scalar(select(func.count()).select_from(ActivityParticipant).join(Activity)
+                               .where(Activity.status.in_(("计划中", "已取消")), ActivityParticipant.status == "已到场"))
+    assert unheld == 0
