@@ -19,7 +19,7 @@ from portal.i18n import N_, to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customer_health import CustomerHealth
-from portal.models.customers import Contact, Customer, CustomerSearch, OwnerChange, StageChange
+from portal.models.customers import SYSTEM_REASONS, Contact, Customer, CustomerSearch, OwnerChange, StageChange
 from portal.rules.customer_codes import KEY_FIELDS, completeness
 from portal.rules.dedupe import (
     mask_company_name,
@@ -393,6 +393,11 @@ def visible_ids(user: User, ids: list[int]) -> set[int]:
 
 # --- timeline sources -------------------------------------------------------------------------------------
 
+def shown_reason(reason: str) -> str:
+    """A history reason in the reader's language when the portal wrote it, else as typed."""
+    return _(reason) if reason in SYSTEM_REASONS else reason
+
+
 @register_timeline_source
 def stage_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
     query = (
@@ -405,7 +410,7 @@ def stage_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
             at=change.changed_at, kind=_("阶段变更"),
             title=(f"{_(change.from_stage)} → {_(change.to_stage)}" if change.from_stage
                    else _("建档：%(stage)s", stage=_(change.to_stage))),
-            detail=change.reason, actor=change.changed_by.display_name if change.changed_by else _("系统"),
+            detail=shown_reason(change.reason), actor=change.changed_by.display_name if change.changed_by else _("系统"),
         )
         for change in db.session.scalars(query)
     ]
@@ -424,7 +429,7 @@ def owner_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
         before = change.from_owner.display_name if change.from_owner else _("公海")
         after = change.to_owner.display_name if change.to_owner else _("公海")
         events.append(TimelineEvent(
-            at=change.changed_at, kind=_("负责人变更"), detail=change.reason,
+            at=change.changed_at, kind=_("负责人变更"), detail=shown_reason(change.reason),
             title=_("%(kind)s：%(before)s → %(after)s", kind=_(change.kind), before=before, after=after),
             actor=change.changed_by.display_name if change.changed_by else _("系统"),
         ))

@@ -42,7 +42,7 @@ from portal.customers.forms import (
 )
 from portal.extensions import db
 from portal.models.auth import User
-from portal.models.customers import Customer
+from portal.models.customers import SYSTEM_REASONS, Customer
 from portal.spreadsheets import xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
@@ -253,6 +253,7 @@ def detail_context(customer: Customer) -> dict:
         "field_labels": customer_field_labels(),
         # Audited columns whose values are the portal's own words (shown translated in the history).
         "enum_fields": ("tier", "stage", "source_channel", "preferred_channel"),
+        "system_reasons": SYSTEM_REASONS,
     }
 
 

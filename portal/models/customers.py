@@ -175,6 +175,9 @@ class CustomerSearch(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
 
 
+# Reasons the portal itself writes into stage and owner history: stored in 简体 like everything else,
+# shown in the reader's language (a reason someone typed is shown as typed).
+SYSTEM_REASONS = (N_("新建客户档案"), N_("编辑客户档案"), N_("Excel导入"), N_("Excel导入更新"), N_("从公海领取"))
 OWNER_CHANGE_KINDS = (N_("分配"), N_("领取"), N_("释放"), N_("交接"), N_("自动回收"), N_("合并"))
 
 

@@ -54,7 +54,7 @@ def test_customer_detail_in_english(interested, english_rep, login_as):
     html = html_of(login_as(english_rep).get(f"/customers/{interested.id}"))
     for words in ("Stage: <strong>Interested</strong>", "Tier: Key", "Basic information", "File completeness",
                   "Record follow-up", "Edit file", "Timeline", "Change history", "Trade show", "Decision maker",
-                  "Stage change", "File created: Interested", "Follow-ups"):
+                  "Stage change", "File created: Interested", "New customer file", "Follow-ups"):
         assert words in html, words
     assert "杭州云帆科技有限公司" in html and "王伟" in html
     assert "基本信息" not in html and "阶段变更" not in html
@@ -127,7 +127,7 @@ def test_english_template_imports_with_english_headers_and_values(app, frozen_no
         "file": (sheet_bytes([header, [values[name] for _header, name in excel.IMPORT_COLUMNS]]), "c.xlsx"),
         "on_match": "skip"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Import preview" in html and "Import 1 rows" in html, html[-2000:]
+    assert response.status_code == 200 and "Import preview" in html and "Import 1 row(s)" in html, html[-2000:]
     marker = 'name="token" type="hidden" value="'
     token = html[html.index(marker) + len(marker):].split('"', 1)[0]
     client.post("/customers/import/confirm", data={"token": token, "on_match": "skip"})
