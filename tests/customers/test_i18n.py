@@ -176,3 +176,17 @@ def test_error_page_in_english(app, english_rep, login_as):
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "The page does not exist, or the record is outside your scope" in html and "Back to my work list" in html
+
+
+def test_account_and_password_pages_in_english(app, english_rep, login_as):
+    client = login_as(english_rep)
+    account = html_of(client.get("/account"))
+    assert "My account" in account and "Changes only the interface text" in account and "Change password" in account
+    response = client.post("/account/password", data={"current_password": "wrong", "new_password": "x",
+                                                       "confirm_password": "y"})
+    assert response.status_code == 422 and "The two new passwords do not match" in response.get_data(as_text=True)
+    response = client.post("/account/password", data={"current_password": "wrong", "new_password": "Lang-check-2026",
+                                                       "confirm_password": "Lang-check-2026"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "The current password is incorrect" in html
+    assert "当前密码不正确" not in html
