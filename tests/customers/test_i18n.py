@@ -190,3 +190,9 @@ def test_account_and_password_pages_in_english(app, english_rep, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "The current password is incorrect" in html
     assert "当前密码不正确" not in html
+
+
+def test_work_list_in_traditional(interested, sales_team, login_as):
+    work = html_of(login_as(speaking(sales_team["zhang"], "zh_Hant_TW")).get("/"))
+    assert "今日及逾期跟進" in work and "寫跟進" in work and "A類 · 意向" in work
+    assert "今日及逾期跟进" not in work
