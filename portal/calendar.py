@@ -6,6 +6,7 @@ Every deadline in the portal (follow-ups, revisit triggers, SLAs) asks `work_cal
 from datetime import date, timedelta
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
 
 from sqlalchemy import select
 
@@ -59,5 +60,4 @@ def provisional_reason(day: date | None) -> str:
     """Why a due date is 暂定, for its owner (tooltip and detail pages); empty when it is not."""
     if not is_provisional(day):
         return ""
-    return (f"{day.year} 年的法定节假日与调休安排尚未录入，此期限暂按周一至周五计算，"
-            "管理员录入后可能调整")
+    return _("%(year)s 年的法定节假日与调休安排尚未录入，此期限暂按周一至周五计算，管理员录入后可能调整", year=day.year)

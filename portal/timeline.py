@@ -11,7 +11,9 @@ from datetime import datetime
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    kind: str  # short Chinese label: 跟进 / 回访 / 工单 / 成交 / 阶段变更 / 负责人变更 …
+    # Shown as given: sources run at request time and translate kind, title and detail text themselves
+    # (gettext), never what people typed.
+    kind: str  # short label: 跟进 / 回访 / 工单 / 成交 / 阶段变更 / 负责人变更 …
     title: str
     detail: str = ""
     url: str | None = None

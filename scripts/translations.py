@@ -31,7 +31,8 @@ def pybabel(*args: str) -> None:
 
 def extract(template: Path) -> None:
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
-    pybabel("extract", "-F", "babel.cfg", *keywords, "--no-location", "--sort-output",
+    # --ignore-dirs ".*": pybabel's default also skips folders starting with "_" (templates/_macros).
+    pybabel("extract", "-F", "babel.cfg", *keywords, "--ignore-dirs", ".*", "--no-location", "--sort-output",
             "--omit-header", "--no-wrap", "--project", "customer-tracking-portal", "-o", str(template), ".")
 
 

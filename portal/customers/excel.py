@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -21,6 +23,7 @@ from portal.auth.permissions import can_see_contact_details
 from portal.customers import services
 from portal.customers.queries import visible_ids
 from portal.extensions import db
+from portal.i18n import LANGUAGES, N_
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customers import (
@@ -50,20 +53,47 @@ MAX_IMPORT_ROWS = 20_000
 
 # (header, field) in template order; * marks required columns.
 IMPORT_COLUMNS = (
-    ("客户名称*", "name"), ("统一社会信用代码", "credit_code"), ("行业", "industry"), ("员工规模", "scale_employees"),
-    ("营收规模", "revenue_band"), ("地址", "address"), ("主营业务", "main_business"), ("官网", "website"),
-    ("来源渠道*", "source_channel"), ("意向等级", "grade"), ("客户分层", "tier"), ("生命周期阶段", "stage"),
-    ("会员(是/否)", "is_member"), ("注册日期", "registered_on"), ("预算范围", "budget_range"), ("决策人", "decision_maker"),
-    ("标签", "tags"), ("负责人用户名", "owner_username"), ("联系人姓名", "contact_name"), ("联系人职位", "contact_position"),
-    ("联系人电话", "contact_phone"), ("联系人邮箱", "contact_email"), ("决策角色", "contact_role"),
+    (N_("客户名称*"), "name"), (N_("统一社会信用代码"), "credit_code"), (N_("行业"), "industry"), (N_("员工规模"), "scale_employees"),
+    (N_("营收规模"), "revenue_band"), (N_("地址"), "address"), (N_("主营业务"), "main_business"), (N_("官网"), "website"),
+    (N_("来源渠道*"), "source_channel"), (N_("意向等级"), "grade"), (N_("客户分层"), "tier"), (N_("生命周期阶段"), "stage"),
+    (N_("会员(是/否)"), "is_member"), (N_("注册日期"), "registered_on"), (N_("预算范围"), "budget_range"), (N_("决策人"), "decision_maker"),
+    (N_("标签"), "tags"), (N_("负责人用户名"), "owner_username"), (N_("联系人姓名"), "contact_name"), (N_("联系人职位"), "contact_position"),
+    (N_("联系人电话"), "contact_phone"), (N_("联系人邮箱"), "contact_email"), (N_("决策角色"), "contact_role"),
 )
 EXAMPLE_ROW = ("杭州示例科技有限公司", "91330100MA27XL1234", "软件和信息技术服务业", "100-499人", "2000万-1亿",
                "杭州市滨江区示例路1号", "企业软件", "https://www.example.cn", "展会登记", "B", "普通", "意向", "否", "",
                "20万-50万", "王伟", "展会", "", "王伟", "总经理", "13812345678", "wangwei@example.cn", "决策者")
 CUSTOMER_TEXT_FIELDS = ("industry", "scale_employees", "revenue_band", "address", "main_business", "website",
                         "budget_range", "decision_maker", "tags")
-EXPORT_COLUMNS = ("客户编号", "客户名称", "意向等级", "客户分层", "阶段", "负责人", "行业", "来源渠道", "会员",
-                  "最近联系", "下次跟进", "主要联系人", "联系电话", "邮箱", "状态")
+EXPORT_COLUMNS = (N_("客户编号"), N_("客户名称"), N_("意向等级"), N_("客户分层"), N_("阶段"), N_("负责人"), N_("行业"),
+                  N_("来源渠道"), N_("会员"), N_("最近联系"), N_("下次跟进"), N_("主要联系人"), N_("联系电话"), N_("邮箱"),
+                  N_("状态"))
+# The member column's answers as stored in a sheet: 是 / 否 (and their translations on import).
+YES, NO = N_("是"), N_("否")
+# Columns whose cells are the portal's own values: the template shows them in the user's language and the
+# import takes them in any interface language, storing the 简体 value.
+ENUM_COLUMNS = {"source_channel": SOURCE_CHANNELS, "tier": TIERS, "stage": STAGES, "is_member": (YES, NO),
+                "contact_role": DECISION_ROLES}
+
+
+def in_every_language(messages) -> dict[str, set[str]]:
+    """Each msgid with its translation in every interface language (an import may come from any of them)."""
+    texts = {message: {message, _(message)} for message in messages}
+    for locale in LANGUAGES:
+        with force_locale(locale):
+            for message in messages:
+                texts[message].add(_(message))
+    return texts
+
+
+def enum_readings() -> dict[str, dict[str, str]]:
+    """Per enum column: every accepted spelling → the stored value."""
+    readings = in_every_language([value for values in ENUM_COLUMNS.values() for value in values])
+    return {name: {text: value for value in values for text in readings[value]} for name, values in ENUM_COLUMNS.items()}
+
+
+def listing(values) -> str:
+    return _("、").join(_(value) for value in values)
 
 
 def header_row(sheet, headers) -> None:
@@ -85,8 +115,8 @@ def export_workbook(customers: list[Customer], user: User) -> Workbook:
             contacts.setdefault(contact.customer_id, contact)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "客户档案"
-    header_row(sheet, EXPORT_COLUMNS)
+    sheet.title = _("客户档案")
+    header_row(sheet, [_(header) for header in EXPORT_COLUMNS])
     from portal.rules.contact_format import mask_email, mask_phone
 
     for customer in customers:
@@ -95,12 +125,13 @@ def export_workbook(customers: list[Customer], user: User) -> Workbook:
         phone = (contact.phone if show else mask_phone(contact.phone)) if contact else ""
         email = (contact.email if show else mask_email(contact.email)) if contact else ""
         sheet.append([safe_cell(value) for value in (
-            customer.code, customer.name, customer.grade, customer.tier, customer.stage,
-            customer.owner.display_name if customer.owner else "公海", customer.industry, customer.source_channel,
-            "会员" if customer.is_member else "非会员",
+            customer.code, customer.name, customer.grade, _(customer.tier), _(customer.stage),
+            customer.owner.display_name if customer.owner else _("公海"), customer.industry,
+            _(customer.source_channel) if customer.source_channel else "",
+            _("会员") if customer.is_member else _("非会员"),
             customer.last_contacted_at.strftime("%Y-%m-%d %H:%M") if customer.last_contacted_at else "",
             customer.next_due_on.isoformat() if customer.next_due_on else "",
-            contact.name if contact else "", phone, email, "已归档" if customer.archived_at else "正常",
+            contact.name if contact else "", phone, email, _("已归档") if customer.archived_at else _("正常"),
         )])
     return workbook
 
@@ -110,19 +141,24 @@ def export_workbook(customers: list[Customer], user: User) -> Workbook:
 def template_workbook() -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "客户导入"
-    header_row(sheet, [header for header, _ in IMPORT_COLUMNS])
-    sheet.append(list(EXAMPLE_ROW))
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "说明"])
-    notes.append(["客户名称*", "必填；同一文件内名称相同的多行视为同一客户的多个联系人"])
-    notes.append(["来源渠道*", "必填，可选：" + "、".join(SOURCE_CHANNELS)])
-    notes.append(["意向等级", "A / B / C，默认 C"])
-    notes.append(["客户分层", "、".join(TIERS) + "，默认 普通"])
-    notes.append(["生命周期阶段", "、".join(STAGES) + "，默认 潜在"])
-    notes.append(["日期", "格式 YYYY-MM-DD"])
-    notes.append(["联系人电话", "11位手机号，或带区号的座机，如 0571-88886666"])
-    notes.append(["负责人用户名", "留空则进入公海"])
+    sheet.title = _("客户导入")
+    header_row(sheet, [_(header) for header, _field in IMPORT_COLUMNS])
+    # The example row is sample data (it stays as written) except the portal's own values, shown as the
+    # user will type them.
+    sheet.append([_(value) if name in ENUM_COLUMNS and value else value
+                  for (_header, name), value in zip(IMPORT_COLUMNS, EXAMPLE_ROW)])
+    notes = workbook.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("说明")])
+    notes.append([_("客户名称*"), _("必填；同一文件内名称相同的多行视为同一客户的多个联系人")])
+    notes.append([_("来源渠道*"), _("必填，可选：%(values)s", values=listing(SOURCE_CHANNELS))])
+    notes.append([_("意向等级"), _("A / B / C，默认 C")])
+    notes.append([_("客户分层"), _("%(values)s，默认 %(default)s", values=listing(TIERS), default=_("普通"))])
+    notes.append([_("生命周期阶段"), _("%(values)s，默认 %(default)s", values=listing(STAGES), default=_("潜在"))])
+    notes.append([_("会员(是/否)"), listing((YES, NO))])
+    notes.append([_("决策角色"), listing(DECISION_ROLES)])
+    notes.append([_("日期"), _("格式 YYYY-MM-DD")])
+    notes.append([_("联系人电话"), _("11位手机号，或带区号的座机，如 0571-88886666")])
+    notes.append([_("负责人用户名"), _("留空则进入公海")])
     return workbook
 
 
@@ -209,26 +245,36 @@ def read_rows(path: Path) -> tuple[list[ImportRow], str]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (any unreadable upload is the same answer to the user)
-        return [], "无法读取该文件，请使用下载的模板（.xlsx）"
+        return [], _("无法读取该文件，请使用下载的模板（.xlsx）")
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [cell_text(value) for value in next(rows, ())]
-    expected = [name for name, _ in IMPORT_COLUMNS]
-    if [h.rstrip("*") for h in header[: len(expected)]] != [h.rstrip("*") for h in expected]:
+    expected = [name for name, _field in IMPORT_COLUMNS]
+    if not header_matches(header[: len(expected)]):
         workbook.close()
-        return [], "表头与模板不一致，请下载模板后按模板填写"
+        return [], _("表头与模板不一致，请下载模板后按模板填写")
     parsed = []
     for number, values in enumerate(rows, start=2):
         texts = [cell_text(value) for value in values[: len(expected)]]
         if not any(texts):
             continue
         texts += [""] * (len(expected) - len(texts))
-        parsed.append(ImportRow(number, {name: text for (_, name), text in zip(IMPORT_COLUMNS, texts)}))
+        parsed.append(ImportRow(number, {name: text for (_header, name), text in zip(IMPORT_COLUMNS, texts)}))
         if len(parsed) > MAX_IMPORT_ROWS:
             workbook.close()
-            return [], f"一次最多导入 {MAX_IMPORT_ROWS} 行，请拆分文件"
+            return [], _("一次最多导入 %(n)s 行，请拆分文件", n=MAX_IMPORT_ROWS)
     workbook.close()
     return parsed, ""
+
+
+def header_matches(header: list[str]) -> bool:
+    """The template's header row in 简体 (as it always was) or in any interface language; the * that marks
+    a required column is optional."""
+    if len(header) != len(IMPORT_COLUMNS):
+        return False
+    readings = in_every_language([name for name, _field in IMPORT_COLUMNS])
+    return all(text.rstrip("*").strip() in {reading.rstrip("*") for reading in readings[name]}
+               for text, (name, _field) in zip(header, IMPORT_COLUMNS))
 
 
 def parsed_rows(token: str) -> tuple[list[ImportRow], str]:
@@ -250,46 +296,49 @@ def parse_date(text: str):
         return "bad"
 
 
-def check_row(row: ImportRow, owners: dict[str, int]) -> None:
-    """Per-row validation with plain Chinese reasons; normalizes values in place."""
+def check_row(row: ImportRow, owners: dict[str, int], readings_by_column: dict | None = None) -> None:
+    """Per-row validation with plain reasons in the user's language; normalizes values in place (an enum
+    cell written in any interface language becomes the stored 简体 value)."""
     v = row.values
+    for name, readings in (readings_by_column or enum_readings()).items():
+        v[name] = readings.get(v[name], v[name])
     if not v["name"]:
-        row.errors.append("客户名称不能为空")
+        row.errors.append(_("客户名称不能为空"))
     elif len(v["name"]) > 128:
-        row.errors.append("客户名称不能超过128个字符")
+        row.errors.append(_("客户名称不能超过128个字符"))
     if row.contact_only:
         pass
     else:
         if v["source_channel"] not in SOURCE_CHANNELS:
-            row.errors.append("来源渠道应为：" + "、".join(SOURCE_CHANNELS))
+            row.errors.append(_("来源渠道应为：%(values)s", values=listing(SOURCE_CHANNELS)))
         v["grade"] = (v["grade"] or "C").upper()
         if v["grade"] not in GRADES:
-            row.errors.append("意向等级应为 A、B 或 C")
+            row.errors.append(_("意向等级应为 A、B 或 C"))
         v["tier"] = v["tier"] or "普通"
         if v["tier"] not in TIERS:
-            row.errors.append("客户分层应为：" + "、".join(TIERS))
+            row.errors.append(_("客户分层应为：%(values)s", values=listing(TIERS)))
         v["stage"] = v["stage"] or "潜在"
         if v["stage"] not in STAGES:
-            row.errors.append("生命周期阶段应为：" + "、".join(STAGES))
+            row.errors.append(_("生命周期阶段应为：%(values)s", values=listing(STAGES)))
         if v["credit_code"] and not is_valid_credit_code(v["credit_code"]):
-            row.errors.append("统一社会信用代码应为18位，且校验位正确")
-        if v["is_member"] not in ("", "是", "否"):
-            row.errors.append("会员一栏应填“是”或“否”")
+            row.errors.append(_("统一社会信用代码应为18位，且校验位正确"))
+        if v["is_member"] not in ("", YES, NO):
+            row.errors.append(_("会员一栏应填“%(yes)s”或“%(no)s”", yes=_(YES), no=_(NO)))
         registered = parse_date(v["registered_on"])
         if registered == "bad":
-            row.errors.append("注册日期格式应为 YYYY-MM-DD")
-        elif v["is_member"] == "是" and registered is None:
-            row.errors.append("会员请填写注册日期")
+            row.errors.append(_("注册日期格式应为 YYYY-MM-DD"))
+        elif v["is_member"] == YES and registered is None:
+            row.errors.append(_("会员请填写注册日期"))
         if v["owner_username"] and v["owner_username"] not in owners:
-            row.errors.append(f"负责人用户名“{v['owner_username']}”不存在或不是销售")
+            row.errors.append(_("负责人用户名“%(username)s”不存在或不是销售", username=v["owner_username"]))
     if v["contact_phone"] and not is_valid_phone(v["contact_phone"]):
-        row.errors.append("联系人电话应为11位手机号，或带区号的座机")
+        row.errors.append(_("联系人电话应为11位手机号，或带区号的座机"))
     if v["contact_email"] and ("@" not in v["contact_email"] or " " in v["contact_email"]):
-        row.errors.append("联系人邮箱格式不正确")
+        row.errors.append(_("联系人邮箱格式不正确"))
     if v["contact_role"] and v["contact_role"] not in DECISION_ROLES:
-        row.errors.append("决策角色应为：" + "、".join(DECISION_ROLES))
+        row.errors.append(_("决策角色应为：%(values)s", values=listing(DECISION_ROLES)))
     if (v["contact_phone"] or v["contact_email"]) and not v["contact_name"]:
-        row.errors.append("填写了联系人电话或邮箱时，请填写联系人姓名")
+        row.errors.append(_("填写了联系人电话或邮箱时，请填写联系人姓名"))
 
 
 def existing_matches(names: set[str], codes: set[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -333,6 +382,7 @@ def preview_import(token: str, on_match: str, user: User) -> ImportPreview:
         select(User.username, User.id).where(User.role.in_(("sales", "supervisor")), User.is_active_user.is_(True)))}
     seen_names: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
+    readings = enum_readings()
     for row in rows:
         row.values["name_normalized"] = normalize_company_name(row.values["name"]) if row.values["name"] else ""
         row.values["credit_code"] = normalize_credit_code(row.values["credit_code"]) if row.values["credit_code"] else ""
@@ -341,11 +391,11 @@ def preview_import(token: str, on_match: str, user: User) -> ImportPreview:
             row.contact_only = True
         elif key:
             seen_names[key] = row.number
-        check_row(row, owners)
+        check_row(row, owners, readings)
         code = row.values["credit_code"]
         if code and not row.contact_only:
             if code in seen_codes:
-                row.errors.append(f"统一社会信用代码与第{seen_codes[code]}行重复")
+                row.errors.append(_("统一社会信用代码与第%(row)s行重复", row=seen_codes[code]))
             seen_codes.setdefault(code, row.number)
     by_name, by_code = existing_matches(set(seen_names), set(seen_codes))
     digits = {phone_digits(r.values["contact_phone"]) for r in rows if r.values["contact_phone"]}
@@ -358,14 +408,14 @@ def preview_import(token: str, on_match: str, user: User) -> ImportPreview:
         row.match_id = by_name.get(row.values["name_normalized"]) or by_code.get(row.values["credit_code"])
         if row.match_id:
             matched_ids.add(row.match_id)
-            row.duplicate_note = "已存在同名或同信用代码的客户"
+            row.duplicate_note = _("已存在同名或同信用代码的客户")
         elif (phone_digits(row.values["contact_phone"]) in contact_keys
               or normalize_email(row.values["contact_email"]) in contact_keys):
-            row.duplicate_note = "联系人电话或邮箱与已有客户相同，请核对"
+            row.duplicate_note = _("联系人电话或邮箱与已有客户相同，请核对")
     allowed = visible_ids(user, sorted(matched_ids))
     for row in rows:
         if row.match_id and row.match_id not in allowed and not row.contact_only:
-            row.errors.append("与他人负责的客户重复（撞单），不能导入或更新")
+            row.errors.append(_("与他人负责的客户重复（撞单），不能导入或更新"))
     preview.rows = rows
     return preview
 
@@ -418,7 +468,7 @@ def new_customer_values(row: ImportRow, code: str, owners: dict, user: User, now
     values.update(
         code=code, name=v["name"], name_normalized=v["name_normalized"], name_pinyin=full, name_initials=initials,
         credit_code=v["credit_code"] or None, source_channel=v["source_channel"], grade=v["grade"], tier=v["tier"],
-        stage=v["stage"], is_member=v["is_member"] == "是", registered_on=parse_date(v["registered_on"]),
+        stage=v["stage"], is_member=v["is_member"] == YES, registered_on=parse_date(v["registered_on"]),
         owner_id=owner_id, entered_by_id=user.id, pool_since=None if owner_id else now,
         created_at=now, updated_at=now, version=1,
     )
@@ -505,9 +555,9 @@ def rejected_workbook(preview: ImportPreview) -> Workbook:
     """The rejected rows as uploaded, with the row number and the reasons, ready to fix and re-upload."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "被拒绝的行"
-    header_row(sheet, ["原行号", "拒绝原因"] + [header for header, _ in IMPORT_COLUMNS])
+    sheet.title = _("被拒绝的行")
+    header_row(sheet, [_("原行号"), _("拒绝原因")] + [_(header) for header, _field in IMPORT_COLUMNS])
     for row in preview.rejected:
-        raw = [row.values.get(name, "") for _, name in IMPORT_COLUMNS]
-        sheet.append([row.number, "；".join(row.errors)] + [safe_cell(value) for value in raw])
+        raw = [row.values.get(name, "") for _header, name in IMPORT_COLUMNS]
+        sheet.append([row.number, _("；").join(row.errors)] + [safe_cell(value) for value in raw])
     return workbook

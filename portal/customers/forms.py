@@ -32,8 +32,10 @@ SORT_KEYS = ("code", "name", "grade", "tier", "stage", "owner", "last_contacted"
 BUDGET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*(?:-|~|～|至|到)\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*$")
 
 
-def blank_choice(values, label=_l("全部")) -> list[tuple[str, str]]:
-    return [("", label)] + [(value, value) for value in values]
+def blank_choice(values, label=_l("全部"), translate=True) -> list[tuple[str, str]]:
+    """A leading "all"/"unspecified" choice, then the values: the portal's own values (N_-marked enums)
+    labelled in the user's language, people's data (industries) as typed."""
+    return [("", label)] + [(value, _l(value) if translate else value) for value in values]
 
 
 def strip(value):
@@ -77,7 +79,7 @@ class CustomerFilterForm(FlaskForm):
                          validators=[Optional()])
     due = SelectField(_l("跟进状态"), choices=[("", _l("全部")), ("overdue", _l("已逾期")), ("dormant", _l("沉睡"))],
                       validators=[Optional()])
-    health = SelectField(_l("健康度"), choices=[("", _l("全部")), ("健康", "健康"), ("关注", "关注"), ("风险", "风险")],
+    health = SelectField(_l("健康度"), choices=[("", _l("全部")), ("健康", _l("健康")), ("关注", _l("关注")), ("风险", _l("风险"))],
                          validators=[Optional()])
     archived = SelectField(_l("归档"), choices=[("", _l("搜索时含已归档")), ("without", _l("不含已归档")),
                                              ("with", _l("含已归档")), ("only", _l("仅已归档"))],
@@ -89,7 +91,7 @@ class CustomerFilterForm(FlaskForm):
         self.owner.choices = [("", _l("全部")), ("me", _l("我负责的")), ("pool", _l("公海"))] + [
             (str(user.id), user.display_name) for user in owners
         ]
-        self.industry.choices = blank_choice(industries)
+        self.industry.choices = blank_choice(industries, translate=False)
 
     def values(self) -> dict:
         """Only valid filter values; an invalid choice is ignored rather than widening anything."""
@@ -158,8 +160,8 @@ class CustomerForm(FlaskForm):
     owner_id = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     collaborator_ids = SelectMultipleField(_l("协作人"), choices=[], validators=[Optional()])
     grade = SelectField(_l("意向等级"), choices=[(g, g) for g in GRADES], default="C")
-    tier = SelectField(_l("客户分层"), choices=[(t, t) for t in TIERS], default="普通")
-    stage = SelectField(_l("生命周期阶段"), choices=[(s, s) for s in STAGES], default="潜在")
+    tier = SelectField(_l("客户分层"), choices=[(t, _l(t)) for t in TIERS], default="普通")
+    stage = SelectField(_l("生命周期阶段"), choices=[(s, _l(s)) for s in STAGES], default="潜在")
     stage_reason = StringField(_l("阶段变更原因"), filters=[strip], validators=[Optional(), Length(max=200)])
     is_member = BooleanField(_l("会员"))
     registered_on = DateField(_l("注册日期"), validators=[Optional()], format="%Y-%m-%d")
@@ -264,6 +266,10 @@ class MergeForm(FlaskForm):
     confirm = BooleanField(_l("确认合并"))
 
 
+def person_label(user) -> str:
+    return _("%(name)s（%(role)s）", name=user.display_name, role=_(user.role_label))
+
+
 class HandoverForm(FlaskForm):
     from_user_id = SelectField(_l("离岗员工"), choices=[], validators=[DataRequired(_l("请选择离岗员工"))])
     receiver_ids = SelectMultipleField(_l("接收人"), choices=[], validate_choice=False,
@@ -274,11 +280,10 @@ class HandoverForm(FlaskForm):
 
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(user.id), f"{user.display_name}（{user.role_label}）") for user in staff]
+        choices = [(str(user.id), person_label(user)) for user in staff]
         self.from_user_id.choices = [("", _l("请选择"))] + choices
         # Deactivated people cannot log in to work on what they would receive: never offered.
-        self.receiver_ids.choices = [(str(user.id), f"{user.display_name}（{user.role_label}）")
-                                     for user in staff if user.is_active_user]
+        self.receiver_ids.choices = [(str(user.id), person_label(user)) for user in staff if user.is_active_user]
 
     def validate_receiver_ids(self, field):
         if self.from_user_id.data and self.from_user_id.data in (field.data or []):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -14,11 +15,11 @@ from portal.access.customers import visible_customers
 from portal.auth.permissions import is_manager
 from portal.database import on_sqlite
 from portal.extensions import db
-from portal.i18n import to_simplified
+from portal.i18n import N_, to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customer_health import CustomerHealth
-from portal.models.customers import Contact, Customer, CustomerSearch, OwnerChange, StageChange
+from portal.models.customers import SYSTEM_REASONS, Contact, Customer, CustomerSearch, OwnerChange, StageChange
 from portal.rules.customer_codes import KEY_FIELDS, completeness
 from portal.rules.dedupe import (
     mask_company_name,
@@ -45,10 +46,11 @@ SORT_COLUMNS = {
 }
 
 KEY_FIELD_LABELS = {
-    "name": "客户名称", "credit_code": "统一社会信用代码", "industry": "行业", "scale": "规模", "address": "地址",
-    "main_business": "主营业务", "source_channel": "来源渠道", "owner_id": "负责人", "grade": "意向等级",
-    "tier": "客户分层", "stage": "生命周期阶段", "contact_phone": "联系人电话", "pain_points": "痛点",
-    "decision_maker": "决策人",
+    "name": N_("客户名称"), "credit_code": N_("统一社会信用代码"), "industry": N_("行业"), "scale": N_("规模"),
+    "address": N_("地址"),
+    "main_business": N_("主营业务"), "source_channel": N_("来源渠道"), "owner_id": N_("负责人"), "grade": N_("意向等级"),
+    "tier": N_("客户分层"), "stage": N_("生命周期阶段"), "contact_phone": N_("联系人电话"), "pain_points": N_("痛点"),
+    "decision_maker": N_("决策人"),
 }
 
 
@@ -270,13 +272,13 @@ def find_duplicates(name: str = "", credit_code: str = "", phones=(), emails=(),
     for customer in db.session.scalars(query).unique():
         reasons = []
         if normalized and customer.name_normalized == normalized:
-            reasons.append("名称相同")
+            reasons.append(_("名称相同"))
         if code and customer.credit_code == code:
-            reasons.append("统一社会信用代码相同")
+            reasons.append(_("统一社会信用代码相同"))
         if digits and any(c.phone_digits in digits for c in customer.contacts):
-            reasons.append("联系电话相同")
+            reasons.append(_("联系电话相同"))
         if addresses and any(c.email_normalized in addresses for c in customer.contacts):
-            reasons.append("邮箱相同")
+            reasons.append(_("邮箱相同"))
         found.append(Duplicate(customer, reasons))
     return found
 
@@ -327,7 +329,7 @@ def completeness_of(customer: Customer):
     values["scale"] = customer.scale_employees or customer.revenue_band
     values["contact_phone"] = primary.phone if primary else ""
     share, missing = completeness(values, KEY_FIELDS)
-    return int(round(share * 100)), [KEY_FIELD_LABELS.get(name, name) for name in missing]
+    return int(round(share * 100)), [_(KEY_FIELD_LABELS[name]) if name in KEY_FIELD_LABELS else name for name in missing]
 
 
 def customer_audit_history(customer: Customer, limit: int = 30) -> list[AuditEntry]:
@@ -391,6 +393,11 @@ def visible_ids(user: User, ids: list[int]) -> set[int]:
 
 # --- timeline sources -------------------------------------------------------------------------------------
 
+def shown_reason(reason: str) -> str:
+    """A history reason in the reader's language when the portal wrote it, else as typed."""
+    return _(reason) if reason in SYSTEM_REASONS else reason
+
+
 @register_timeline_source
 def stage_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
     query = (
@@ -400,9 +407,10 @@ def stage_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
     )
     return [
         TimelineEvent(
-            at=change.changed_at, kind="阶段变更",
-            title=f"{change.from_stage} → {change.to_stage}" if change.from_stage else f"建档：{change.to_stage}",
-            detail=change.reason, actor=change.changed_by.display_name if change.changed_by else "系统",
+            at=change.changed_at, kind=_("阶段变更"),
+            title=(f"{_(change.from_stage)} → {_(change.to_stage)}" if change.from_stage
+                   else _("建档：%(stage)s", stage=_(change.to_stage))),
+            detail=shown_reason(change.reason), actor=change.changed_by.display_name if change.changed_by else _("系统"),
         )
         for change in db.session.scalars(query)
     ]
@@ -418,11 +426,12 @@ def owner_change_events(customer: Customer, limit: int) -> list[TimelineEvent]:
     )
     events = []
     for change in db.session.scalars(query):
-        before = change.from_owner.display_name if change.from_owner else "公海"
-        after = change.to_owner.display_name if change.to_owner else "公海"
+        before = change.from_owner.display_name if change.from_owner else _("公海")
+        after = change.to_owner.display_name if change.to_owner else _("公海")
         events.append(TimelineEvent(
-            at=change.changed_at, kind="负责人变更", title=f"{change.kind}：{before} → {after}", detail=change.reason,
-            actor=change.changed_by.display_name if change.changed_by else "系统",
+            at=change.changed_at, kind=_("负责人变更"), detail=shown_reason(change.reason),
+            title=_("%(kind)s：%(before)s → %(after)s", kind=_(change.kind), before=before, after=after),
+            actor=change.changed_by.display_name if change.changed_by else _("系统"),
         ))
     return events
 

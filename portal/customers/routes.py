@@ -42,7 +42,7 @@ from portal.customers.forms import (
 )
 from portal.extensions import db
 from portal.models.auth import User
-from portal.models.customers import Customer
+from portal.models.customers import SYSTEM_REASONS, Customer
 from portal.spreadsheets import xlsx_response
 from portal.timeline import customer_timeline
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
@@ -106,7 +106,8 @@ def export():
     customers = list(db.session.scalars(queries.filtered_customers(current_user, filters)
                                         .limit(excel.EXPORT_LIMIT)).unique())
     record_sensitive_read("Customer", "list", f"导出客户列表 {len(customers)} 条")
-    return xlsx_response(excel.export_workbook(customers, current_user), f"客户档案_{clock.today():%Y%m%d}.xlsx")
+    return xlsx_response(excel.export_workbook(customers, current_user),
+                         _("客户档案_%(date)s.xlsx", date=clock.today().strftime("%Y%m%d")))
 
 
 # --- the file form ------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def create():
     if form.collaborators():
         services.set_collaborators(customer, form.collaborators())
     db.session.commit()
-    flash(f"客户档案 {customer.code} 已创建", "success")
+    flash(_("客户档案 %(code)s 已创建", code=customer.code), "success")
     return redirect_after_post(url_for("customers.detail", customer_id=customer.id))
 
 
@@ -250,6 +251,9 @@ def detail_context(customer: Customer) -> dict:
         "archive_form": ArchiveForm(), "show_contacts": can_see_contact_details(current_user, customer),
         "merged_into": db.session.get(Customer, customer.merged_into_id) if customer.merged_into_id else None,
         "field_labels": customer_field_labels(),
+        # Audited columns whose values are the portal's own words (shown translated in the history).
+        "enum_fields": ("tier", "stage", "source_channel", "preferred_channel"),
+        "system_reasons": SYSTEM_REASONS,
     }
 
 
@@ -347,7 +351,7 @@ def merge(customer_id: int):
         elif form.confirm.data:
             counts = services.merge_customers(kept, other, current_user)
             db.session.commit()
-            flash(_("已合并：%(counts)s", counts="，".join(f"{label} {n}" for label, n in counts.items())), "success")
+            flash(_("已合并：%(counts)s", counts=count_list(counts)), "success")
             return redirect_after_post(url_for("customers.detail", customer_id=kept.id))
     status = 422 if form.is_submitted() and other is None else 200
     return render_page_or_fragment("customers/merge.html", "customers/_merge.html", status=status,
@@ -355,6 +359,11 @@ def merge(customer_id: int):
 
 
 # --- handover ---------------------------------------------------------------------------------------------
+
+def count_list(counts: dict[str, int]) -> str:
+    """"客户 3，跟进记录 4": each area's label (an N_-marked msgid) in the user's language with its number."""
+    return _("，").join(_("%(label)s %(n)s", label=_(label), n=number) for label, number in counts.items())
+
 
 def handover_staff() -> list[User]:
     query = select(User).where(User.role.in_(("sales", "service", "tech", "marketing", "supervisor")))
@@ -385,12 +394,12 @@ def handover():
                                        receiver_names=[names[i] for i in receivers])
     counts = services.handover(from_user, receivers, current_user, dry_run=False)
     db.session.commit()
-    flash(f"{from_user.display_name} 的交接已完成：" + "，".join(f"{label} {n}" for label, n in counts.items()), "success")
+    flash(_("%(name)s 的交接已完成：%(counts)s", name=from_user.display_name, counts=count_list(counts)), "success")
     # The flow ends with its next step: deactivating the leaver's account, which only admins do.
     if can_deactivate_users(current_user):
-        flash(f"下一步：在下方用户列表中停用 {from_user.display_name} 的账号", "warning")
+        flash(_("下一步：在下方用户列表中停用 %(name)s 的账号", name=from_user.display_name), "warning")
         return redirect_after_post(url_for("admin.users"))
-    flash(f"下一步：请管理员停用 {from_user.display_name} 的账号（账号停用仅限管理员）", "warning")
+    flash(_("下一步：请管理员停用 %(name)s 的账号（账号停用仅限管理员）", name=from_user.display_name), "warning")
     return redirect_after_post(url_for("customers.index"))
 
 
@@ -428,9 +437,13 @@ def import_confirm():
         abort(400)
     result = excel.run_import(form.token.data, form.on_match.data or "skip", current_user)
     db.session.commit()
-    message = f"导入完成：新建 {result.created} 条，更新 {result.updated} 条，跳过 {result.skipped} 条"
     if result.rejected:
-        message += f"，{len(result.rejected)} 行因错误未导入"
+        message = _("导入完成：新建 %(created)s 条，更新 %(updated)s 条，跳过 %(skipped)s 条，%(rejected)s 行因错误未导入",
+                    created=result.created, updated=result.updated, skipped=result.skipped,
+                    rejected=len(result.rejected))
+    else:
+        message = _("导入完成：新建 %(created)s 条，更新 %(updated)s 条，跳过 %(skipped)s 条",
+                    created=result.created, updated=result.updated, skipped=result.skipped)
     flash(message, "success")
     return redirect_after_post(url_for("customers.index"))
 

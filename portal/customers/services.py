@@ -15,7 +15,7 @@ from portal import clock, events
 from portal.audit import audit_note, loggable, request_actor
 from portal.database import upsert
 from portal.extensions import db
-from portal.i18n import to_simplified
+from portal.i18n import N_, to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customers import (
@@ -40,12 +40,12 @@ handover_movers: list[HandoverMover] = []
 """Each mover is called as mover(from_user, to_user_for_customer, dry_run) inside the handover
 transaction, where to_user_for_customer maps customer id -> receiving user id. It moves (or, when
 dry_run, only counts) the departing user's open records for those customers and returns counts by a
-Chinese label, e.g. {"待跟进": 3}. It must not commit."""
+Chinese label marked with N_ (shown through gettext), e.g. {N_("待跟进"): 3}. It must not commit."""
 
 MergeMover = Callable[[Customer, Customer, User], dict[str, int]]
 merge_movers: list[MergeMover] = []
 """Each mover is called as mover(kept, merged, by) inside the merge transaction and re-points the
-area's records from `merged` to `kept`; it returns counts by label (e.g. {"跟进记录": 4}). No commit."""
+area's records from `merged` to `kept`; it returns counts by an N_-marked label (e.g. {N_("跟进记录"): 4}). No commit."""
 
 
 # --- derived fields ---------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def handover(from_user: User, receiver_ids: list[int], by: User, dry_run: bool) 
     refuse_inactive(receiver_ids)
     customers = departing_customers(from_user)
     assignment = handover_assignment([customer.id for customer in customers], receiver_ids)
-    counts: dict[str, int] = {"客户": len(customers)}
+    counts: dict[str, int] = {N_("客户"): len(customers)}
     if not dry_run:
         audit_note(f"交接：{from_user.display_name} 离岗交接")
         for customer in customers:
@@ -388,7 +388,7 @@ def merge_customers(kept: Customer, merged: Customer, by: User) -> dict[str, int
     with a pointer to the kept file. No commit."""
     if kept.id == merged.id:
         raise ValueError("cannot merge a customer into itself")
-    counts = {"联系人": len(merged.contacts)}
+    counts = {N_("联系人"): len(merged.contacts)}
     audit_note(f"合并：{merged.code} 并入 {kept.code}")
     for contact in list(merged.contacts):
         contact.is_primary = contact.is_primary and not kept.contacts

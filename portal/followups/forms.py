@@ -17,13 +17,13 @@ class FollowUpForm(FlaskForm):
         _l("联系时间"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         validators=[InputRequired(_l("请填写联系时间"))], default=lambda: clock.now().replace(second=0),
     )
-    method = SelectField(_l("跟进方式"), choices=[(m, m) for m in FOLLOWUP_METHODS], validators=[DataRequired(_l("请选择跟进方式"))])
+    method = SelectField(_l("跟进方式"), choices=[(m, _l(m)) for m in FOLLOWUP_METHODS], validators=[DataRequired(_l("请选择跟进方式"))])
     participants = StringField(_l("参与人员"), validators=[Optional(), Length(max=256, message=_l("参与人员不能超过256个字符"))])
     content = TextAreaField(_l("沟通内容"), validators=[DataRequired(_l("请填写沟通内容")), Length(max=5000, message=_l("沟通内容不能超过5000个字符"))])
     result = TextAreaField(_l("跟进结果"), validators=[Optional(), Length(max=2000, message=_l("跟进结果不能超过2000个字符"))])
     next_action = StringField(_l("下一步行动"), validators=[Optional(), Length(max=256, message=_l("下一步行动不能超过256个字符"))])
     next_action_on = DateField(_l("下一步日期"), validators=[Optional()])
-    stage_to = SelectField(_l("变更阶段（可选）"), choices=[("", _l("不变更"))] + [(s, s) for s in STAGES], validators=[Optional()])
+    stage_to = SelectField(_l("变更阶段（可选）"), choices=[("", _l("不变更"))] + [(s, _l(s)) for s in STAGES], validators=[Optional()])
     stage_reason = StringField(_l("变更原因"), validators=[Optional(), Length(max=256, message=_l("变更原因不能超过256个字符"))])
 
     def validate_contacted_at(self, field):
@@ -62,7 +62,7 @@ class FollowUpFilterForm(FlaskForm):
         csrf = False
 
     author_id = SelectField(_l("跟进人"), choices=[], validators=[Optional()])
-    method = SelectField(_l("方式"), choices=[("", _l("全部"))] + [(m, m) for m in FOLLOWUP_METHODS], validators=[Optional()])
+    method = SelectField(_l("方式"), choices=[("", _l("全部"))] + [(m, _l(m)) for m in FOLLOWUP_METHODS], validators=[Optional()])
     date_from = DateField(_l("开始日期"), validators=[Optional()])
     date_to = DateField(_l("结束日期"), validators=[Optional()])
     customer = StringField(_l("客户"), validators=[Optional(), Length(max=64)])

@@ -14,6 +14,7 @@ from portal.audit import record_sensitive_read
 from portal.auth.permissions import can_edit_followup, can_record_followup, guard_area
 from portal.extensions import db, htmx
 from portal.followups import queries, services, timeline  # noqa: F401  (timeline registers its source)
+from portal.i18n import N_
 from portal.followups.forms import EditFollowUpForm, FollowUpFilterForm, FollowUpForm
 from portal.models.customers import Customer
 from portal.models.followups import FollowUp
@@ -25,8 +26,8 @@ from portal.workbench import rows
 bp = Blueprint("followups", __name__, url_prefix="/followups")
 guard_area(bp, "followups")
 
-EXPORT_COLUMNS = ("联系时间", "记录时间", "及时性", "客户编号", "客户名称", "跟进人", "方式", "参与人员",
-                  "沟通内容", "跟进结果", "下一步行动", "下一步日期")
+EXPORT_COLUMNS = (N_("联系时间"), N_("记录时间"), N_("及时性"), N_("客户编号"), N_("客户名称"), N_("跟进人"), N_("方式"),
+                  N_("参与人员"), N_("沟通内容"), N_("跟进结果"), N_("下一步行动"), N_("下一步日期"))
 
 
 def customer_url(customer: Customer) -> str:
@@ -84,11 +85,11 @@ def export():
     rows = db.session.scalars(queries.filtered_followups(current_user, filters).limit(queries.EXPORT_LIMIT)).all()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("跟进记录"))
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append([_(header) for header in EXPORT_COLUMNS])
     for f in rows:
         sheet.append([safe_cell(v) for v in (
-            f.contacted_at.strftime("%Y-%m-%d %H:%M"), f.recorded_at.strftime("%Y-%m-%d %H:%M"), f.timeliness_word,
-            f.customer.code, f.customer.name, f.author.display_name if f.author else "", f.method, f.participants,
+            f.contacted_at.strftime("%Y-%m-%d %H:%M"), f.recorded_at.strftime("%Y-%m-%d %H:%M"), _(f.timeliness_word),
+            f.customer.code, f.customer.name, f.author.display_name if f.author else "", _(f.method), f.participants,
             f.content, f.result, f.next_action, f.next_action_on.isoformat() if f.next_action_on else "",
         )])
     record_sensitive_read("FollowUp", "export", f"导出跟进记录 {len(rows)} 条，筛选：{filters}")
@@ -146,11 +147,11 @@ def create(customer_id: int):
 
 def worklist_saved(customer: Customer):
     """A follow-up written on a 我的工作台 row: the row leaves, the counts follow."""
-    message = _("已保存 %(name)s 的跟进记录", name=customer.name)
     if htmx:
         next_due = customer.next_due_on.isoformat() if customer.next_due_on else _("未安排")
-        return rows.row_done(f"{message}（{_('下次跟进')}：{next_due}）", customer_url(customer), _("打开客户"))
-    return rows.redirect_to_worklist(message)
+        return rows.row_done(_("已保存 %(name)s 的跟进记录（下次跟进：%(date)s）", name=customer.name, date=next_due),
+                             customer_url(customer), _("打开客户"))
+    return rows.redirect_to_worklist(_("已保存 %(name)s 的跟进记录", name=customer.name))
 
 
 @bp.route("/<int:followup_id>/edit", methods=["GET", "POST"])

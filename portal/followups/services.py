@@ -12,6 +12,7 @@ from portal import clock, events
 from portal.customers import services as customer_services
 from portal.calendar import work_calendar
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.followups import FollowUp
@@ -115,7 +116,7 @@ def move_merged_followups(kept: Customer, merged: Customer, _by: User) -> dict[s
     """Follow-ups of a merged file follow it to the kept file, whose last contact and next due date
     are then recomputed (orders move in portal.sales.services). No commit."""
     counts = {}
-    for model, label in ((FollowUp, "跟进记录"),):
+    for model, label in ((FollowUp, N_("跟进记录")),):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session="fetch"))
         if result.rowcount:

@@ -1,5 +1,6 @@
 """Follow-ups on the customer timeline (one query each, however long the history)."""
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -18,9 +19,11 @@ def followup_events(customer, limit: int) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=f.contacted_at,
-            kind="跟进",
-            title=f"{f.method}跟进" + ("（补录）" if f.is_late else ""),
-            detail=f.content[:200] + (f"；下一步：{f.next_action}" if f.next_action else ""),
+            kind=_("跟进"),
+            title=(_("%(method)s跟进（补录）", method=_(f.method)) if f.is_late
+                   else _("%(method)s跟进", method=_(f.method))),
+            detail=(_("%(content)s；下一步：%(next)s", content=f.content[:200], next=f.next_action) if f.next_action
+                    else f.content[:200]),
             url=url_for("followups.detail", followup_id=f.id),
             actor=f.author.display_name if f.author else "",
         )

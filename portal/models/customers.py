@@ -7,15 +7,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import ArchivableMixin, AuditedMixin, TimestampMixin, VersionedMixin
 
 GRADES = ("A", "B", "C")
-TIERS = ("战略", "重点", "普通")
-STAGES = ("潜在", "意向", "成交", "沉睡", "流失")
-SOURCE_CHANNELS = ("销售拜访", "电话咨询", "网站/社交媒体", "市场调研", "合作伙伴推荐", "展会登记", "官网注册")
-DECISION_ROLES = ("决策者", "影响者", "使用者")
-CONTACT_CHANNELS = ("电话", "微信", "邮件", "面谈")
+TIERS = (N_("战略"), N_("重点"), N_("普通"))
+STAGES = (N_("潜在"), N_("意向"), N_("成交"), N_("沉睡"), N_("流失"))
+SOURCE_CHANNELS = (N_("销售拜访"), N_("电话咨询"), N_("网站/社交媒体"), N_("市场调研"), N_("合作伙伴推荐"), N_("展会登记"),
+                   N_("官网注册"))
+DECISION_ROLES = (N_("决策者"), N_("影响者"), N_("使用者"))
+CONTACT_CHANNELS = (N_("电话"), N_("微信"), N_("邮件"), N_("面谈"))
 
 customer_collaborator = Table(
     "customer_collaborator",
@@ -173,7 +175,10 @@ class CustomerSearch(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
 
 
-OWNER_CHANGE_KINDS = ("分配", "领取", "释放", "交接", "自动回收", "合并")
+# Reasons the portal itself writes into stage and owner history: stored in 简体 like everything else,
+# shown in the reader's language (a reason someone typed is shown as typed).
+SYSTEM_REASONS = (N_("新建客户档案"), N_("编辑客户档案"), N_("Excel导入"), N_("Excel导入更新"), N_("从公海领取"))
+OWNER_CHANGE_KINDS = (N_("分配"), N_("领取"), N_("释放"), N_("交接"), N_("自动回收"), N_("合并"))
 
 
 class OwnerChange(db.Model):

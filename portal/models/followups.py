@@ -6,11 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-FOLLOWUP_METHODS = ("电话", "邮件", "在线", "面谈", "拜访", "会议")
+FOLLOWUP_METHODS = (N_("电话"), N_("邮件"), N_("在线"), N_("面谈"), N_("拜访"), N_("会议"))
 
 
 class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -51,4 +52,4 @@ class FollowUp(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     @property
     def timeliness_word(self) -> str:
-        return "补录" if self.is_late else "及时"
+        return N_("补录") if self.is_late else N_("及时")

@@ -7,6 +7,7 @@ row (`next_due_on`, `last_contacted_at`), never from the follow-up table.
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, extract, func, or_, select
 
 from portal.calendar import work_calendar
@@ -68,8 +69,8 @@ def escalation_cutoff(calendar: WorkCalendar, today: date, workdays: int) -> dat
 
 def due_word(next_due: date, today: date) -> tuple[str, str]:
     if next_due < today:
-        return f"逾期{(today - next_due).days}天", "red"
-    return "今日到期", "amber"
+        return _("逾期%(n)s天", n=(today - next_due).days), "red"
+    return _("今日到期"), "amber"
 
 
 def count_and_first(query: Select, order_by) -> tuple[int, list]:
@@ -111,11 +112,12 @@ def followups_due(user: User, today: date) -> WorkSection | None:
     for customer in rows:
         word, tone = due_word(customer.next_due_on, today)
         items.append(WorkItem(title=customer.name, url=customer_link(customer.id), due=customer.next_due_on, working_day_due=True,
-                              status_word=word, tone=tone, detail=f"{customer.grade}类 · {customer.stage}",
+                              status_word=word, tone=tone,
+                              detail=_("%(grade)s类 · %(stage)s", grade=customer.grade, stage=_(customer.stage)),
                               row_id=f"work-followup-{customer.id}",
-                              actions=(RowAction("写跟进", url_for("followups.create", customer_id=customer.id)),)))
-    return WorkSection(key="followups_due", title="今日及逾期跟进", total=total, items=items,
-                       more_url=overdue_list_url(user.id), empty_text="今天没有到期的跟进，保持节奏！", reminder=True)
+                              actions=(RowAction(_("写跟进"), url_for("followups.create", customer_id=customer.id)),)))
+    return WorkSection(key="followups_due", title=_("今日及逾期跟进"), total=total, items=items,
+                       more_url=overdue_list_url(user.id), empty_text=_("今天没有到期的跟进，保持节奏！"), reminder=True)
 
 
 @register_work_section(12)
@@ -139,15 +141,16 @@ def team_overdue(user: User, today: date) -> WorkSection | None:
     rows = db.session.execute(query).all()
     items = [
         WorkItem(title=name, url=overdue_list_url(user_id),
-                 status_word=f"逾期{count}位" + (f"，超{workdays}个工作日{int(late or 0)}位" if late else ""),
+                 status_word=(_("逾期%(n)s位，超%(days)s个工作日%(late)s位", n=count, days=workdays, late=int(late))
+                              if late else _("逾期%(n)s位", n=count)),
                  tone="red" if late else "amber", detail="")
         for user_id, name, count, late in rows
     ]
     total = sum(int(late or 0) for *_rest, late in rows)
     if has_request_context():
         request.environ[TEAM_ESCALATED_KEY] = (user.id, today, cutoff, total)
-    return WorkSection(key="team_overdue", title=f"团队逾期跟进（超{workdays}个工作日升级）", total=total,
-                       items=items, empty_text="团队没有逾期跟进。")
+    return WorkSection(key="team_overdue", title=_("团队逾期跟进（超%(days)s个工作日升级）", days=workdays), total=total,
+                       items=items, empty_text=_("团队没有逾期跟进。"))
 
 
 @register_work_section(14)
@@ -172,11 +175,11 @@ def team_escalated(user: User, today: date) -> WorkSection | None:
         User.id.in_({c.owner_id for c in rows})))} if rows else {}
     items = [
         WorkItem(title=c.name, url=customer_link(c.id), due=c.next_due_on, working_day_due=True, status_word=due_word(c.next_due_on, today)[0],
-                 tone="red", detail=f"负责人：{owners.get(c.owner_id, '—')}")
+                 tone="red", detail=_("负责人：%(name)s", name=owners.get(c.owner_id, "—")))
         for c in rows
     ]
-    return WorkSection(key="team_escalated", title="下属逾期升级提醒", total=total, items=items,
-                       empty_text="没有需要主管介入的逾期跟进。", reminder=True)
+    return WorkSection(key="team_escalated", title=_("下属逾期升级提醒"), total=total, items=items,
+                       empty_text=_("没有需要主管介入的逾期跟进。"), reminder=True)
 
 
 @register_work_section(30)
@@ -197,10 +200,12 @@ def dormant_soon(user: User, today: date) -> WorkSection | None:
         dormant_on = (c.last_contacted_at or c.created_at).date() + timedelta(days=dormant_days)
         days = (dormant_on - today).days
         items.append(WorkItem(title=c.name, url=customer_link(c.id), due=dormant_on,
-                              status_word=f"{days}天后沉睡" if days else "今日沉睡", tone="amber" if days > 3 else "red",
-                              detail=f"最近联系：{c.last_contacted_at.strftime('%Y-%m-%d') if c.last_contacted_at else '从未联系'}"))
-    return WorkSection(key="dormant_soon", title="即将沉睡的客户", total=total, items=items,
-                       empty_text="近两周没有将要沉睡的客户。")
+                              status_word=_("%(n)s天后沉睡", n=days) if days else _("今日沉睡"),
+                              tone="amber" if days > 3 else "red",
+                              detail=(_("最近联系：%(date)s", date=c.last_contacted_at.strftime("%Y-%m-%d"))
+                                      if c.last_contacted_at else _("最近联系：从未联系"))))
+    return WorkSection(key="dormant_soon", title=_("即将沉睡的客户"), total=total, items=items,
+                       empty_text=_("近两周没有将要沉睡的客户。"))
 
 
 @register_work_section(32)
@@ -224,10 +229,10 @@ def pool_warning(user: User, today: date) -> WorkSection | None:
         return_on = (c.last_contacted_at or c.created_at).date() + timedelta(days=int(days_by_grade.get(c.grade, 60)))
         left = calendar.workdays_between(today, return_on)
         items.append(WorkItem(title=c.name, url=customer_link(c.id), due=return_on,
-                              status_word=f"{left}个工作日后退回公海", tone="red" if left <= 2 else "amber",
-                              detail=f"{c.grade}类 · 请尽快跟进"))
-    return WorkSection(key="pool_warning", title="即将退回公海", total=total, items=items,
-                       empty_text="没有即将退回公海的客户。")
+                              status_word=_("%(n)s个工作日后退回公海", n=left), tone="red" if left <= 2 else "amber",
+                              detail=_("%(grade)s类 · 请尽快跟进", grade=c.grade)))
+    return WorkSection(key="pool_warning", title=_("即将退回公海"), total=total, items=items,
+                       empty_text=_("没有即将退回公海的客户。"))
 
 
 def care_day_condition(column, days: list[date]):
@@ -248,13 +253,13 @@ def care_dates(user: User, today: date) -> WorkSection | None:
     total, rows = count_and_first(query, (Customer.id,))
     items = []
     for c in rows:
-        for label, value in (("关键联系人生日", c.key_contact_birthday), ("公司周年", c.company_anniversary)):
+        for label, value in ((_("关键联系人生日"), c.key_contact_birthday), (_("公司周年"), c.company_anniversary)):
             hit = next((d for d in days if value and (value.month, value.day) == (d.month, d.day)), None)
             if hit:
                 gap = (hit - today).days
                 items.append(WorkItem(title=c.name, url=customer_link(c.id), due=hit,
-                                      status_word="今天" if gap == 0 else f"{gap}天后",
+                                      status_word=_("今天") if gap == 0 else _("%(n)s天后", n=gap),
                                       tone="amber" if gap <= 1 else "grey", detail=label))
     items.sort(key=lambda item: item.due)
-    return WorkSection(key="care_dates", title="7天内的关怀日期", total=total, items=items,
-                       empty_text="未来7天没有生日或周年纪念。")
+    return WorkSection(key="care_dates", title=_("7天内的关怀日期"), total=total, items=items,
+                       empty_text=_("未来7天没有生日或周年纪念。"))

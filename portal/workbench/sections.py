@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from portal.i18n import N_
+
 
 @dataclass(frozen=True)
 class RowAction:
@@ -42,7 +44,7 @@ class WorkSection:
     total: int
     items: list[WorkItem] = field(default_factory=list)
     more_url: str | None = None
-    empty_text: str = "暂无待办"
+    empty_text: str = N_("暂无待办")  # shown through gettext: builders pass a msgid or translated text
     # Counted in the top-bar 提醒 badge: work waiting for this person (not warnings or care dates).
     reminder: bool = False
 
