@@ -100,7 +100,7 @@ class QuoteForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.products = {str(p.id): p for p in products}
         choices = [("", "—")] + [(str(p.id), _("%(code)s %(product)s（标准价 %(price)s）", code=p.code, product=str(p),
-                                                    price=f"{p.standard_price:,.2f}")) for p in products]
+                                                    price=format(p.standard_price, ",.2f"))) for p in products]
         for entry in self.lines:
             entry.form.product_id.choices = choices
 

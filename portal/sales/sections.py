@@ -37,7 +37,7 @@ def quotes_to_approve(user: User, today: date) -> WorkSection | None:
     query = (access.approvable_quotes(user).join(Quote.customer).options(contains_eager(Quote.customer))
              .where(Quote.status == "待审批", Quote.owner_id != user.id))
     rows = db.session.scalars(query.order_by(Quote.created_at, Quote.id).limit(FIRST_ROWS)).all()
-    items = [WorkItem(title=_("%(customer)s · 报价 ¥%(amount)s", customer=q.customer.name, amount=f"{q.total:,.2f}"),
+    items = [WorkItem(title=_("%(customer)s · 报价 ¥%(amount)s", customer=q.customer.name, amount=format(q.total, ",.2f")),
                       url=url_for("sales.quote", quote_id=q.id), due=q.quoted_on, status_word=_("待审批"), tone="amber",
                       detail=_("含低于底价的报价行")) for q in rows]
     return WorkSection(key="quotes_to_approve", title=_("待审批报价（低于底价）"), total=count_of(query), items=items,
@@ -64,7 +64,7 @@ def instalment_item(instalment, number: str, customer_name: str, today: date) ->
         word, tone = _("%(n)s天后到期", n=days), "grey"
     return WorkItem(title=f"{customer_name} · {number}", url=url_for("sales.order", order_id=instalment.order_id),
                     due=instalment.due_on, status_word=word, tone=tone,
-                    detail=_("应收 ¥%(amount)s", amount=f"{instalment.amount - instalment.paid_amount:,.2f}"))
+                    detail=_("应收 ¥%(amount)s", amount=format(instalment.amount - instalment.paid_amount, ",.2f")))
 
 
 @register_work_section(22)

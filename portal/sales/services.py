@@ -211,7 +211,7 @@ def edit_order_lines(order: Order, lines: list[LineInput], note: str) -> None:
 def set_payment_plan(order: Order, rows: list[tuple[date, Decimal, str]]) -> None:
     """Replace the plan: instalments must add up to the order total; what was received is re-allocated."""
     if sum((amount for _due, amount, _note in rows), ZERO) != order.total:
-        raise Refused(_("回款计划合计应等于订单金额 %(amount)s 元", amount=f"{order.total:,.2f}"))
+        raise Refused(_("回款计划合计应等于订单金额 %(amount)s 元", amount=format(order.total, ",.2f")))
     if any(amount <= 0 for _due, amount, _note in rows):
         raise Refused(_("每期金额应大于0"))
     for instalment in list(order.instalments):
