@@ -92,6 +92,7 @@ def init_extensions(app: Flask) -> None:
 # (CLI commands, tests) outlives the requests made inside it.
 REQUEST_STATE_KEYS = (
     "_login_user", "csrf_token", "settings", "write_intent", "audit_note", "audit_action", "my_ticket_customer_ids",
+    "_flask_babel",  # the locale flask_babel chose for this request's user
 )
 
 

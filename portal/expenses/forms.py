@@ -9,9 +9,9 @@ from portal.models.expenses import EXPENSE_CATEGORIES, EXPENSE_CHANNELS, EXPENSE
 
 
 class ExpenseForm(FlaskForm):
-    kind = SelectField(_l("费用类型"), choices=[(k, k) for k in EXPENSE_KINDS])
-    category = SelectField(_l("类别"), choices=[(c, c) for c in EXPENSE_CATEGORIES])
-    channel = SelectField(_l("渠道"), choices=[(c, c) for c in EXPENSE_CHANNELS])
+    kind = SelectField(_l("费用类型"), choices=[(k, _l(k)) for k in EXPENSE_KINDS])
+    category = SelectField(_l("类别"), choices=[(c, _l(c)) for c in EXPENSE_CATEGORIES])
+    channel = SelectField(_l("渠道"), choices=[(c, _l(c)) for c in EXPENSE_CHANNELS])
     amount = DecimalField(_l("金额（元）"), places=2, validators=[
         InputRequired(_l("请填写金额")), NumberRange(min=0.01, max=999_999_999_999, message=_l("金额应大于0"))])
     spent_on = DateField(_l("发生日期"), validators=[InputRequired(_l("请填写发生日期"))], default=clock.today)
@@ -35,9 +35,9 @@ class ExpenseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + [(s, s) for s in EXPENSE_STATUSES], validators=[Optional()])
-    category = SelectField(_l("类别"), choices=[("", _l("全部"))] + [(c, c) for c in EXPENSE_CATEGORIES], validators=[Optional()])
-    kind = SelectField(_l("费用类型"), choices=[("", _l("全部"))] + [(k, k) for k in EXPENSE_KINDS], validators=[Optional()])
+    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in EXPENSE_STATUSES], validators=[Optional()])
+    category = SelectField(_l("类别"), choices=[("", _l("全部"))] + [(c, _l(c)) for c in EXPENSE_CATEGORIES], validators=[Optional()])
+    kind = SelectField(_l("费用类型"), choices=[("", _l("全部"))] + [(k, _l(k)) for k in EXPENSE_KINDS], validators=[Optional()])
     spent_from = DateField(_l("从"), validators=[Optional()])
     spent_to = DateField(_l("至"), validators=[Optional()])
     sort = HiddenField()

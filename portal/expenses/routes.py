@@ -108,7 +108,7 @@ def decide(expense_id: int):
     if form.validate_on_submit():
         expense.decide(form.decision.data == "approve", current_user, (form.note.data or "").strip())
         db.session.commit()
-        flash(_("已审批：%(s)s", s=expense.status), "success")
+        flash(_("已审批：%(s)s", s=_(expense.status)), "success")
         return redirect_after_post(url_for("expenses.detail", expense_id=expense.id))
     return render_page_or_fragment("expenses/detail.html", "expenses/_detail.html", 422, expense=expense, form=form,
                                    can_decide=True)

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -21,8 +22,8 @@ def expenses_to_approve(user: User, today: date) -> WorkSection | None:
                                          Expense.archived_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(query.options(joinedload(Expense.submitted_by)).order_by(Expense.created_at).limit(8))
-    items = [WorkItem(title=f"{e.submitted_by.display_name} · {e.category} ¥{e.amount:,.2f}",
-                      url=url_for("expenses.detail", expense_id=e.id), due=e.spent_on, status_word="待审批",
+    items = [WorkItem(title=f"{e.submitted_by.display_name} · {_(e.category)} ¥{e.amount:,.2f}",
+                      url=url_for("expenses.detail", expense_id=e.id), due=e.spent_on, status_word=_("待审批"),
                       tone="amber", detail=e.description) for e in rows]
-    return WorkSection(key="expenses_to_approve", title="待审批费用", total=total, items=items,
-                       more_url=url_for("expenses.index", status="待审批"), empty_text="没有待审批的费用。")
+    return WorkSection(key="expenses_to_approve", title=_("待审批费用"), total=total, items=items,
+                       more_url=url_for("expenses.index", status="待审批"), empty_text=_("没有待审批的费用。"))

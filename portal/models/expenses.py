@@ -3,19 +3,21 @@ order or marketing activity, approved by the submitter's supervisor (DESIGN.md "
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import ArchivableMixin, AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-EXPENSE_KINDS = ("公司费用", "个人费用")
-EXPENSE_CATEGORIES = ("差旅", "住宿", "场地", "租用", "公关", "宣传", "其他")
-EXPENSE_CHANNELS = ("直销", "渠道")
-EXPENSE_STATUSES = ("待审批", "已批准", "已驳回")
+EXPENSE_KINDS = (N_("公司费用"), N_("个人费用"))
+EXPENSE_CATEGORIES = (N_("差旅"), N_("住宿"), N_("场地"), N_("租用"), N_("公关"), N_("宣传"), N_("其他"))
+EXPENSE_CHANNELS = (N_("直销"), N_("渠道"))
+EXPENSE_STATUSES = (N_("待审批"), N_("已批准"), N_("已驳回"))
 
 
 class Expense(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -56,8 +58,8 @@ class Expense(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db.
     def decide(self, approve: bool, by: User, note: str) -> None:
         """审批 by a supervisor or admin other than the submitter; only a pending expense."""
         if self.status != "待审批":
-            raise ValueError("该费用已审批")
+            raise ValueError(_("该费用已审批"))
         if by.id == self.submitted_by_id:
-            raise ValueError("不能审批自己提交的费用")
+            raise ValueError(_("不能审批自己提交的费用"))
         self.status = "已批准" if approve else "已驳回"
         self.decided_by_id, self.decided_at, self.decision_note = by.id, clock.now(), note

@@ -8,11 +8,13 @@ never sums payments per row, and two workers cannot both pass the "≤ receivabl
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import ArchivableMixin, AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
@@ -20,17 +22,17 @@ from portal.models.customers import Customer
 MONEY = Numeric(14, 2)
 ZERO = Decimal("0.00")
 
-PRODUCT_STATUSES = ("在售", "停售")
-OPEN_STAGES = ("初步接洽", "需求确认", "方案报价", "商务谈判")
-WON, LOST = "赢单", "输单"
+PRODUCT_STATUSES = (N_("在售"), N_("停售"))
+OPEN_STAGES = (N_("初步接洽"), N_("需求确认"), N_("方案报价"), N_("商务谈判"))
+WON, LOST = N_("赢单"), N_("输单")
 OPPORTUNITY_STAGES = OPEN_STAGES + (WON, LOST)
-LOSS_REASONS = ("价格", "功能", "竞品", "关系", "时机", "其他")
-QUOTE_STATUSES = ("待审批", "有效", "已驳回")
-ORDER_STATUSES = ("执行中", "已完成", "已取消")
-PAYMENT_METHODS = ("银行转账", "承兑汇票", "现金", "支票", "其他")
-PAYMENT_KINDS = ("回款", "退款")
-INVOICE_TYPES = ("增值税专用发票", "普通发票")
-INVOICE_STATUSES = ("已开具", "已作废")
+LOSS_REASONS = (N_("价格"), N_("功能"), N_("竞品"), N_("关系"), N_("时机"), N_("其他"))
+QUOTE_STATUSES = (N_("待审批"), N_("有效"), N_("已驳回"))
+ORDER_STATUSES = (N_("执行中"), N_("已完成"), N_("已取消"))
+PAYMENT_METHODS = (N_("银行转账"), N_("承兑汇票"), N_("现金"), N_("支票"), N_("其他"))
+PAYMENT_KINDS = (N_("回款"), N_("退款"))
+INVOICE_TYPES = (N_("增值税专用发票"), N_("普通发票"))
+INVOICE_STATUSES = (N_("已开具"), N_("已作废"))
 
 
 class IllegalTransition(ValueError):
@@ -104,22 +106,22 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
     def move_to(self, stage: str, by: User | None) -> "OpportunityStageChange":
         """Move between open stages (forwards or back); won/lost go through win()/lose()."""
         if not self.is_open:
-            raise IllegalTransition("商机已关闭，不能再变更阶段")
+            raise IllegalTransition(_("商机已关闭，不能再变更阶段"))
         if stage not in OPEN_STAGES or stage == self.stage:
-            raise IllegalTransition("请选择另一个进行中的阶段")
+            raise IllegalTransition(_("请选择另一个进行中的阶段"))
         return self._record(stage, by)
 
     def win(self, by: User | None, on: date) -> "OpportunityStageChange":
         if not self.is_open:
-            raise IllegalTransition("商机已关闭")
+            raise IllegalTransition(_("商机已关闭"))
         self.closed_on = on
         return self._record(WON, by)
 
     def lose(self, reason: str, lost_to: str, by: User | None, on: date) -> "OpportunityStageChange":
         if not self.is_open:
-            raise IllegalTransition("商机已关闭")
+            raise IllegalTransition(_("商机已关闭"))
         if reason not in LOSS_REASONS:
-            raise IllegalTransition("请选择输单原因")
+            raise IllegalTransition(_("请选择输单原因"))
         self.loss_reason, self.lost_to, self.closed_on, self.lost_at_stage = reason, lost_to, on, self.stage
         return self._record(LOST, by)
 
@@ -179,7 +181,7 @@ class Quote(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def decide(self, approve: bool, by: User, note: str) -> None:
         if self.status != "待审批":
-            raise IllegalTransition("该报价不在待审批状态")
+            raise IllegalTransition(_("该报价不在待审批状态"))
         self.status = "有效" if approve else "已驳回"
         self.decided_by_id, self.decided_at, self.decision_note = by.id, clock.now(), note
 
@@ -246,14 +248,14 @@ class Order(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def cancel(self) -> None:
         """已取消: only with nothing received (a refund record brings received back to zero first)."""
         if self.status == "已取消":
-            raise IllegalTransition("订单已取消")
+            raise IllegalTransition(_("订单已取消"))
         if self.received_amount:
-            raise IllegalTransition("订单已有回款，请先登记退款再取消")
+            raise IllegalTransition(_("订单已有回款，请先登记退款再取消"))
         self.status, self.cancelled_at = "已取消", clock.now()
 
     def complete(self) -> None:
         if self.status != "执行中":
-            raise IllegalTransition("只有执行中的订单可以完成")
+            raise IllegalTransition(_("只有执行中的订单可以完成"))
         self.status = "已完成"
 
 

@@ -1,8 +1,20 @@
 """Quote and order arithmetic (DESIGN.md "Quotes", "Orders"): line amounts, the floor-price rule,
-gross profit, and the limits on payments and invoices. Decimal in, Decimal out; no app."""
+gross profit, and the limits on payments and invoices. Decimal in, Decimal out; no app.
+
+A refusal is written as a msgid with placeholders and formatted by the `gettext` the caller passes
+(flask_babel's in a request, so the user reads it in their language); without one it reads in 简体."""
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+
+
+def plain(message: str, **values) -> str:
+    """The 简体 msgid with its placeholders filled (no catalogue)."""
+    return message % values if values else message
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.2f}"
 
 
 def line_amount(quantity: Decimal, unit_price: Decimal, discount: Decimal = Decimal("0")) -> Decimal:
@@ -39,39 +51,39 @@ def receivable(total: Decimal, received: Decimal) -> Decimal:
     return total - received
 
 
-def payment_refusal(amount: Decimal, total: Decimal, received: Decimal) -> str | None:
+def payment_refusal(amount: Decimal, total: Decimal, received: Decimal, gettext=plain) -> str | None:
     """Why a payment of `amount` cannot be recorded, or None: it must be positive and within the receivable."""
     if amount <= 0:
-        return "回款金额应大于0"
+        return gettext("回款金额应大于0")
     if amount > receivable(total, received):
-        return f"回款金额超过应收余额 {receivable(total, received):,.2f} 元"
+        return gettext("回款金额超过应收余额 %(amount)s 元", amount=money(receivable(total, received)))
     return None
 
 
-def refund_refusal(amount: Decimal, received: Decimal) -> str | None:
+def refund_refusal(amount: Decimal, received: Decimal, gettext=plain) -> str | None:
     """A refund is positive and at most what was received."""
     if amount <= 0:
-        return "退款金额应大于0"
+        return gettext("退款金额应大于0")
     if amount > received:
-        return f"退款金额超过已回款 {received:,.2f} 元"
+        return gettext("退款金额超过已回款 %(amount)s 元", amount=money(received))
     return None
 
 
-def invoice_refusal(amount: Decimal, total: Decimal, invoiced: Decimal) -> str | None:
+def invoice_refusal(amount: Decimal, total: Decimal, invoiced: Decimal, gettext=plain) -> str | None:
     """Invoiced (not voided) never exceeds the order total."""
     if amount <= 0:
-        return "发票金额应大于0"
+        return gettext("发票金额应大于0")
     if invoiced + amount > total:
-        return f"开票金额超过可开票余额 {total - invoiced:,.2f} 元"
+        return gettext("开票金额超过可开票余额 %(amount)s 元", amount=money(total - invoiced))
     return None
 
 
-def order_edit_refusal(new_total: Decimal, received: Decimal, invoiced: Decimal) -> str | None:
+def order_edit_refusal(new_total: Decimal, received: Decimal, invoiced: Decimal, gettext=plain) -> str | None:
     """An edited order whose total would fall below what was received or invoiced is refused."""
     if new_total < received:
-        return f"订单金额不能低于已回款金额 {received:,.2f} 元"
+        return gettext("订单金额不能低于已回款金额 %(amount)s 元", amount=money(received))
     if new_total < invoiced:
-        return f"订单金额不能低于已开票金额 {invoiced:,.2f} 元"
+        return gettext("订单金额不能低于已开票金额 %(amount)s 元", amount=money(invoiced))
     return None
 
 

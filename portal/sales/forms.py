@@ -4,6 +4,7 @@ Money fields are DecimalField (Decimal, two places); the payment and invoice for
 idempotency token generated when the form is shown, so a repeated POST records one row."""
 from uuid import uuid4
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
@@ -11,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal import clock
 from portal.models.sales import (
-    INVOICE_TYPES, LOSS_REASONS, OPEN_STAGES, OPPORTUNITY_STAGES, PAYMENT_METHODS, PRODUCT_STATUSES,
+    INVOICE_TYPES, LOSS_REASONS, OPEN_STAGES, OPPORTUNITY_STAGES, ORDER_STATUSES, PAYMENT_METHODS, PRODUCT_STATUSES,
 )
 
 MAX_MONEY = 999_999_999_999
@@ -49,11 +50,11 @@ class OpportunityForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField(_l("推进到"), choices=[(s, s) for s in OPEN_STAGES], validators=[DataRequired(_l("请选择阶段"))])
+    stage = SelectField(_l("推进到"), choices=[(s, _l(s)) for s in OPEN_STAGES], validators=[DataRequired(_l("请选择阶段"))])
 
 
 class LoseForm(FlaskForm):
-    loss_reason = SelectField(_l("输单原因"), choices=[("", _l("请选择"))] + [(r, r) for r in LOSS_REASONS],
+    loss_reason = SelectField(_l("输单原因"), choices=[("", _l("请选择"))] + [(r, _l(r)) for r in LOSS_REASONS],
                               validators=[DataRequired(_l("请选择输单原因"))])
     lost_to = StringField(_l("赢单的竞争对手（如知道）"), validators=[Optional(), Length(max=128, message=_l("不能超过128个字符"))])
 
@@ -71,7 +72,7 @@ class OpportunityFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("商机/客户"), validators=[Optional(), Length(max=64)])
-    stage = SelectField(_l("阶段"), choices=[("", _l("全部"))] + [(s, s) for s in OPPORTUNITY_STAGES], validators=[Optional()])
+    stage = SelectField(_l("阶段"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in OPPORTUNITY_STAGES], validators=[Optional()])
     owner_id = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     close_from = DateField(_l("预计成交从"), validators=[Optional()])
     close_to = DateField(_l("至"), validators=[Optional()])
@@ -98,7 +99,8 @@ class QuoteForm(FlaskForm):
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.products = {str(p.id): p for p in products}
-        choices = [("", _l("—"))] + [(str(p.id), f"{p.code} {p}（标准价 {p.standard_price:,.2f}）") for p in products]
+        choices = [("", "—")] + [(str(p.id), _("%(code)s %(product)s（标准价 %(price)s）", code=p.code, product=str(p),
+                                                    price=format(p.standard_price, ",.2f"))) for p in products]
         for entry in self.lines:
             entry.form.product_id.choices = choices
 
@@ -131,7 +133,7 @@ class ProductForm(FlaskForm):
     standard_price = positive_money(_l("标准价（元）"), _l("请填写标准价"))
     floor_price = positive_money(_l("底价（元）"), _l("请填写底价"))
     unit_cost = DecimalField(_l("单位成本（元）"), **money)
-    status = SelectField(_l("状态"), choices=[(s, s) for s in PRODUCT_STATUSES])
+    status = SelectField(_l("状态"), choices=[(s, _l(s)) for s in PRODUCT_STATUSES])
     materials = TextAreaField(_l("资料"), validators=[Optional(), Length(max=5000, message=_l("不能超过5000个字符"))])
 
     FIELDS = ("code", "name", "product_version", "category", "unit", "standard_price", "floor_price", "unit_cost",
@@ -153,7 +155,7 @@ class PaymentForm(FlaskForm):
     token = HiddenField(default=new_token)
     amount = positive_money(_l("回款金额（元）"), _l("请填写回款金额"))
     paid_on = DateField(_l("回款日期"), validators=[InputRequired(_l("请填写回款日期"))], default=clock.today)
-    method = SelectField(_l("方式"), choices=[(m, m) for m in PAYMENT_METHODS])
+    method = SelectField(_l("方式"), choices=[(m, _l(m)) for m in PAYMENT_METHODS])
     note = StringField(_l("备注"), validators=[Optional(), Length(max=256, message=_l("不能超过256个字符"))])
 
     def validate_paid_on(self, field):
@@ -174,7 +176,7 @@ class RefundForm(PaymentForm):
 class InvoiceForm(FlaskForm):
     token = HiddenField(default=new_token)
     number = StringField(_l("发票号码"), validators=[DataRequired(_l("请填写发票号码")), Length(max=32, message=_l("不能超过32个字符"))])
-    kind = SelectField(_l("发票类型"), choices=[(k, k) for k in INVOICE_TYPES])
+    kind = SelectField(_l("发票类型"), choices=[(k, _l(k)) for k in INVOICE_TYPES])
     amount = positive_money(_l("开票金额（元）"), _l("请填写开票金额"))
     issued_on = DateField(_l("开票日期"), validators=[InputRequired(_l("请填写开票日期"))], default=clock.today)
 
@@ -213,7 +215,7 @@ class OrderFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("订单号/客户"), validators=[Optional(), Length(max=64)])
-    status = SelectField(_l("状态"), choices=[("", _l("全部")), ("执行中", "执行中"), ("已完成", "已完成"), ("已取消", "已取消")],
+    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in ORDER_STATUSES],
                          validators=[Optional()])
     owner_id = SelectField(_l("业务员"), choices=[], validators=[Optional()])
     signed_from = DateField(_l("签约从"), validators=[Optional()])

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal.customers import services as customer_services
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.sales import OPEN_STAGES, AfterSalesHandover, Opportunity, Order, PaymentInstalment
 
@@ -17,9 +18,9 @@ def hand_over_selling(from_user: User, to_user_for_customer: dict[int, int], dry
     orders = list(db.session.scalars(select(Order).where(
         Order.owner_id == from_user.id, Order.status == "执行中", Order.customer_id.in_(to_user_for_customer))))
     if opportunities:
-        counts["进行中商机"] = len(opportunities)
+        counts[N_("进行中商机")] = len(opportunities)
     if orders:
-        counts["执行中订单"] = len(orders)
+        counts[N_("执行中订单")] = len(orders)
     if not dry_run:
         for opportunity in opportunities:
             opportunity.owner_id = to_user_for_customer[opportunity.customer_id]
@@ -43,7 +44,7 @@ def hand_over_after_sales(from_user: User, _to_user_for_customer: dict[int, int]
                 RevisitTask.customer_id == handover.customer_id, RevisitTask.trigger == "deal",
                 RevisitTask.status == TASK_OPEN, RevisitTask.assignee_id.is_not(None)).limit(1))
             handover.owner_id = receiver or (colleagues[0].id if colleagues else None)
-    return {"售后跟踪客户": len(handovers)} if handovers else {}
+    return {N_("售后跟踪客户"): len(handovers)} if handovers else {}
 
 
 customer_services.handover_movers.append(hand_over_selling)

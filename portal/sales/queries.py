@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -52,7 +53,7 @@ def seller_choices(user: User) -> list[tuple[str, str]]:
         query = query.where(User.id == user.id)
     elif user.role == "supervisor" and user.department_id is not None:
         query = query.where(User.department_id == user.department_id)
-    return [("", "全部")] + [(str(uid), name) for uid, name in db.session.execute(query)]
+    return [("", _("全部"))] + [(str(uid), name) for uid, name in db.session.execute(query)]
 
 
 def like(term: str) -> str:
@@ -101,7 +102,7 @@ class Funnel:
     loss_reasons: list = field(default_factory=list)
     weighted_pipeline: Decimal = ZERO
     by_owner: list = field(default_factory=list)  # (owner name, open count, open amount, weighted)
-    forecast: list = field(default_factory=list)  # (YYYY-MM, open count, amount, weighted) by expected close month
+    forecast: list = field(default_factory=list)  # (YYYY-MM or None: 未定, open count, amount, weighted) by close month
 
 
 def funnel_view(user: User, start: date, end: date) -> Funnel:
@@ -154,7 +155,7 @@ def forecast_by_month(user: User) -> list:
         .with_only_columns(year, month, func.count(Opportunity.id), func.coalesce(func.sum(Opportunity.expected_amount), 0),
                            weighted_sum_expression())
         .group_by(year, month).order_by(year, month)).all()
-    return [(f"{int(y):04d}-{int(m):02d}" if y is not None else "未定", n, Decimal(amount),
+    return [(f"{int(y):04d}-{int(m):02d}" if y is not None else None, n, Decimal(amount),
              Decimal(weighted).quantize(Decimal("0.01"))) for y, m, n, amount, weighted in rows]
 
 

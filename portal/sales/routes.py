@@ -160,7 +160,7 @@ def opportunity_stage(opportunity_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("阶段已更新为 %(s)s", s=record.stage), "success")
+            flash(_("阶段已更新为 %(s)s", s=_(record.stage)), "success")
         return redirect_after_post(url_for("sales.opportunity", opportunity_id=record.id))
     flash(_("请选择阶段"), "error")
     return redirect_after_post(url_for("sales.opportunity", opportunity_id=record.id))
@@ -241,7 +241,7 @@ def quote_decide(quote_id: int):
     if form.validate_on_submit():
         services.decide_quote(record, form.decision.data == "approve", current_user, form.note.data or "")
         db.session.commit()
-        flash(_("已审批：%(s)s", s=record.status), "success")
+        flash(_("已审批：%(s)s", s=_(record.status)), "success")
         return redirect_after_post(url_for("sales.quote", quote_id=record.id))
     return render_page_or_fragment("sales/quote.html", "sales/_quote.html", status_of(form), quote=record,
                                    decision_form=form, can_decide=True)
@@ -341,7 +341,7 @@ def order_edit(order_id: int):
                                     line.discount.data or 0) for line in form.filled_lines()]
         try:
             if str(record.version) != form.version.data:
-                raise services.Refused(_("订单已被其他人修改（例如刚登记了回款），请刷新后重试"))
+                raise services.Outdated(_("订单已被其他人修改（例如刚登记了回款），请刷新后重试"))
             services.edit_order_lines(record, lines, (form.note.data or "").strip())
             db.session.commit()
         except (services.Refused, StaleDataError) as error:
@@ -349,7 +349,7 @@ def order_edit(order_id: int):
             message = str(error) if isinstance(error, services.Refused) else _("订单已被其他人修改，请刷新后重试")
             form.form_errors.append(message)
             return render_page_or_fragment("sales/order_form.html", "sales/_order_form.html", 409 if
-                                           isinstance(error, StaleDataError) or "刷新" in message else 422,
+                                           isinstance(error, (StaleDataError, services.Outdated)) else 422,
                                            form=form, order=record)
         flash(_("订单已修改"), "success")
         return redirect_after_post(url_for("sales.order", order_id=record.id))
@@ -371,7 +371,7 @@ def order_plan(order_id: int):
     if form.validate_on_submit():
         try:
             if str(record.version) != form.version.data:
-                raise services.Refused(_("订单已被其他人修改，请刷新后重试"))
+                raise services.Outdated(_("订单已被其他人修改，请刷新后重试"))
             services.set_payment_plan(record, form.plan_rows())
         except services.Refused as error:
             db.session.rollback()

@@ -3,6 +3,7 @@ within 7 days (their owner) and overdue ones (the owner's supervisor). A count a
 from datetime import date, timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -36,10 +37,11 @@ def quotes_to_approve(user: User, today: date) -> WorkSection | None:
     query = (access.approvable_quotes(user).join(Quote.customer).options(contains_eager(Quote.customer))
              .where(Quote.status == "待审批", Quote.owner_id != user.id))
     rows = db.session.scalars(query.order_by(Quote.created_at, Quote.id).limit(FIRST_ROWS)).all()
-    items = [WorkItem(title=f"{q.customer.name} · 报价 ¥{q.total:,.2f}", url=url_for("sales.quote", quote_id=q.id),
-                      due=q.quoted_on, status_word="待审批", tone="amber", detail="含低于底价的报价行") for q in rows]
-    return WorkSection(key="quotes_to_approve", title="待审批报价（低于底价）", total=count_of(query), items=items,
-                       empty_text="没有待审批的报价。")
+    items = [WorkItem(title=_("%(customer)s · 报价 ¥%(amount)s", customer=q.customer.name, amount=format(q.total, ",.2f")),
+                      url=url_for("sales.quote", quote_id=q.id), due=q.quoted_on, status_word=_("待审批"), tone="amber",
+                      detail=_("含低于底价的报价行")) for q in rows]
+    return WorkSection(key="quotes_to_approve", title=_("待审批报价（低于底价）"), total=count_of(query), items=items,
+                       empty_text=_("没有待审批的报价。"))
 
 
 def instalment_rows(query) -> list:
@@ -54,10 +56,15 @@ def instalment_query():
 
 def instalment_item(instalment, number: str, customer_name: str, today: date) -> WorkItem:
     days = (instalment.due_on - today).days
-    word, tone = (f"逾期{-days}天", "red") if days < 0 else ("今日到期", "amber") if days == 0 else (f"{days}天后到期", "grey")
+    if days < 0:
+        word, tone = _("逾期%(n)s天", n=-days), "red"
+    elif days == 0:
+        word, tone = _("今日到期"), "amber"
+    else:
+        word, tone = _("%(n)s天后到期", n=days), "grey"
     return WorkItem(title=f"{customer_name} · {number}", url=url_for("sales.order", order_id=instalment.order_id),
                     due=instalment.due_on, status_word=word, tone=tone,
-                    detail=f"应收 ¥{instalment.amount - instalment.paid_amount:,.2f}")
+                    detail=_("应收 ¥%(amount)s", amount=format(instalment.amount - instalment.paid_amount, ",.2f")))
 
 
 @register_work_section(22)
@@ -68,9 +75,10 @@ def instalments_due_soon(user: User, today: date) -> WorkSection | None:
     conditions = (PaymentInstalment.owner_id == user.id, PaymentInstalment.due_on >= today,
                   PaymentInstalment.due_on <= today + timedelta(days=DUE_SOON_DAYS))
     rows = instalment_rows(instalment_query().where(*conditions))
-    return WorkSection(key="instalments_due", title="7天内到期回款", total=count_instalments(*conditions),
+    return WorkSection(key="instalments_due", title=_("%(n)s天内到期回款", n=DUE_SOON_DAYS),
+                       total=count_instalments(*conditions),
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
-                       empty_text="7天内没有到期的回款计划。")
+                       empty_text=_("%(n)s天内没有到期的回款计划。", n=DUE_SOON_DAYS))
 
 
 @register_work_section(24)
@@ -80,9 +88,9 @@ def instalments_overdue(user: User, today: date) -> WorkSection | None:
         return None
     conditions = (PaymentInstalment.due_on < today, access.instalment_owner_condition(user))
     rows = instalment_rows(instalment_query().where(*conditions))
-    return WorkSection(key="instalments_overdue", title="团队逾期回款", total=count_instalments(*conditions),
+    return WorkSection(key="instalments_overdue", title=_("团队逾期回款"), total=count_instalments(*conditions),
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
-                       empty_text="团队没有逾期回款。")
+                       empty_text=_("团队没有逾期回款。"))
 
 
 @register_work_section(26)
@@ -95,7 +103,7 @@ def after_sales_to_name(user: User, today: date) -> WorkSection | None:
     rows = db.session.execute(query.order_by(AfterSalesHandover.created_at, AfterSalesHandover.customer_id)
                               .limit(FIRST_ROWS)).all()
     items = [WorkItem(title=name, url=url_for("sales.after_sales_owner", customer_id=h.customer_id),
-                      due=h.created_at, status_word="待指定", tone="amber", detail="首单已签约，请指定客服部的售后跟踪责任人")
-             for h, name in rows]
-    return WorkSection(key="after_sales_to_name", title="成交客户跟踪：待指定售后责任人", total=count_of(query),
-                       items=items, empty_text="没有待指定售后跟踪责任人的成交客户。")
+                      due=h.created_at, status_word=_("待指定"), tone="amber",
+                      detail=_("首单已签约，请指定客服部的售后跟踪责任人")) for h, name in rows]
+    return WorkSection(key="after_sales_to_name", title=_("成交客户跟踪：待指定售后责任人"), total=count_of(query),
+                       items=items, empty_text=_("没有待指定售后跟踪责任人的成交客户。"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +18,7 @@ from portal import clock, events
 from portal.customers import services as customer_services
 from portal.database import upsert
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.sales import (
@@ -39,7 +41,11 @@ from portal.rules import pricing
 
 
 class Refused(ValueError):
-    """A money rule refused the change; the message is shown to the user as is."""
+    """A money rule refused the change; the message (in the user's language) is shown to the user as is."""
+
+
+class Outdated(Refused):
+    """Someone else changed the record since the form was shown (answered 409, not 422)."""
 
 
 @dataclass
@@ -96,7 +102,7 @@ def win_opportunity(opportunity: Opportunity, by: User, signed_on: date | None =
                            line.product_name, line.quantity, line.unit_price, line.discount) for line in quote.lines]
     else:
         if opportunity.expected_amount <= 0:
-            raise Refused("请先填写预计金额或录入报价，再赢单")
+            raise Refused(_("请先填写预计金额或录入报价，再赢单"))
         lines = [LineInput(None, opportunity.products_of_interest or opportunity.name, Decimal("1"),
                            opportunity.expected_amount)]
     db.session.add(opportunity.win(by, signed_on))
@@ -172,10 +178,10 @@ def edit_order_lines(order: Order, lines: list[LineInput], note: str) -> None:
     from portal.audit import audit_note
 
     if order.status != "执行中":
-        raise Refused("只有执行中的订单可以修改")
+        raise Refused(_("只有执行中的订单可以修改"))
     costs = {line.product_name: line.unit_cost for line in order.lines}
     new_total = sum((pricing.line_amount(i.quantity, i.unit_price, i.discount) for i in lines), ZERO)
-    refusal = pricing.order_edit_refusal(new_total, order.received_amount, order.invoiced_amount)
+    refusal = pricing.order_edit_refusal(new_total, order.received_amount, order.invoiced_amount, gettext=_)
     if refusal:
         raise Refused(refusal)
     difference = new_total - order.total
@@ -183,7 +189,7 @@ def edit_order_lines(order: Order, lines: list[LineInput], note: str) -> None:
     if difference:
         last = instalments[-1] if instalments else None
         if last is None or last.amount + difference <= 0 or last.amount + difference < last.paid_amount:
-            raise Refused("订单金额变化后回款计划无法自动调整，请先修改回款计划")
+            raise Refused(_("订单金额变化后回款计划无法自动调整，请先修改回款计划"))
         last.amount += difference
     audit_note("修改订单明细，原明细：" + "；".join(
         f"{line.product_name}×{line.quantity}@{line.unit_price}-{line.discount}" for line in order.lines)[:200])
@@ -205,9 +211,9 @@ def edit_order_lines(order: Order, lines: list[LineInput], note: str) -> None:
 def set_payment_plan(order: Order, rows: list[tuple[date, Decimal, str]]) -> None:
     """Replace the plan: instalments must add up to the order total; what was received is re-allocated."""
     if sum((amount for _due, amount, _note in rows), ZERO) != order.total:
-        raise Refused(f"回款计划合计应等于订单金额 {order.total:,.2f} 元")
+        raise Refused(_("回款计划合计应等于订单金额 %(amount)s 元", amount=format(order.total, ",.2f")))
     if any(amount <= 0 for _due, amount, _note in rows):
-        raise Refused("每期金额应大于0")
+        raise Refused(_("每期金额应大于0"))
     for instalment in list(order.instalments):
         db.session.delete(instalment)
     db.session.flush()
@@ -257,9 +263,9 @@ def record_payment(order: Order, amount: Decimal, paid_on: date, method: str, no
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.expire(order)
-        refusal = (pricing.payment_refusal(amount, order.total, order.received_amount) if kind == "回款"
-                   else pricing.refund_refusal(amount, order.received_amount))
-        raise Refused(refusal or "订单已取消，不能登记回款")
+        refusal = (pricing.payment_refusal(amount, order.total, order.received_amount, gettext=_) if kind == "回款"
+                   else pricing.refund_refusal(amount, order.received_amount, gettext=_))
+        raise Refused(refusal or _("订单已取消，不能登记回款"))
     db.session.expire(order)
     reallocate(order.id, order.received_amount)
     return payment
@@ -282,7 +288,7 @@ def issue_invoice(order: Order, number: str, kind: str, amount: Decimal, issued_
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.expire(order)
-        raise Refused(pricing.invoice_refusal(amount, order.total, order.invoiced_amount) or "订单已取消，不能开票")
+        raise Refused(pricing.invoice_refusal(amount, order.total, order.invoiced_amount, gettext=_) or _("订单已取消，不能开票"))
     db.session.expire(order)
     return invoice
 
@@ -290,7 +296,7 @@ def issue_invoice(order: Order, number: str, kind: str, amount: Decimal, issued_
 def void_invoice(invoice: Invoice) -> None:
     """作废: the invoice stays on file, its amount leaves the order's invoiced figure."""
     if invoice.status != "已开具":
-        raise IllegalTransition("发票已作废")
+        raise IllegalTransition(_("发票已作废"))
     invoice.status = "已作废"
     db.session.flush()
     db.session.execute(update(Order).where(Order.id == invoice.order_id)
@@ -332,7 +338,7 @@ def name_after_sales_owner(handover: AfterSalesHandover, owner: User, by: User) 
     from portal.models.revisits import TASK_OPEN, RevisitTask
 
     if owner.role != "service" or not owner.is_active_user:
-        raise Refused("售后跟踪责任人应为在岗的客服人员")
+        raise Refused(_("售后跟踪责任人应为在岗的客服人员"))
     handover.owner_id, handover.named_by_id, handover.named_at = owner.id, by.id, clock.now()
     result = db.session.execute(
         update(RevisitTask).where(RevisitTask.customer_id == handover.customer_id, RevisitTask.trigger == "deal",
@@ -345,7 +351,7 @@ def name_after_sales_owner(handover: AfterSalesHandover, owner: User, by: User) 
 
 def save_product(product: Product | None, data: dict) -> Product:
     if data["floor_price"] > data["standard_price"]:
-        raise Refused("底价不能高于标准价")
+        raise Refused(_("底价不能高于标准价"))
     product = product or Product()
     for name, value in data.items():
         setattr(product, name, value)
@@ -357,7 +363,7 @@ def save_product(product: Product | None, data: dict) -> Product:
 
 def move_merged_sales(kept: Customer, merged: Customer, _by: User) -> dict[str, int]:
     counts = {}
-    for model, label in ((Opportunity, "商机"), (Quote, "报价"), (Order, "订单")):
+    for model, label in ((Opportunity, N_("商机")), (Quote, N_("报价")), (Order, N_("订单"))):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session="fetch"))
         if result.rowcount:

@@ -95,7 +95,7 @@ def product_sheet_xlsx():
     from portal.spreadsheets import xlsx_response
 
     sheet = sales_statements.product_sheet(current_user, *sheet_args())
-    record_sensitive_read("ProductSheet", f"{sheet.year}H{sheet.half}", f"导出{sheet.title}")
+    record_sensitive_read("ProductSheet", f"{sheet.year}H{sheet.half}", f"导出{sheet.log_title}")
     return xlsx_response(product_sheet_workbook(sheet), f"product-sheet-{sheet.year}-H{sheet.half}.xlsx")
 
 
@@ -107,7 +107,7 @@ def product_sheet_pdf():
     from portal.reports.services import pdf_response
 
     sheet = sales_statements.product_sheet(current_user, *sheet_args())
-    record_sensitive_read("ProductSheet", f"{sheet.year}H{sheet.half}", f"打印{sheet.title}")
+    record_sensitive_read("ProductSheet", f"{sheet.year}H{sheet.half}", f"打印{sheet.log_title}")
     document = pdf.render_pdf("pdf/product_sheet.html", sheet=sheet, generated_at=clock.now(), printed_by=current_user)
     return pdf_response(document, f"{sheet.title}.pdf")
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
 from portal.access import sales as access
 from portal.access.expenses import visible_expenses
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.expenses import Expense
@@ -19,8 +23,8 @@ from portal.models.sales import Invoice, Order, OrderLine, Payment
 
 ZERO = Decimal("0.00")
 MEASURES = ("sales", "received", "receivable", "invoiced", "expenses", "gross_profit")
-MEASURE_LABELS = {"sales": "销售金额", "received": "回款额", "receivable": "应收款", "invoiced": "发票金额",
-                  "expenses": "费用", "gross_profit": "毛利"}
+MEASURE_LABELS = {"sales": N_("销售金额"), "received": N_("回款额"), "receivable": N_("应收款"),
+                  "invoiced": N_("发票金额"), "expenses": N_("费用"), "gross_profit": N_("毛利")}
 TOTALS_ONLY_ROLES = frozenset({"marketing"})
 
 
@@ -126,7 +130,28 @@ class ProductSheet:
 
     @property
     def title(self) -> str:
+        """In the interface language (page, PDF, .xlsx)."""
+        if self.half == 1:
+            return _("%(year)s年上半年产品销售月报", year=self.year)
+        return _("%(year)s年下半年产品销售月报", year=self.year)
+
+    @property
+    def log_title(self) -> str:
+        """The same in 简体, for the audit log."""
         return f"{self.year}年{'上' if self.half == 1 else '下'}半年产品销售月报"
+
+    @property
+    def sheet_name(self) -> str:
+        """The .xlsx sheet's name: 2026上半年 / 2026 H1."""
+        if self.half == 1:
+            return _("%(year)s上半年", year=self.year)
+        return _("%(year)s下半年", year=self.year)
+
+    @property
+    def month_names(self) -> list[str]:
+        """The half-year's months in the interface language: 7月 / 7月 / Jul (CLDR stand-alone abbreviations)."""
+        locale = get_locale() or "zh_Hans_CN"
+        return [format_date(date(year, month, 1), "LLL", locale=locale) for year, month in self.months]
 
 
 def half_year(year: int, half: int) -> tuple[date, date, list]:

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -53,9 +54,9 @@ def save_targets(user: User, first: date, form) -> int:
         try:
             amount = Decimal(raw).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise Refused(f"{person.display_name} 的目标金额无效") from None
+            raise Refused(_("%(name)s 的目标金额无效", name=person.display_name)) from None
         if amount < 0 or amount > Decimal("999999999999"):
-            raise Refused(f"{person.display_name} 的目标金额应在0到9999亿之间")
+            raise Refused(_("%(name)s 的目标金额应在0到9999亿之间", name=person.display_name))
         row = db.session.scalar(select(SalesTarget).where(SalesTarget.user_id == person.id, SalesTarget.month == first))
         if row is None:
             db.session.add(SalesTarget(user_id=person.id, month=first, amount=amount, set_by_id=user.id))
