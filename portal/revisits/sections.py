@@ -31,7 +31,8 @@ def task_item(task: RevisitTask, today: date, team: bool = False) -> WorkItem:
     """A revisit task's work-list row: 完成回访 opens its questionnaire under the row; a team's rows name
     the assignee."""
     word, tone = due_word(task.due_on, today)
-    who = f" · {task.assignee.display_name if task.assignee else _('未分配')}" if team else ""
+    assignee = task.assignee.display_name if task.assignee else _("未分配")
+    who = f" · {assignee}" if team else ""
     return WorkItem(title=_("回访 %(name)s", name=task.customer.name), url=url_for("revisits.task", task_id=task.id),
                     due=task.due_on, working_day_due=True, status_word=word, tone=tone,
                     detail=f"{_(task.trigger_label)} · {_(task.method)}{who}",
@@ -93,7 +94,8 @@ def revisit_timeline(customer, limit: int) -> list[TimelineEvent]:
     for record in records:
         detail = _("满意度 %(n)s", n=record.satisfaction) if record.satisfaction else ""
         if record.issues_raised:
-            detail = f"{detail} · {_('问题：%(text)s', text=record.issues_raised[:40])}".lstrip(" ·")
+            issue = _("问题：%(text)s", text=record.issues_raised[:40])
+            detail = f"{detail} · {issue}".lstrip(" ·")
         events.append(TimelineEvent(at=record.revisited_at, kind="回访",
                                     title=_("%(method)s回访：%(outcome)s", method=_(record.method), outcome=_(record.outcome)),
                                     detail=detail, url=url_for("revisits.record", record_id=record.id),
