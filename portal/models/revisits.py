@@ -6,36 +6,38 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-QUESTION_TYPES = {"score": "满意度评分（1–5）", "single": "单选", "multiple": "多选", "text": "文字回答"}
-METHODS = ("电话", "邮件", "在线", "实地")
+QUESTION_TYPES = {"score": N_("满意度评分（1–5）"), "single": N_("单选"), "multiple": N_("多选"), "text": N_("文字回答")}
+METHODS = (N_("电话"), N_("邮件"), N_("在线"), N_("实地"))
 SEGMENTS = {
-    "registration": "新注册客户",
-    "deal": "成交客户",
-    "inactive": "沉睡/不活跃客户",
-    "event": "事件触发（活动、咨询、工单关闭）",
-    "manual": "手工名单",
+    "registration": N_("新注册客户"),
+    "deal": N_("成交客户"),
+    "inactive": N_("沉睡/不活跃客户"),
+    "event": N_("事件触发（活动、咨询、工单关闭）"),
+    "manual": N_("手工名单"),
 }
 TRIGGER_LABELS = {
-    "registration": "新注册",
-    "deal": "成交后",
-    "inactive": "定期（不活跃）",
-    "dormant": "转为沉睡",
-    "event": "事件",
-    "ticket_closed": "工单关闭",
-    "plan": "回访计划",
+    "registration": N_("新注册"),
+    "deal": N_("成交后"),
+    "inactive": N_("定期（不活跃）"),
+    "dormant": N_("转为沉睡"),
+    "event": N_("事件"),
+    "ticket_closed": N_("工单关闭"),
+    "plan": N_("回访计划"),
 }
-OUTCOMES = ("完成", "未接通", "拒访")
-ISSUE_CATEGORIES = ("产品", "服务", "需求", "其他")
-TASK_OPEN = "待回访"
-TASK_STATUSES = (TASK_OPEN, "已完成", "拒访", "未接通", "已取消")
+# Stored as written here (Chinese); shown through gettext.
+OUTCOMES = (N_("完成"), N_("未接通"), N_("拒访"))
+ISSUE_CATEGORIES = (N_("产品"), N_("服务"), N_("需求"), N_("其他"))
+TASK_OPEN = N_("待回访")
+TASK_STATUSES = (TASK_OPEN, N_("已完成"), N_("拒访"), N_("未接通"), N_("已取消"))
 # 未接通 reschedules to the next working day up to this many attempts; then the task closes as 未接通.
 MAX_ATTEMPTS = 3
-SPOT_CHECK_PENDING = "待抽查"
-SPOT_CHECK_RESULTS = ("合格", "不真实", "不完整", "流程不符", "态度问题")
+SPOT_CHECK_PENDING = N_("待抽查")
+SPOT_CHECK_RESULTS = (N_("合格"), N_("不真实"), N_("不完整"), N_("流程不符"), N_("态度问题"))
 SPOT_CHECK_PASS = "合格"
 # A record found 不真实 counts as not done, and its score leaves 客户满意度 (DESIGN.md 考核).
 SPOT_CHECK_UNTRUE = "不真实"

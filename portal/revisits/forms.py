@@ -1,4 +1,5 @@
 """Forms of the revisits area: task filters, the revisit itself, questionnaires, plans, spot-checks."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -41,6 +42,7 @@ from portal.models.revisits import (
     TASK_STATUSES,
     Questionnaire,
 )
+from portal.revisits.services import shown_text
 from portal.rules.sampling import SEED_BITS
 
 ANY = [("", _l("全部"))]
@@ -57,11 +59,11 @@ class TaskFilterForm(FlaskForm):
 
     scope = SelectField(_l("范围"), choices=[("mine", _l("我的任务")), ("team", _l("团队任务"))], default="mine",
                         validators=[Optional()])
-    status = SelectField(_l("状态"), choices=[("open", _l("待回访"))] + [(s, s) for s in TASK_STATUSES[1:]] + [("all", _l("全部"))],
+    status = SelectField(_l("状态"), choices=[("open", _l("待回访"))] + [(s, _l(s)) for s in TASK_STATUSES[1:]] + [("all", _l("全部"))],
                          default="open", validators=[Optional()])
     due = SelectField(_l("到期"), choices=ANY + [("overdue", _l("已逾期")), ("today", _l("今日到期")), ("week", _l("7天内到期"))],
                       validators=[Optional()])
-    method = SelectField(_l("方式"), choices=ANY + [(m, m) for m in METHODS], validators=[Optional()])
+    method = SelectField(_l("方式"), choices=ANY + [(m, _l(m)) for m in METHODS], validators=[Optional()])
     plan_id = SelectField(_l("回访计划"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, plans=(), **kwargs):
@@ -74,11 +76,11 @@ class RevisitForm(FlaskForm):
 
     version = HiddenField()
     questionnaire_version = HiddenField()
-    outcome = RadioField(_l("回访结果"), choices=[(o, o) for o in OUTCOMES], validators=[InputRequired(_l("请选择回访结果"))])
+    outcome = RadioField(_l("回访结果"), choices=[(o, _l(o)) for o in OUTCOMES], validators=[InputRequired(_l("请选择回访结果"))])
     contact_person = StringField(_l("受访人"), validators=[Optional(), Length(max=64, message=_l("不能超过64个字符"))])
     notes = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
     issues_raised = TextAreaField(_l("客户提出的问题"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
-    issue_category = SelectField(_l("问题类别"), choices=[("", _l("（请选择）"))] + [(c, c) for c in ISSUE_CATEGORIES], default="")
+    issue_category = SelectField(_l("问题类别"), choices=[("", _l("（请选择）"))] + [(c, _l(c)) for c in ISSUE_CATEGORIES], default="")
     open_ticket = BooleanField(_l("为该问题创建回访问题工单"))
 
     questions: list[dict] = []
@@ -116,14 +118,14 @@ def revisit_form_for(questions: list[dict], **kwargs) -> RevisitForm:
         pass
 
     for question in questions:
-        name, label = f"q_{question['key']}", question["text"]
+        name, label = f"q_{question['key']}", shown_text(question["text"])
         first = [RequiredWhenCompleted()] if question["required"] else [Optional()]
         if question["type"] == "score":
             field = RadioField(label, choices=[(str(n), str(n)) for n in range(1, 6)], validators=first)
         elif question["type"] == "single":
-            field = RadioField(label, choices=[(o, o) for o in question["options"]], validators=first)
+            field = RadioField(label, choices=[(o, shown_text(o)) for o in question["options"]], validators=first)
         elif question["type"] == "multiple":
-            field = CheckboxListField(label, choices=[(o, o) for o in question["options"]], validators=first)
+            field = CheckboxListField(label, choices=[(o, shown_text(o)) for o in question["options"]], validators=first)
         else:
             field = TextAreaField(label, validators=first + [Length(max=2000, message=_l("不能超过2000个字符"))])
         setattr(VersionRevisitForm, name, field)
@@ -133,7 +135,7 @@ def revisit_form_for(questions: list[dict], **kwargs) -> RevisitForm:
 
 class QuestionForm(Form):
     text = StringField(_l("题目"), validators=[Optional(), Length(max=200, message=_l("题目不能超过200个字符"))])
-    type = SelectField(_l("题型"), choices=list(QUESTION_TYPES.items()), default="text")
+    type = SelectField(_l("题型"), choices=[(key, _l(label)) for key, label in QUESTION_TYPES.items()], default="text")
     required = BooleanField(_l("必答"))
     options = TextAreaField(_l("选项（每行一个）"), validators=[Optional(), Length(max=2000)])
 
@@ -182,13 +184,13 @@ def revisitor_choices() -> list[tuple[str, str]]:
         select(User).where(User.role.in_(("service", "tech", "supervisor")), User.is_active_user.is_(True))
         .order_by(User.role, User.display_name)
     )
-    return [(str(user.id), f"{user.display_name}（{user.role_label}）") for user in users]
+    return [(str(user.id), _("%(name)s（%(role)s）", name=user.display_name, role=_(user.role_label))) for user in users]
 
 
 class PlanForm(FlaskForm):
     name = StringField(_l("计划名称"), validators=[DataRequired(_l("请填写计划名称")), Length(max=64, message=_l("不能超过64个字符"))])
-    segment = SelectField(_l("目标客户"), choices=list(SEGMENTS.items()), validators=[InputRequired(_l("请选择目标客户"))])
-    method = SelectField(_l("回访方式"), choices=[(m, m) for m in METHODS])
+    segment = SelectField(_l("目标客户"), choices=[(key, _l(label)) for key, label in SEGMENTS.items()], validators=[InputRequired(_l("请选择目标客户"))])
+    method = SelectField(_l("回访方式"), choices=[(m, _l(m)) for m in METHODS])
     starts_on = DateField(_l("开始日期"), validators=[InputRequired(_l("请填写开始日期"))])
     window_workdays = IntegerField(_l("完成时限（工作日）"), default=5,
                                    validators=[InputRequired(_l("请填写完成时限")), NumberRange(1, 60, _l("应为1到60个工作日"))])
@@ -203,7 +205,7 @@ class PlanForm(FlaskForm):
         self.planner = planner
         questionnaires = db.session.scalars(
             select(Questionnaire).where(Questionnaire.is_active.is_(True)).order_by(Questionnaire.id))
-        self.questionnaire_id.choices = [(str(q.id), q.name) for q in questionnaires]
+        self.questionnaire_id.choices = [(str(q.id), shown_text(q.name)) for q in questionnaires]
         self.assignee_ids.choices = revisitor_choices()
 
     def validate_customer_codes(self, field):
@@ -215,8 +217,10 @@ class PlanForm(FlaskForm):
         # One message for "no such file" and "not yours": out of scope must not confirm a code exists.
         missing = [code for code in codes if code not in self.codes_in_scope(codes)]
         if missing:
-            raise ValidationError(_l("以下客户编号不存在或不在您的客户范围内，请核对：%(codes)s",
-                                     codes="、".join(missing[:20]) + ("等" if len(missing) > 20 else "")))
+            codes = _("、").join(missing[:20])
+            if len(missing) > 20:
+                codes = _("%(codes)s等", codes=codes)
+            raise ValidationError(_("以下客户编号不存在或不在您的客户范围内，请核对：%(codes)s", codes=codes))
 
     def code_list(self) -> list[str]:
         """Typed codes and the picked customers' codes as the plan reads them (upper case, each once, in
@@ -268,7 +272,7 @@ class DrawForm(FlaskForm):
 
 class FindingForm(FlaskForm):
     version = HiddenField()
-    result = RadioField(_l("抽查结论"), choices=[(r, r) for r in SPOT_CHECK_RESULTS], validators=[InputRequired(_l("请选择抽查结论"))])
+    result = RadioField(_l("抽查结论"), choices=[(r, _l(r)) for r in SPOT_CHECK_RESULTS], validators=[InputRequired(_l("请选择抽查结论"))])
     comment = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000, message=_l("不能超过2000个字符"))])
     corrective_action = TextAreaField(_l("整改要求"), validators=[Length(max=2000, message=_l("不能超过2000个字符"))])
 

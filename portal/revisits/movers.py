@@ -3,6 +3,7 @@ from sqlalchemy import func, select, update
 
 from portal.customers import services as customer_services
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.revisits import TASK_OPEN, RevisitRecord, RevisitTask
 
@@ -30,7 +31,7 @@ def hand_over_revisit_tasks(from_user: User, to_user_for_customer: dict[int, int
             if receiver is None and pool:
                 receiver, spread = pool[spread % len(pool)], spread + 1
             task.assignee_id = receiver
-    return {"回访任务": len(tasks)} if tasks else {}
+    return {N_("回访任务"): len(tasks)} if tasks else {}
 
 
 def move_merged_revisits(kept, merged, _by) -> dict[str, int]:
@@ -44,8 +45,8 @@ def move_merged_revisits(kept, merged, _by) -> dict[str, int]:
         task.cancel()
     if duplicates:
         db.session.flush()
-        counts["重复的回访任务（已取消）"] = len(duplicates)
-    for model, label in ((RevisitTask, "回访任务"), (RevisitRecord, "回访记录")):
+        counts[N_("重复的回访任务（已取消）")] = len(duplicates)
+    for model, label in ((RevisitTask, N_("回访任务")), (RevisitRecord, N_("回访记录"))):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session=False))
         if result.rowcount:

@@ -60,6 +60,13 @@ bp = Blueprint("revisits", __name__, url_prefix="/revisits")
 guard_area(bp, "revisits")
 
 
+@bp.app_template_filter("questionnaire_text")
+def questionnaire_text(text):
+    """A questionnaire's name, description, question, option or answer: the built-in default's words in
+    the interface language, anything people wrote as written."""
+    return services.shown_text(text)
+
+
 @bp.app_template_global()
 def revisit_ticket_url(ticket_id: int) -> str | None:
     """Link to the linked ticket once the tickets area serves a detail page."""
@@ -165,7 +172,7 @@ def next_due_task(after: RevisitTask) -> RevisitTask | None:
 
 
 def revisit_saved(task: RevisitTask, record, outcome: str):
-    message = _("已记录回访结果：%(outcome)s（%(name)s）", name=task.customer.name, outcome=outcome)
+    message = _("已记录回访结果：%(outcome)s（%(name)s）", name=task.customer.name, outcome=_(outcome))
     record_url = url_for("revisits.record", record_id=record.id) if record is not None else None
     following = next_due_task(task) if request.form.get("save_next") else None
     worklist = rows.from_worklist()
@@ -260,7 +267,7 @@ def questionnaire_edit(questionnaire_id: int):
         questionnaire.is_active = form.is_active.data
         version = questionnaire.publish(form.question_list(), by=current_user)
         db.session.commit()
-        flash(f"问卷已保存为第{version.number}版", "success")
+        flash(_("问卷已保存为第%(n)s版", n=version.number), "success")
         return redirect_after_post(url_for("revisits.questionnaire", questionnaire_id=questionnaire.id))
     return questionnaire_form_page(form, questionnaire, 422 if form.is_submitted() else 200)
 
@@ -363,9 +370,11 @@ def plan_generate(plan_id: int):
         abort(403)
     created, linked = services.generate_plan_tasks(plan, current_user)
     db.session.commit()
-    message = f"已生成 {created} 条回访任务"
     if linked:
-        message += f"；{linked} 位客户已有同类待回访任务，未重复生成，已关联到该任务"
+        message = _("已生成 %(n)s 条回访任务；%(linked)s 位客户已有同类待回访任务，未重复生成，已关联到该任务",
+                    n=created, linked=linked)
+    else:
+        message = _("已生成 %(n)s 条回访任务", n=created)
     flash(message, "success")
     return redirect_after_post(url_for("revisits.plan", plan_id=plan.id))
 
@@ -389,7 +398,7 @@ def analysis_context(form: AnalysisFilterForm) -> dict:
         "form": form, "start": start, "end": end, "done": done, "due": due, "sat_sum": total, "sat_count": count,
         "sat_good": good, "checks": checks, "months": months, "methods": methods, "issues": issues,
         "trend_chart": line_chart([(m, round(s / c, 2) if c else 0) for m, s, c, _g in months], max_value=5),
-        "issue_chart": bar_chart([(category, n) for category, n, _t in issues]),
+        "issue_chart": bar_chart([(_(category), n) for category, n, _t in issues]),
     }
 
 

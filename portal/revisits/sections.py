@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,22 +21,23 @@ SHOWN = 5
 def due_word(due_on: date, today: date) -> tuple[str, str]:
     """Status word and colour tone for a due date: overdue red, due within a day amber."""
     if due_on < today:
-        return f"逾期{(today - due_on).days}天", "red"
+        return _("逾期%(n)s天", n=(today - due_on).days), "red"
     if due_on <= today + timedelta(days=1):
-        return ("今日到期" if due_on == today else "明日到期"), "amber"
-    return f"{(due_on - today).days}天后到期", "grey"
+        return (_("今日到期") if due_on == today else _("明日到期")), "amber"
+    return _("%(n)s天后到期", n=(due_on - today).days), "grey"
 
 
 def task_item(task: RevisitTask, today: date, team: bool = False) -> WorkItem:
     """A revisit task's work-list row: 完成回访 opens its questionnaire under the row; a team's rows name
     the assignee."""
     word, tone = due_word(task.due_on, today)
-    who = f" · {task.assignee.display_name if task.assignee else '未分配'}" if team else ""
-    return WorkItem(title=f"回访 {task.customer.name}", url=url_for("revisits.task", task_id=task.id),
+    assignee = task.assignee.display_name if task.assignee else _("未分配")
+    who = f" · {assignee}" if team else ""
+    return WorkItem(title=_("回访 %(name)s", name=task.customer.name), url=url_for("revisits.task", task_id=task.id),
                     due=task.due_on, working_day_due=True, status_word=word, tone=tone,
-                    detail=f"{task.trigger_label} · {task.method}{who}",
+                    detail=f"{_(task.trigger_label)} · {_(task.method)}{who}",
                     row_id=f"work-revisit-{task.id}",
-                    actions=(RowAction("完成回访", url_for("revisits.task", task_id=task.id)),))
+                    actions=(RowAction(_("完成回访"), url_for("revisits.task", task_id=task.id)),))
 
 
 @register_work_section(40)
@@ -53,11 +55,11 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
                                .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
     items = [task_item(task, today, team) for task in tasks]
     if team:
-        return WorkSection(key="revisit_tasks", title="团队回访任务（3天内到期及逾期）", total=total, items=items,
+        return WorkSection(key="revisit_tasks", title=_("团队回访任务（3天内到期及逾期）"), total=total, items=items,
                            more_url=url_for("revisits.index", scope="team", due="week"),
-                           empty_text="团队近期没有待回访的任务", reminder=True)
-    return WorkSection(key="revisit_tasks", title="回访任务（3天内到期及逾期）", total=total, items=items,
-                       more_url=url_for("revisits.index", due="week"), empty_text="近期没有待回访的任务", reminder=True)
+                           empty_text=_("团队近期没有待回访的任务"), reminder=True)
+    return WorkSection(key="revisit_tasks", title=_("回访任务（3天内到期及逾期）"), total=total, items=items,
+                       more_url=url_for("revisits.index", due="week"), empty_text=_("近期没有待回访的任务"), reminder=True)
 
 
 @register_work_section(45)
@@ -71,13 +73,13 @@ def findings_section(user, today: date) -> WorkSection | None:
         return None
     checks = db.session.scalars(query.options(selectinload(SpotCheck.record).selectinload(RevisitRecord.customer))
                                 .limit(SHOWN))
-    items = [WorkItem(title=f"{check.record.customer.name} · 抽查结论：{check.result}",
+    items = [WorkItem(title=_("%(name)s · 抽查结论：%(result)s", name=check.record.customer.name, result=_(check.result)),
                       url=url_for("revisits.findings", _anchor=f"finding-{check.id}"),
-                      due=check.checked_at, status_word="待确认", tone="green" if check.passed else "red",
+                      due=check.checked_at, status_word=_("待确认"), tone="green" if check.passed else "red",
                       detail=check.corrective_action[:60], row_id=f"work-finding-{check.id}",
-                      actions=(RowAction("确认已阅", url_for("revisits.finding_acknowledge", spot_check_id=check.id),
+                      actions=(RowAction(_("确认已阅"), url_for("revisits.finding_acknowledge", spot_check_id=check.id),
                                          opens_form=False),)) for check in checks]
-    return WorkSection(key="spot_check_findings", title="待确认的抽查结果", total=total, items=items,
+    return WorkSection(key="spot_check_findings", title=_("待确认的抽查结果"), total=total, items=items,
                        more_url=url_for("revisits.findings"), reminder=True)
 
 
@@ -90,10 +92,12 @@ def revisit_timeline(customer, limit: int) -> list[TimelineEvent]:
     )
     events = []
     for record in records:
-        detail = f"满意度 {record.satisfaction}" if record.satisfaction else ""
+        detail = _("满意度 %(n)s", n=record.satisfaction) if record.satisfaction else ""
         if record.issues_raised:
-            detail = f"{detail} · 问题：{record.issues_raised[:40]}".lstrip(" ·")
-        events.append(TimelineEvent(at=record.revisited_at, kind="回访", title=f"{record.method}回访：{record.outcome}",
+            issue = _("问题：%(text)s", text=record.issues_raised[:40])
+            detail = f"{detail} · {issue}".lstrip(" ·")
+        events.append(TimelineEvent(at=record.revisited_at, kind="回访",
+                                    title=_("%(method)s回访：%(outcome)s", method=_(record.method), outcome=_(record.outcome)),
                                     detail=detail, url=url_for("revisits.record", record_id=record.id),
                                     actor=record.staff.display_name))
     return events
@@ -111,8 +115,9 @@ def pending_spot_checks_section(user, today: date) -> WorkSection | None:
     checks = db.session.scalars(query.options(selectinload(SpotCheck.staff), selectinload(SpotCheck.record)
                                               .selectinload(RevisitRecord.customer))
                                 .order_by(SpotCheck.period_end, SpotCheck.id).limit(SHOWN))
-    items = [WorkItem(title=f"抽查 {check.staff.display_name} · {check.record.customer.name}",
+    items = [WorkItem(title=_("抽查 %(staff)s · %(name)s", staff=check.staff.display_name, name=check.record.customer.name),
                       url=url_for("spot_checks.detail", spot_check_id=check.id), due=check.period_end,
-                      status_word="待抽查", tone="amber", detail=f"随机种子 {check.sample_seed}") for check in checks]
-    return WorkSection(key="pending_spot_checks", title="待完成的回访抽查", total=total, items=items,
+                      status_word=_("待抽查"), tone="amber", detail=_("随机种子 %(seed)s", seed=check.sample_seed))
+             for check in checks]
+    return WorkSection(key="pending_spot_checks", title=_("待完成的回访抽查"), total=total, items=items,
                        more_url=url_for("spot_checks.index", state="pending"), reminder=True)

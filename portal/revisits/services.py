@@ -4,6 +4,7 @@ Nothing here commits; views and the CLI commit once.
 """
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from portal.access.customers import visible_customers
 from portal.access.revisits import visible_revisit_records, visible_spot_checks
 from portal.calendar import work_calendar
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.revisits import (
@@ -37,21 +39,36 @@ from portal.rules.revisit_triggers import (
 from portal.rules.sampling import draw_sample
 from portal.settings_store import get_setting
 
-DEFAULT_QUESTIONNAIRE = "回访问卷"
+DEFAULT_QUESTIONNAIRE = N_("回访问卷")
+DEFAULT_DESCRIPTION = N_("覆盖基本信息核对、产品/服务使用、需求建议、满意度和竞品看法")
 # DESIGN.md's revisit content: basic info check, product/service use, needs and suggestions,
 # satisfaction, competitor view.
 DEFAULT_QUESTIONS = [
-    {"key": "q1", "text": "客户基本信息（联系人、电话、地址）是否有变化？", "type": "single", "required": True,
-     "options": ["无变化", "有变化（已在备注中说明）"]},
-    {"key": "q2", "text": "目前使用我们的产品/服务的情况", "type": "single", "required": True,
-     "options": ["经常使用", "偶尔使用", "很少使用", "已停用"]},
-    {"key": "q3", "text": "使用中遇到过哪些问题？", "type": "multiple", "required": False,
-     "options": ["产品质量", "交付时效", "售后响应", "价格", "操作使用", "没有问题"]},
-    {"key": "q4", "text": "对我们整体服务的满意度", "type": "score", "required": True, "options": []},
-    {"key": "q5", "text": "新的需求或改进建议", "type": "text", "required": False, "options": []},
-    {"key": "q6", "text": "是否在接触或使用竞争对手的产品？如何评价？", "type": "text", "required": False,
+    {"key": "q1", "text": N_("客户基本信息（联系人、电话、地址）是否有变化？"), "type": "single", "required": True,
+     "options": [N_("无变化"), N_("有变化（已在备注中说明）")]},
+    {"key": "q2", "text": N_("目前使用我们的产品/服务的情况"), "type": "single", "required": True,
+     "options": [N_("经常使用"), N_("偶尔使用"), N_("很少使用"), N_("已停用")]},
+    {"key": "q3", "text": N_("使用中遇到过哪些问题？"), "type": "multiple", "required": False,
+     "options": [N_("产品质量"), N_("交付时效"), N_("售后响应"), N_("价格"), N_("操作使用"), N_("没有问题")]},
+    {"key": "q4", "text": N_("对我们整体服务的满意度"), "type": "score", "required": True, "options": []},
+    {"key": "q5", "text": N_("新的需求或改进建议"), "type": "text", "required": False, "options": []},
+    {"key": "q6", "text": N_("是否在接触或使用竞争对手的产品？如何评价？"), "type": "text", "required": False,
      "options": []},
 ]
+# The default questionnaire is stored like any other (and may be edited into new versions); its texts
+# are shown in the reader's language only while they are still the portal's own words. Answers store
+# the option as written here.
+BUILTIN_TEXTS = frozenset(
+    [DEFAULT_QUESTIONNAIRE, DEFAULT_DESCRIPTION]
+    + [question["text"] for question in DEFAULT_QUESTIONS]
+    + [option for question in DEFAULT_QUESTIONS for option in question["options"]]
+)
+
+
+def shown_text(text):
+    """A questionnaire text in the interface language when it is one of the built-in defaults; anything
+    people wrote is shown as written."""
+    return gettext(text) if isinstance(text, str) and text in BUILTIN_TEXTS else text
 
 
 def revisit_windows() -> dict[str, int]:
@@ -68,8 +85,7 @@ def default_questionnaire() -> Questionnaire:
     """The default 回访问卷, created with its first version on first use."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.is_default.is_(True)))
     if questionnaire is None:
-        questionnaire = Questionnaire(name=DEFAULT_QUESTIONNAIRE, is_default=True,
-                                      description="覆盖基本信息核对、产品/服务使用、需求建议、满意度和竞品看法")
+        questionnaire = Questionnaire(name=DEFAULT_QUESTIONNAIRE, is_default=True, description=DEFAULT_DESCRIPTION)
         db.session.add(questionnaire)
         questionnaire.publish([dict(q) for q in DEFAULT_QUESTIONS], by=None)
         db.session.flush()

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -64,17 +65,17 @@ def draw():
         start, end, seed = form.period_start.data, form.period_end.data, form.seed.data
         existing = services.existing_sample_seed(current_user, start, end)
         if existing is not None:
-            flash(f"该期间已抽样（随机种子 {existing}），以下为已有样本，未重复抽取", "warning")
+            flash(_("该期间已抽样（随机种子 %(seed)s），以下为已有样本，未重复抽取", seed=existing), "warning")
             return redirect_after_post(url_for("spot_checks.index", seed=existing))
         sample = services.preview_sample(current_user, start, end, seed, **form.sample_size())
         fingerprint = services.sample_fingerprint(sample)
         if request.form.get("action") == "save" and request.form.get("previewed") == fingerprint:
             checks = services.store_sample(current_user, start, end, seed, sample)
             db.session.commit()
-            flash(f"已抽取 {len(checks)} 条回访记录（随机种子 {seed}）", "success")
+            flash(_("已抽取 %(n)s 条回访记录（随机种子 %(seed)s）", n=len(checks), seed=seed), "success")
             return redirect_after_post(url_for("spot_checks.index", seed=seed))
         if request.form.get("action") == "save":
-            form.form_errors.append("回访记录已变化，样本与预览不同，请核对下面的新样本后再保存")
+            form.form_errors.append(_("回访记录已变化，样本与预览不同，请核对下面的新样本后再保存"))
         return render_template("spot_checks/draw.html", form=form, preview=services.sample_records(sample),
                                fingerprint=fingerprint)
     return render_template("spot_checks/draw.html", form=form), 422 if form.is_submitted() else 200
@@ -89,14 +90,14 @@ def detail(spot_check_id: int):
     form = FindingForm(obj=check if request.method == "GET" and check.is_checked else None)
     if form.validate_on_submit():
         if form.version.data != str(check.version):
-            form.form_errors.append("该抽查已被其他人更新，请刷新后重试")
+            form.form_errors.append(_("该抽查已被其他人更新，请刷新后重试"))
             return render_template("spot_checks/detail.html", check=check, form=form), 409
         try:
             check.mark(form.result.data, form.comment.data or "", form.corrective_action.data or "", clock.now())
         except IllegalTransition:
             abort(409)
         db.session.commit()
-        flash("抽查结论已保存，等待员工确认", "success")
+        flash(_("抽查结论已保存，等待员工确认"), "success")
         return redirect_after_post(url_for("spot_checks.index", seed=check.sample_seed))
     if request.method == "GET":
         form.version.data = str(check.version)
