@@ -72,7 +72,8 @@ class TicketForm(FlaskForm):
 
     def __init__(self, *args, customer_options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), f"{c.name}（{c.code}）") for c in customer_options]
+        self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), _("%(name)s（%(code)s）", name=c.name, code=c.code))
+                                                       for c in customer_options]
 
     def validate_contact(self, field):
         if field.data and not is_valid_contact(field.data):
