@@ -30,7 +30,7 @@ def test_articles_in_english(company, make_article, login_as):
     assert "打印机卡纸怎么办" in listing and ">已发布<" not in listing and ">常见问题<" not in listing
 
     page = client.get(f"/knowledge/articles/{published.id}").get_data(as_text=True)
-    assert "Revision history" in page and "Published" in page and "FAQ" in page and "版本记录" not in page
+    assert "Version history" in page and "Published" in page and "FAQ" in page and "版本记录" not in page
     assert db.session.get(Article, published.id).status == "已发布"
 
 
