@@ -9,7 +9,8 @@ from portal.models.knowledge import ARTICLE_CATEGORIES, DOCUMENT_CATEGORIES, DOC
 
 
 def pairs(values):
-    return [(value, value) for value in values]
+    """Choices of stored enum values, each shown in the interface language."""
+    return [(value, _l(value)) for value in values]
 
 
 class ArticleForm(FlaskForm):

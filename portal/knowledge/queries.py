@@ -3,6 +3,7 @@ announcement read state. Every query starts from portal.access.knowledge."""
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 
 from portal.access.knowledge import (
@@ -79,8 +80,8 @@ def search(user: User, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         .where(*[contains(KnowledgeSearch.text, term) for term in terms], document_condition(user))
         .order_by(KnowledgeSearch.record_id.desc()).limit(limit)
     ).all()
-    hits = [Hit("article", row.id, row.title, f"{row.category} · {row.status}") for row in articles]
-    hits += [Hit("document", row.id, row.title, f"{row.category} · {row.level}") for row in documents]
+    hits = [Hit("article", row.id, row.title, f"{_(row.category)} · {_(row.status)}") for row in articles]
+    hits += [Hit("document", row.id, row.title, f"{_(row.category)} · {_(row.level)}") for row in documents]
     return hits
 
 

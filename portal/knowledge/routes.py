@@ -120,7 +120,8 @@ def article_detail(article_id: int):
         if old is None:
             abort(404)
         diff = list(difflib.unified_diff(old.body.splitlines(), article.body.splitlines(),
-                                         f"第 {old.number} 版", f"第 {article.revision_number} 版", lineterm=""))
+                                         _("第 %(n)s 版", n=old.number), _("第 %(n)s 版", n=article.revision_number),
+                                         lineterm=""))
     return render_template("knowledge/article.html", article=article, diff=diff, compare=compare,
                            action_form=BasedOnForm(data={"based_on": article.revision_number}))
 

@@ -63,7 +63,7 @@ def article_from_ticket(ticket: Ticket, actor: User) -> Article:
         return existing
     body = "\n\n".join([
         "## " + _("问题现象"), ticket.description.strip() or "-",
-        "## " + _("原因分析"), (f"{ticket.root_cause_type}：" if ticket.root_cause_type else "") + (ticket.root_cause.strip() or "-"),
+        "## " + _("原因分析"), (_("%(type)s：", type=_(ticket.root_cause_type)) if ticket.root_cause_type else "") + (ticket.root_cause.strip() or "-"),
         "## " + _("解决方案"), ticket.solution.strip() or "-",
     ])
     title = (ticket.description.strip().splitlines() or [ticket.number])[0][:60]

@@ -13,16 +13,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import Department, User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-ARTICLE_CATEGORIES = ("产品知识", "常见问题", "操作指南", "故障处理", "行业资料")
-DRAFT, PUBLISHED, ARCHIVED = "草稿", "已发布", "已归档"
+ARTICLE_CATEGORIES = (N_("产品知识"), N_("常见问题"), N_("操作指南"), N_("故障处理"), N_("行业资料"))
+DRAFT, PUBLISHED, ARCHIVED = N_("草稿"), N_("已发布"), N_("已归档")
 ARTICLE_STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
 PUBLISHER_ROLES = frozenset({"supervisor", "admin"})
 
-DEFECT_STATUSES = ("待确认", "已确认", "修复中", "已修复")
+DEFECT_STATUSES = (N_("待确认"), N_("已确认"), N_("修复中"), N_("已修复"))
 # action -> (statuses it may start from, status it leads to)
 DEFECT_TRANSITIONS = {
     "confirm": (("待确认",), "已确认"),
@@ -30,8 +31,8 @@ DEFECT_TRANSITIONS = {
     "mark_fixed": (("已确认", "修复中"), "已修复"),
 }
 
-DOCUMENT_CATEGORIES = ("产品资料", "竞争情报", "工作总结", "标书", "合同", "报价单")
-PUBLIC, INTERNAL, CONFIDENTIAL = "公开", "内部", "机密"
+DOCUMENT_CATEGORIES = (N_("产品资料"), N_("竞争情报"), N_("工作总结"), N_("标书"), N_("合同"), N_("报价单"))
+PUBLIC, INTERNAL, CONFIDENTIAL = N_("公开"), N_("内部"), N_("机密")
 DOCUMENT_LEVELS = (PUBLIC, INTERNAL, CONFIDENTIAL)
 
 
@@ -112,7 +113,7 @@ class Article(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         if actor.role not in PUBLISHER_ROLES:
             raise KnowledgeRefused(_("只有主管可以发布文章"))
         if self.status != DRAFT:
-            raise KnowledgeRefused(_("文章当前状态为「%(status)s」，不能发布", status=self.status))
+            raise KnowledgeRefused(_("文章当前状态为「%(status)s」，不能发布", status=_(self.status)))
         self.status, self.published_by, self.published_by_id, self.published_at = PUBLISHED, actor, actor.id, clock.now()
 
     def archive(self, actor: User) -> None:
@@ -170,7 +171,7 @@ class Defect(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
             raise KnowledgeRefused(_("未知操作"))
         sources, target = DEFECT_TRANSITIONS[action]
         if self.status not in sources:
-            raise KnowledgeRefused(_("缺陷当前状态为「%(status)s」，不能执行此操作", status=self.status))
+            raise KnowledgeRefused(_("缺陷当前状态为「%(status)s」，不能执行此操作", status=_(self.status)))
         if action == "mark_fixed":
             if not fixed_in_version.strip():
                 raise KnowledgeRefused(_("请填写修复版本"))

@@ -11,21 +11,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import Department, User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-KINDS = ("投诉", "回访问题", "服务请求")
-CATEGORIES = ("产品", "服务", "需求", "其他")
-SEVERITIES = ("重大", "一般", "轻微")
-CHANNELS = ("电话", "回访", "邮件", "微信", "上门", "官网", "其他")
-ROOT_CAUSE_TYPES = ("产品缺陷", "操作不当", "服务不到位", "需求理解偏差", "外部因素", "其他")
+KINDS = (N_("投诉"), N_("回访问题"), N_("服务请求"))
+CATEGORIES = (N_("产品"), N_("服务"), N_("需求"), N_("其他"))
+SEVERITIES = (N_("重大"), N_("一般"), N_("轻微"))
+CHANNELS = (N_("电话"), N_("回访"), N_("邮件"), N_("微信"), N_("上门"), N_("官网"), N_("其他"))
+ROOT_CAUSE_TYPES = (N_("产品缺陷"), N_("操作不当"), N_("服务不到位"), N_("需求理解偏差"), N_("外部因素"), N_("其他"))
 
-UNDISPATCHED, DISPATCHED, CONFIRMED = "未派工", "已派工未确认", "已确认"
+UNDISPATCHED, DISPATCHED, CONFIRMED = N_("未派工"), N_("已派工未确认"), N_("已确认")
 DISPATCH_STATES = (UNDISPATCHED, DISPATCHED, CONFIRMED)
 
 NEW, IN_PROGRESS, AWAITING_CUSTOMER, RESOLVED, CLOSED, REOPENED = (
-    "新建", "处理中", "待客户反馈", "已解决", "已回访关闭", "重新打开",
+    N_("新建"), N_("处理中"), N_("待客户反馈"), N_("已解决"), N_("已回访关闭"), N_("重新打开"),
 )
 STATUSES = (NEW, IN_PROGRESS, AWAITING_CUSTOMER, RESOLVED, CLOSED, REOPENED)
 OPEN_STATUSES = (NEW, IN_PROGRESS, AWAITING_CUSTOMER, REOPENED)
@@ -42,6 +43,14 @@ STATUS_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 UNSATISFIED_MAX = 2  # satisfaction ≤ 2 never closes: the ticket reopens or goes to the supervisor
 MAX_REOPENS_BEFORE_ESCALATION = 2
+
+# Timeline event kinds (TicketEvent.kind, stored in Chinese, shown through gettext). The note beside
+# them is stored text: what someone typed, or a line the portal wrote at the time; it stays as stored.
+EVENT_KINDS = (
+    N_("受理"), N_("派工"), N_("改派"), N_("确认派工"), N_("状态变更"), N_("暂停计时"), N_("恢复计时"),
+    N_("回访"), N_("升级主管"), N_("SLA超时"), N_("派工超时"), N_("调整时限"), N_("附件"), N_("评论"),
+    N_("内部备注"), N_("知识库解决"), N_("关联缺陷"), N_("整理入知识库"),
+)
 
 
 class TransitionRefused(Exception):
@@ -137,7 +146,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def _move(self, action: str, actor: User | None, note: str = "") -> None:
         sources, target = STATUS_TRANSITIONS[action]
         if self.status not in sources:
-            raise TransitionRefused(_("工单当前状态为「%(status)s」，不能执行此操作", status=self.status))
+            raise TransitionRefused(_("工单当前状态为「%(status)s」，不能执行此操作", status=_(self.status)))
         before, self.status = self.status, target
         self.log("状态变更", actor, note, from_status=before, to_status=target)
 
@@ -164,7 +173,7 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def confirm(self, actor: User) -> None:
         """确认派工: the assignee (or someone in the assigned department) takes the ticket."""
         if self.dispatch_state != DISPATCHED:
-            raise TransitionRefused(_("派工状态为「%(state)s」，不能确认", state=self.dispatch_state))
+            raise TransitionRefused(_("派工状态为「%(state)s」，不能确认", state=_(self.dispatch_state)))
         now = clock.now()
         self.dispatch_state, self.confirmed_at = CONFIRMED, now
         if self.assignee_id is None:

@@ -1,4 +1,5 @@
 """Forms of the tickets area: intake, dispatch, transitions, comments, attachments, ledger filters."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,7 +19,8 @@ from portal.rules.contact_format import is_valid_contact
 
 
 def pairs(values) -> list[tuple[str, str]]:
-    return [(value, value) for value in values]
+    """Choices of stored enum values, each shown in the interface language."""
+    return [(value, _l(value)) for value in values]
 
 
 def with_blank(choices, label=_l("全部")) -> list[tuple[str, str]]:
@@ -38,15 +40,19 @@ def handler_rows():
     )
 
 
+def handler_label(name: str, department: str | None) -> str:
+    return _("%(name)s（%(department)s）", name=name, department=department or _("无部门"))
+
+
 def handler_choices() -> list[tuple[str, str]]:
-    return [(str(user_id), f"{name}（{department or '无部门'}）") for user_id, name, department in handler_rows()]
+    return [(str(user_id), handler_label(name, department)) for user_id, name, department in handler_rows()]
 
 
 def handler_choices_by_department() -> dict[str, list[tuple[str, str]]]:
     """Handlers grouped by department (rendered as <optgroup>), so the choice matches the department."""
-    groups: dict[str, list[tuple[str, str]]] = {"不指定个人": [("", _l("（部门内任何人）"))]}
+    groups: dict[str, list[tuple[str, str]]] = {_("不指定个人"): [("", _("（部门内任何人）"))]}
     for user_id, name, department in handler_rows():
-        groups.setdefault(department or "无部门", []).append((str(user_id), f"{name}（{department or '无部门'}）"))
+        groups.setdefault(department or _("无部门"), []).append((str(user_id), handler_label(name, department)))
     return groups
 
 
@@ -66,7 +72,8 @@ class TicketForm(FlaskForm):
 
     def __init__(self, *args, customer_options=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), f"{c.name}（{c.code}）") for c in customer_options]
+        self.customer_id.choices = [("", _l("请选择客户"))] + [(str(c.id), _("%(name)s（%(code)s）", name=c.name, code=c.code))
+                                                       for c in customer_options]
 
     def validate_contact(self, field):
         if field.data and not is_valid_contact(field.data):

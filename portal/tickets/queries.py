@@ -2,6 +2,7 @@
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -9,6 +10,7 @@ from portal import clock
 from portal.access.customers import visible_customers
 from portal.access.tickets import visible_tickets
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import Department
 from portal.models.customers import Customer
 from portal.models.tickets import CLOSED, DONE_STATUSES, DISPATCHED, OPEN_STATUSES, Ticket
@@ -79,28 +81,29 @@ def ledger_query(user, form) -> Select:
 def human_duration(delta: timedelta) -> str:
     hours = int(abs(delta).total_seconds() // 3600)
     if hours >= 48:
-        return f"{hours // 24}天"
+        return _("%(n)s天", n=hours // 24)
     if hours >= 1:
-        return f"{hours}小时"
-    return f"{max(int(abs(delta).total_seconds() // 60), 1)}分钟"
+        return _("%(n)s小时", n=hours)
+    return _("%(n)s分钟", n=max(int(abs(delta).total_seconds() // 60), 1))
 
 
 def sla_badge(ticket: Ticket, now: datetime | None = None) -> tuple[str, str]:
-    """(word, tone) for the time left: red breached, amber due within a day, green on track or met."""
+    """(word, tone) for the time left: red breached, amber due within a day, green on track or met.
+    The word is in the interface language (gettext at request time)."""
     now = now or clock.now()
     if ticket.status in DONE_STATUSES:
         state = sla.sla_state(now, ticket.resolve_due_at, ticket.resolved_at or now)
         if ticket.resolve_breached_at or state == "breached":
-            return "超时解决", "red"
-        return "按时解决", "green"
+            return _("超时解决"), "red"
+        return _("按时解决"), "green"
     if ticket.responded_at is None and now > ticket.respond_due_at:
-        return f"响应超时{human_duration(now - ticket.respond_due_at)}", "red"
+        return _("响应超时%(duration)s", duration=human_duration(now - ticket.respond_due_at)), "red"
     state = sla.sla_state(now, ticket.resolve_due_at, None)
     if state == "paused":
-        return "暂停计时", "grey"
+        return _("暂停计时"), "grey"
     if state == "breached":
-        return f"已超时{human_duration(now - ticket.resolve_due_at)}", "red"
-    word = f"剩余{human_duration(ticket.resolve_due_at - now)}"
+        return _("已超时%(duration)s", duration=human_duration(now - ticket.resolve_due_at)), "red"
+    word = _("剩余%(duration)s", duration=human_duration(ticket.resolve_due_at - now))
     return word, "amber" if state == "due_soon" else "green"
 
 
@@ -132,6 +135,9 @@ def analysis_base(user, date_from: date | None, date_to: date | None) -> Select:
     return query
 
 
+NOT_FILLED = N_("未填写")  # shown through gettext like the enum values beside it
+
+
 def counts_by(user, column, date_from=None, date_to=None) -> list[tuple[str, int]]:
     """Ticket counts grouped by one column, largest first."""
     query = analysis_base(user, date_from, date_to)
@@ -140,7 +146,7 @@ def counts_by(user, column, date_from=None, date_to=None) -> list[tuple[str, int
     base = query.subquery()
     col = base.c[column]
     rows = db.session.execute(select(col, func.count()).group_by(col).order_by(func.count().desc(), col))
-    return [(value or "未填写", count) for value, count in rows]
+    return [(value or NOT_FILLED, count) for value, count in rows]
 
 
 def repeat_complaints(user, date_from=None, date_to=None, minimum: int = 2, limit: int = 20) -> list[tuple]:

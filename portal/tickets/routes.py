@@ -71,7 +71,7 @@ def export():
     form = filter_form()
     tickets = list(db.session.scalars(queries.ledger_query(current_user, form).limit(exports.EXPORT_LIMIT)))
     record_sensitive_read("Ticket", "export", f"导出问题跟踪台账 {len(tickets)} 条：{request.query_string.decode()[:180]}")
-    return xlsx_response(exports.ledger_workbook(tickets), f"问题跟踪台账-{clock.today():%Y%m%d}.xlsx")
+    return xlsx_response(exports.ledger_workbook(tickets), f"{_(exports.SHEET_NAME)}-{clock.today():%Y%m%d}.xlsx")
 
 
 @bp.get("/print")
@@ -145,7 +145,7 @@ def create():
                 if upload:
                     services.attach(ticket, upload, current_user)
                 db.session.commit()
-                flash(f"已受理工单 {ticket.number}", "success")
+                flash(_("已受理工单 %(number)s", number=ticket.number), "success")
                 return redirect_after_post(url_for("tickets.detail", ticket_id=ticket.id))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("tickets/form.html", "tickets/_form.html", status=status, form=form)

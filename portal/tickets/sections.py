@@ -1,5 +1,6 @@
 """What the tickets area adds to other areas: customer timeline, 我的工作台 sections, handover and merge movers."""
 from flask import has_request_context, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -7,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from portal import clock
 from portal.access.tickets import visible_tickets
 from portal.extensions import db
+from portal.i18n import N_
 from portal.customers import services as customer_services
 from portal.models.tickets import CLOSED, DISPATCHED, Ticket
 from portal.tickets import queries
@@ -25,7 +27,9 @@ def ticket_timeline(customer, limit: int) -> list[TimelineEvent]:
         query.where(Ticket.customer_id == customer.id).order_by(Ticket.received_at.desc()).limit(limit)
     )
     return [
-        TimelineEvent(at=t.received_at, kind="工单", title=f"{t.number} {t.kind}·{t.category}（{t.status}）",
+        TimelineEvent(at=t.received_at, kind=_("工单"),
+                      title=_("%(number)s %(kind)s·%(category)s（%(status)s）", number=t.number, kind=_(t.kind),
+                              category=_(t.category), status=_(t.status)),
                       detail=t.description[:120], url=url_for("tickets.detail", ticket_id=t.id) if has_request_context() else None)
         for t in tickets
     ]
@@ -52,11 +56,11 @@ def section_from(key: str, title: str, query, more_url: str, empty_text: str, re
     items = []
     for ticket in rows:
         word, tone = queries.sla_badge(ticket, now)
-        actions = (RowAction("确认派工", url_for("tickets.transition", ticket_id=ticket.id, action="confirm"),
+        actions = (RowAction(_("确认派工"), url_for("tickets.transition", ticket_id=ticket.id, action="confirm"),
                              opens_form=False),) if confirm else ()
         items.append(WorkItem(title=f"{ticket.number} {ticket.customer.name}", url=url_for("tickets.detail", ticket_id=ticket.id),
                               due=ticket.resolve_due_at, working_day_due=True, status_word=word, tone=tone,
-                              detail=f"{ticket.kind} · {ticket.status} · {ticket.dispatch_state}",
+                              detail=f"{_(ticket.kind)} · {_(ticket.status)} · {_(ticket.dispatch_state)}",
                               row_id=f"work-{key}-{ticket.id}", actions=actions))
     return WorkSection(key=key, title=title, total=total, items=items, more_url=more_url, empty_text=empty_text,
                        reminder=reminder)
@@ -67,7 +71,7 @@ def tickets_to_confirm(user, _today) -> WorkSection | None:
     """待确认的派工: dispatched to me (or to my department with nobody named), not yet confirmed."""
     if user.role not in {"tech", "service"}:
         return None
-    section = section_from("tickets_to_confirm", "待确认的派工", queries.my_open_tickets(user)
+    section = section_from("tickets_to_confirm", _("待确认的派工"), queries.my_open_tickets(user)
                            .where(Ticket.dispatch_state == DISPATCHED), url_for("tickets.index", assignee_id=user.id),
                            "", reminder=True, confirm=True)
     return section if section.total else None
@@ -78,9 +82,9 @@ def my_tickets(user, _today) -> WorkSection | None:
     """指派给我的工单 (and my department's unassigned dispatches) that are confirmed and being handled."""
     if user.role not in {"tech", "service"}:
         return None
-    return section_from("tickets_mine", "我的工单", queries.my_open_tickets(user)
+    return section_from("tickets_mine", _("我的工单"), queries.my_open_tickets(user)
                         .where(Ticket.dispatch_state != DISPATCHED),
-                        url_for("tickets.index", assignee_id=user.id), "暂无指派给您的工单", reminder=True)
+                        url_for("tickets.index", assignee_id=user.id), _("暂无指派给您的工单"), reminder=True)
 
 
 @register_work_section(41)
@@ -88,8 +92,8 @@ def tickets_near_sla(user, _today) -> WorkSection | None:
     """Tickets of mine or my department due within a day."""
     if user.role not in HANDLER_ROLES:
         return None
-    return section_from("tickets_near_sla", "即将超时的工单", queries.near_sla_tickets(user, clock.now()),
-                        url_for("tickets.index", status="处理中"), "没有即将超时的工单")
+    return section_from("tickets_near_sla", _("即将超时的工单"), queries.near_sla_tickets(user, clock.now()),
+                        url_for("tickets.index", status="处理中"), _("没有即将超时的工单"))
 
 
 @register_work_section(42)
@@ -97,9 +101,9 @@ def tickets_needing_supervisor(user, _today) -> WorkSection | None:
     """Breached, escalated or long-unconfirmed tickets for supervisors; escalated dispatches for department heads."""
     if user.role in {"supervisor", "admin"}:
         query = queries.supervisor_attention_tickets(user)
-        return section_from("tickets_breached", "超时与升级工单", query, url_for("tickets.index", breached="1"),
-                            "没有超时或升级的工单", reminder=True)
-    section = section_from("tickets_escalated", "待部门确认的派工（已升级）", queries.head_escalated_dispatches(user),
+        return section_from("tickets_breached", _("超时与升级工单"), query, url_for("tickets.index", breached="1"),
+                            _("没有超时或升级的工单"), reminder=True)
+    section = section_from("tickets_escalated", _("待部门确认的派工（已升级）"), queries.head_escalated_dispatches(user),
                            url_for("tickets.index"), "", reminder=True)
     return section if section.total else None
 
@@ -116,7 +120,7 @@ def hand_over_tickets(from_user, _to_user_for_customer: dict[int, int], dry_run:
                 ticket.dispatch(ticket.department, None, None, f"{from_user.display_name} 离岗交接")
             else:
                 ticket.assignee, ticket.assignee_id = None, None
-    return {"工单": len(tickets)} if tickets else {}
+    return {N_("工单"): len(tickets)} if tickets else {}
 
 
 def move_merged_tickets(kept, merged, _by) -> dict[str, int]:
@@ -125,7 +129,7 @@ def move_merged_tickets(kept, merged, _by) -> dict[str, int]:
         update(Ticket).where(Ticket.customer_id == merged.id).values(customer_id=kept.id)
         .execution_options(synchronize_session=False)
     )
-    return {"工单": result.rowcount} if result.rowcount else {}
+    return {N_("工单"): result.rowcount} if result.rowcount else {}
 
 
 customer_services.handover_movers.append(hand_over_tickets)
