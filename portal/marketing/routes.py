@@ -91,7 +91,7 @@ def export():
     sheet = workbook.active
     sheet.title = _("市场活动")
     sheet.append([_("活动主题"), _("类型"), _("开始日期"), _("结束日期"), _("区域"), _("负责人"), _("状态"), _("预算（元）"),
-                  _("实际费用（元）"), _("邀请"), _("报名"), _("到场")])
+                  _("实际费用（元）"), _("邀请人数"), _("报名人数"), _("到场人数")])
     for activity in activities:
         count = counts.get(activity.id, {})
         sheet.append([safe_cell(value) for value in (
@@ -100,7 +100,7 @@ def export():
             costs.get(activity.id, 0), sum(count.values()), count.get("已报名", 0) + count.get("已到场", 0),
             count.get("已到场", 0))])
     record_sensitive_read("Activity", "list", f"导出市场活动 {len(activities)} 条")
-    return xlsx_response(workbook, _("市场活动_%(date)s.xlsx", date=f"{clock.today():%Y%m%d}"))
+    return xlsx_response(workbook, _("市场活动_%(date)s.xlsx", date=clock.today().strftime("%Y%m%d")))
 
 
 # --- the activity form --------------------------------------------------------------------------------
