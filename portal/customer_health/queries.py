@@ -54,7 +54,7 @@ def contributions(factors: dict) -> list[rules.Contribution]:
 def month_starts(today: date, months: int = HISTORY_MONTHS) -> list[date]:
     first = today.replace(day=1)
     starts = []
-    for _ in range(months):
+    for _month in range(months):
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(starts))
