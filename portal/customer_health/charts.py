@@ -1,4 +1,5 @@
 """The monthly health history as a server-rendered SVG (same helpers as portal/reports/charts.py)."""
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal.reports.charts import COLORS, SVG_CLOSE, SVG_OPEN, _text
@@ -19,7 +20,7 @@ def history_chart(title: str, points: list[tuple[str, int | None]], thresholds: 
                              ("健康", thresholds["healthy"], 100)):
         parts.append(Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"/>').format(
             x=left, y=f"{y_of(high):.1f}", w=inner_w, h=f"{y_of(low) - y_of(high):.1f}", fill=BAND_COLORS[level]))
-        parts.append(_text(left - 4, y_of((low + high) / 2) + 4, level, 10, "end", "#555"))
+        parts.append(_text(left - 4, y_of((low + high) / 2) + 4, _(level), 10, "end", "#555"))
     step = inner_w / max(len(points) - 1, 1)
     segment: list[str] = []
     segments: list[list[str]] = []

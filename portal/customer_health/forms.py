@@ -10,8 +10,8 @@ from portal.rules.health import FACTORS, LEVELS
 
 
 class CareActionForm(FlaskForm):
-    kind = SelectField(_l("关怀方式"), choices=[(k, k) for k in CARE_KINDS], validators=[DataRequired(_l("请选择关怀方式"))])
-    occasion = SelectField(_l("关怀缘由"), choices=[(o, o) for o in CARE_OCCASIONS], validators=[DataRequired(_l("请选择关怀缘由"))])
+    kind = SelectField(_l("关怀方式"), choices=[(k, _l(k)) for k in CARE_KINDS], validators=[DataRequired(_l("请选择关怀方式"))])
+    occasion = SelectField(_l("关怀缘由"), choices=[(o, _l(o)) for o in CARE_OCCASIONS], validators=[DataRequired(_l("请选择关怀缘由"))])
     done_at = DateTimeLocalField(_l("关怀时间"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                  validators=[InputRequired(_l("请填写关怀时间"))],
                                  default=lambda: clock.now().replace(second=0))
@@ -28,7 +28,7 @@ class CareActionForm(FlaskForm):
 
 
 def weight_field(code: str) -> IntegerField:
-    return IntegerField(FACTORS[code], validators=[InputRequired(_l("请填写权重")),
+    return IntegerField(_l(FACTORS[code]), validators=[InputRequired(_l("请填写权重")),
                                                    NumberRange(0, 100, _l("权重应为0到100之间的整数"))])
 
 
@@ -79,5 +79,5 @@ class AtRiskFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    level = SelectField(_l("等级"), choices=[("", _l("风险及预警中"))] + [(lv, lv) for lv in LEVELS],
+    level = SelectField(_l("等级"), choices=[("", _l("风险及预警中"))] + [(lv, _l(lv)) for lv in LEVELS],
                         validators=[Optional()])

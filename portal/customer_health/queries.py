@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -9,6 +10,7 @@ from portal.access.customer_health import visible_care_actions, visible_warnings
 from portal.access.customers import visible_customers
 from portal.database import on_sqlite
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customer_health import (
     WARNING_HANDLED,
@@ -23,6 +25,8 @@ from portal.rules import health as rules
 from portal.settings_store import get_setting
 
 HISTORY_MONTHS = 12
+MONTH_LABELS = (N_("1月"), N_("2月"), N_("3月"), N_("4月"), N_("5月"), N_("6月"), N_("7月"), N_("8月"), N_("9月"),
+                N_("10月"), N_("11月"), N_("12月"))
 CARE_LOOKAHEAD_DAYS = 7
 
 
@@ -50,7 +54,7 @@ def contributions(factors: dict) -> list[rules.Contribution]:
 def month_starts(today: date, months: int = HISTORY_MONTHS) -> list[date]:
     first = today.replace(day=1)
     starts = []
-    for _ in range(months):
+    for _month in range(months):
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(starts))
@@ -62,13 +66,13 @@ def customer_health_view(user: User, customer: Customer, today: date) -> HealthV
     months = month_starts(today)
     stored = dict(db.session.execute(select(CustomerHealthMonth.month, CustomerHealthMonth.score).where(
         CustomerHealthMonth.customer_id == customer.id, CustomerHealthMonth.month >= months[0])).all())
-    history = [(f"{m.month}月", stored.get(m)) for m in months]
+    history = [(_(MONTH_LABELS[m.month - 1]), stored.get(m)) for m in months]
     warning = db.session.scalar(select(ChurnWarning).where(ChurnWarning.customer_id == customer.id)
                                 .order_by(ChurnWarning.raised_at.desc()).limit(1))
     care = list(db.session.scalars(visible_care_actions(user).where(CareAction.customer_id == customer.id)
                                    .options(joinedload(CareAction.author))
                                    .order_by(CareAction.done_at.desc()).limit(5)))
-    lines = [rules.contribution_words(c) for c in contributions(row.factors)] if row else []
+    lines = [rules.contribution_words(c, _) for c in contributions(row.factors)] if row else []
     return HealthView(row, lines, history, warning, care)
 
 
@@ -110,20 +114,21 @@ def month_day(column):
     return func.strftime("%m-%d", column) if on_sqlite() else func.to_char(column, "MM-DD")
 
 
-def care_suggestions(user: User, today: date, limit: int = 5) -> tuple[int, list[tuple[Customer, str]]]:
+def care_suggestions(user: User, today: date, limit: int = 5) -> tuple[int, list[tuple[Customer, str, bool]]]:
     """The user's own customers with a care date (key contact's birthday, company anniversary) within
-    the next 7 days, and those with an open churn warning: (total, first rows with the reason)."""
+    the next 7 days, and those with an open churn warning: (total, first rows with the reason in the
+    reader's language and whether it is a warning)."""
     days = [(today + timedelta(days=n)).strftime("%m-%d") for n in range(CARE_LOOKAHEAD_DAYS + 1)]
     mine = (Customer.owner_id == user.id, Customer.archived_at.is_(None))
     dated = select(Customer).where(*mine, or_(month_day(Customer.key_contact_birthday).in_(days),
                                               month_day(Customer.company_anniversary).in_(days)))
     warned = select(Customer).join(ChurnWarning, ChurnWarning.customer_id == Customer.id).where(
         *mine, ChurnWarning.status.in_((WARNING_OPEN, WARNING_HANDLED)), ChurnWarning.recovered_at.is_(None))
-    rows: list[tuple[Customer, str]] = []
+    rows: list[tuple[Customer, str, bool]] = []
     for customer in db.session.scalars(dated.order_by(Customer.id).limit(limit)):
-        rows.append((customer, care_date_reason(customer, today)))
+        rows.append((customer, care_date_reason(customer, today), False))
     for customer in db.session.scalars(warned.order_by(Customer.id).limit(limit)):
-        rows.append((customer, "流失预警"))
+        rows.append((customer, _("流失预警"), True))
     total = (db.session.scalar(select(func.count()).select_from(dated.subquery())) or 0) + \
         (db.session.scalar(select(func.count()).select_from(warned.subquery())) or 0)
     return total, rows[:limit]
@@ -131,13 +136,14 @@ def care_suggestions(user: User, today: date, limit: int = 5) -> tuple[int, list
 
 def care_date_reason(customer: Customer, today: date) -> str:
     """关键联系人生日 12-05 / 公司周年 12-05 (the nearer one)."""
-    for label, day in (("关键联系人生日", customer.key_contact_birthday), ("公司周年", customer.company_anniversary)):
+    for label, day in ((N_("关键联系人生日 %(day)s"), customer.key_contact_birthday),
+                       (N_("公司周年 %(day)s"), customer.company_anniversary)):
         if day is None:
             continue
         for n in range(CARE_LOOKAHEAD_DAYS + 1):
             if (today + timedelta(days=n)).strftime("%m-%d") == day.strftime("%m-%d"):
-                return f"{label} {day.strftime('%m-%d')}"
-    return "关怀日"
+                return _(label, day=day.strftime("%m-%d"))
+    return _("关怀日")
 
 
 def health_thresholds() -> dict[str, int]:

@@ -13,7 +13,7 @@ from portal.customer_health.charts import history_chart
 from portal.customer_health.forms import AtRiskFilterForm, CareActionForm, HealthRulesForm, WarningFilterForm
 from portal.extensions import db, htmx
 from portal.models.customers import Customer
-from portal.rules.health import FACTORS
+from portal.rules.health import FACTORS, translated_words
 from portal.settings_store import get_setting, save_setting
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -31,6 +31,12 @@ def section_context(customer: Customer) -> dict:
 @bp.app_context_processor
 def health_template_helpers():
     return {"health_section": section_context}
+
+
+@bp.app_template_filter("health_words")
+def health_words(text: str) -> str:
+    """A stored factor word or warning reason in the reader's language (rules.health.translated_words)."""
+    return translated_words(text, _)
 
 
 def load_customer(customer_id: int) -> Customer:

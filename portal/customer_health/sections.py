@@ -3,15 +3,18 @@ reached me as supervisor, and care suggestions. Each section runs a count and on
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from portal.access.customer_health import visible_warnings
 from portal.customer_health import queries
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.customer_health import WARNING_OPEN, ChurnWarning
 from portal.models.customers import Customer
+from portal.rules.health import translated_words
 from portal.web import count_rows
 from portal.workbench.sections import WorkItem, WorkSection, register_work_section
 
@@ -19,14 +22,19 @@ SHOWN = 5
 OWNER_ROLES = frozenset({"sales", "service", "supervisor", "admin"})
 
 
+def reasons_text(reasons: list[str]) -> str:
+    """A warning's stored reasons in the reader's language, as one line."""
+    return _("；").join(translated_words(reason, _) for reason in reasons)
+
+
 def warning_item(warning: ChurnWarning, today: date) -> WorkItem:
     if warning.handle_by < today:
-        word, tone = f"逾期{(today - warning.handle_by).days}天", "red"
+        word, tone = _("逾期%(n)s天", n=(today - warning.handle_by).days), "red"
     else:
-        word, tone = f"{warning.handle_by.isoformat()}前处理", "amber"
-    return WorkItem(title=f"流失预警 {warning.customer.name}",
+        word, tone = _("%(date)s前处理", date=warning.handle_by.isoformat()), "amber"
+    return WorkItem(title=_("流失预警 %(name)s", name=warning.customer.name),
                     url=url_for("customers.detail", customer_id=warning.customer_id),
-                    due=warning.handle_by, status_word=word, tone=tone, detail="；".join(warning.reasons))
+                    due=warning.handle_by, status_word=word, tone=tone, detail=reasons_text(warning.reasons))
 
 
 @register_work_section(15)
@@ -42,7 +50,7 @@ def my_churn_warnings(user, today: date) -> WorkSection | None:
     if not total:
         return None
     warnings = db.session.scalars(query.order_by(ChurnWarning.handle_by, ChurnWarning.id).limit(SHOWN))
-    return WorkSection(key="churn_warnings", title="流失预警（请跟进或关怀）", total=total,
+    return WorkSection(key="churn_warnings", title=N_("流失预警（请跟进或关怀）"), total=total,
                        items=[warning_item(w, today) for w in warnings],
                        more_url=url_for("customer_health.warnings"))
 
@@ -58,7 +66,7 @@ def escalated_churn_warnings(user, today: date) -> WorkSection | None:
     if not total:
         return None
     warnings = db.session.scalars(query.order_by(ChurnWarning.handle_by, ChurnWarning.id).limit(SHOWN))
-    return WorkSection(key="escalated_churn_warnings", title="流失预警（超5个工作日未处理）", total=total,
+    return WorkSection(key="escalated_churn_warnings", title=N_("流失预警（超5个工作日未处理）"), total=total,
                        items=[warning_item(w, today) for w in warnings],
                        more_url=url_for("customer_health.warnings", status="escalated", owner="all"))
 
@@ -71,7 +79,8 @@ def care_suggestions(user: User, today: date) -> WorkSection | None:
     total, rows = queries.care_suggestions(user, today, SHOWN)
     if not total:
         return None
-    items = [WorkItem(title=f"关怀 {customer.name}", url=url_for("customer_health.care_create", customer_id=customer.id),
-                      status_word=reason, tone="amber" if reason == "流失预警" else "green", detail=reason)
-             for customer, reason in rows]
-    return WorkSection(key="care_suggestions", title="客户关怀建议", total=total, items=items)
+    items = [WorkItem(title=_("关怀 %(name)s", name=customer.name),
+                      url=url_for("customer_health.care_create", customer_id=customer.id),
+                      status_word=reason, tone="amber" if warned else "green", detail=reason)
+             for customer, reason, warned in rows]
+    return WorkSection(key="care_suggestions", title=N_("客户关怀建议"), total=total, items=items)

@@ -6,12 +6,17 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.customers.forms import EMAIL_RE, blank_choice, strip
+from portal.customers.forms import EMAIL_RE, strip
 from portal.models.marketing import ACTIVITY_KINDS, ACTIVITY_STATUSES, EXPENSE_CATEGORIES
 from portal.rules.contact_format import is_valid_phone
 
 SORT_KEYS = ("starts_on", "theme", "kind", "status", "region", "budget")
 MAX_AMOUNT = 999_999_999_999
+
+
+def blank_choice(values, label=_l("全部")) -> list[tuple[str, str]]:
+    """Stored enum values as choices, shown in the interface language."""
+    return [("", label)] + [(value, _l(value)) for value in values]
 
 
 class ActivityFilterForm(FlaskForm):

@@ -80,9 +80,11 @@ def participants_mark(activity_id: int):
         flash(str(refusal), "error")
         return render_detail(load_activity(activity_id), status=409)
     db.session.commit()
-    message = _("已更新 %(count)s 位客户的参与状态", count=changed)
     if refused:
-        message += _("；%(count)s 位状态不允许此操作，未改变", count=refused)
+        message = _("已更新 %(count)s 位客户的参与状态；%(refused)s 位状态不允许此操作，未改变", count=changed,
+                    refused=refused)
+    else:
+        message = _("已更新 %(count)s 位客户的参与状态", count=changed)
     flash(message, "success")
     return redirect_after_post(url_for("marketing.detail", activity_id=activity.id,
                                        status=request.args.get("status", "")) + "#participants")

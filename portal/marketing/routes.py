@@ -15,6 +15,7 @@ from portal.access.marketing import visible_activities
 from portal.audit import audit_note, record_sensitive_read
 from portal.auth.permissions import can_manage_activities, guard_area
 from portal.extensions import db
+from portal.i18n import N_
 from portal.marketing import charts, queries, services
 from portal.marketing.forms import (
     ActivityFilterForm,
@@ -42,8 +43,8 @@ bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 guard_area(bp, "marketing")
 EXPORT_LIMIT = 5000
 ACTION_CONFIRMATIONS = {
-    "start": "确认开始此活动？", "finish": "确认结束此活动？结束后到场客户将自动生成活动回访任务。",
-    "cancel": "确认取消此活动？取消后不能恢复。",
+    "start": N_("确认开始此活动？"), "finish": N_("确认结束此活动？结束后到场客户将自动生成活动回访任务。"),
+    "cancel": N_("确认取消此活动？取消后不能恢复。"),
 }
 
 
@@ -88,18 +89,18 @@ def export():
     costs, counts = queries.actual_costs(ids), queries.participant_counts(ids)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "市场活动"
-    sheet.append(["活动主题", "类型", "开始日期", "结束日期", "区域", "负责人", "状态", "预算（元）", "实际费用（元）",
-                  "邀请", "报名", "到场"])
+    sheet.title = _("市场活动")
+    sheet.append([_("活动主题"), _("类型"), _("开始日期"), _("结束日期"), _("区域"), _("负责人"), _("状态"), _("预算（元）"),
+                  _("实际费用（元）"), _("邀请人数"), _("报名人数"), _("到场人数")])
     for activity in activities:
         count = counts.get(activity.id, {})
         sheet.append([safe_cell(value) for value in (
-            activity.theme, activity.kind, activity.starts_on, activity.ends_on, activity.region,
-            activity.owner.display_name if activity.owner else "", activity.status, activity.budget,
+            activity.theme, _(activity.kind), activity.starts_on, activity.ends_on, activity.region,
+            activity.owner.display_name if activity.owner else "", _(activity.status), activity.budget,
             costs.get(activity.id, 0), sum(count.values()), count.get("已报名", 0) + count.get("已到场", 0),
             count.get("已到场", 0))])
     record_sensitive_read("Activity", "list", f"导出市场活动 {len(activities)} 条")
-    return xlsx_response(workbook, f"市场活动_{clock.today():%Y%m%d}.xlsx")
+    return xlsx_response(workbook, _("市场活动_%(date)s.xlsx", date=clock.today().strftime("%Y%m%d")))
 
 
 # --- the activity form --------------------------------------------------------------------------------
@@ -205,9 +206,11 @@ def transition(activity_id: int, action: str):
         flash(str(refused), "error")
         return render_detail(load_activity(activity_id), status=409)
     db.session.commit()
-    message = _("活动状态已更新为「%(status)s」", status=activity.status)
     if created:
-        message += _("，已为 %(count)s 位到场客户生成活动回访任务", count=created)
+        message = _("活动状态已更新为「%(status)s」，已为 %(count)s 位到场客户生成活动回访任务",
+                    status=_(activity.status), count=created)
+    else:
+        message = _("活动状态已更新为「%(status)s」", status=_(activity.status))
     flash(message, "success")
     return redirect_after_post(url_for("marketing.detail", activity_id=activity.id))
 
@@ -265,7 +268,7 @@ def report_pdf(activity_id: int):
     document = pdf.render_pdf("pdf/activity.html", chart=charts.effect_chart(rows), generated_at=clock.now(),
                               printed_by=current_user, **context)
     record_sensitive_read("Activity", activity.id, "打印活动报告PDF")
-    return pdf_response(document, f"活动报告_{activity.id}.pdf")
+    return pdf_response(document, _("活动报告_%(id)s.pdf", id=activity.id))
 
 
 from portal.marketing import material_routes, participant_routes, sections  # noqa: E402,F401  (routes, work list)

@@ -5,6 +5,7 @@ Nothing here commits; views commit once.
 """
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, insert, literal, select
 
 from portal import clock
@@ -90,7 +91,7 @@ def invite_customers(activity: Activity, customers: Select, by: User) -> int:
     """Invite every customer of a (scoped, filtered) customer query in one statement; customers already
     on the list are left as they are, so inviting the same filter twice adds nobody twice."""
     if activity.is_closed:
-        raise TransitionRefused("活动已结束或已取消，不能再邀请客户")
+        raise TransitionRefused(_("活动已结束或已取消，不能再邀请客户"))
     now = clock.now()
     already = exists().where(ActivityParticipant.activity_id == activity.id,
                              ActivityParticipant.customer_id == Customer.id)
@@ -110,9 +111,9 @@ def mark_participants(activity: Activity, participants: list[ActivityParticipant
     """已报名 / 已到场 for each row that may move; (changed, refused). Attendance on a finished activity
     schedules the event revisit at once (before the end it is scheduled when the activity finishes)."""
     if action == "attend" and activity.status not in ("进行中", FINISHED):
-        raise TransitionRefused("活动开始后才能标记到场")
+        raise TransitionRefused(_("活动开始后才能标记到场"))
     if activity.status == "已取消":
-        raise TransitionRefused("活动已取消")
+        raise TransitionRefused(_("活动已取消"))
     changed = refused = 0
     for row in participants:
         try:
@@ -153,7 +154,7 @@ def walk_in_clash(user: User, duplicates: list):
 def add_walk_in(activity: Activity, values: dict, by: User) -> Customer:
     """现场登记: a new customer file (source 展会登记, in the public pool) on the list as 已到场 and as a lead."""
     if activity.status not in ("进行中", FINISHED):
-        raise TransitionRefused("活动开始后才能现场登记")
+        raise TransitionRefused(_("活动开始后才能现场登记"))
     customer = create_customer(
         {"name": values["name"], "industry": values.get("industry") or "", "source_channel": WALK_IN_SOURCE,
          "purchase_intent": values.get("purchase_intent") or "",
@@ -175,7 +176,7 @@ def add_walk_in(activity: Activity, values: dict, by: User) -> Customer:
 
 def add_expense(activity: Activity, category: str, amount, spent_on: date, note: str, by: User) -> ActivityExpense:
     if activity.status == "已取消":
-        raise TransitionRefused("活动已取消，不能再登记费用")
+        raise TransitionRefused(_("活动已取消，不能再登记费用"))
     expense = ActivityExpense(activity_id=activity.id, category=category, amount=amount, spent_on=spent_on,
                               note=note or "", recorded_by_id=by.id)
     db.session.add(expense)

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import AuditedMixin, TimestampMixin
 from portal.models.customers import Customer
 
-CARE_KINDS = ("问候", "拜访", "礼品", "邀请")
-CARE_OCCASIONS = ("生日", "周年", "节日", "流失预警", "其他")
-WARNING_OPEN, WARNING_HANDLED, WARNING_RECOVERED = "待处理", "已处理", "已恢复"
+CARE_KINDS = (N_("问候"), N_("拜访"), N_("礼品"), N_("邀请"))
+CARE_OCCASIONS = (N_("生日"), N_("周年"), N_("节日"), N_("流失预警"), N_("其他"))
+WARNING_OPEN, WARNING_HANDLED, WARNING_RECOVERED = N_("待处理"), N_("已处理"), N_("已恢复")
 
 
 class CustomerHealth(db.Model):

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer
 
-ACTIVITY_KINDS = ("广告宣传", "新品发布会", "促销活动", "展会", "客户沙龙", "培训", "线上活动")
-PLANNED, RUNNING, FINISHED, CANCELLED = "计划中", "进行中", "已结束", "已取消"
+ACTIVITY_KINDS = (N_("广告宣传"), N_("新品发布会"), N_("促销活动"), N_("展会"), N_("客户沙龙"), N_("培训"), N_("线上活动"))
+PLANNED, RUNNING, FINISHED, CANCELLED = N_("计划中"), N_("进行中"), N_("已结束"), N_("已取消")
 ACTIVITY_STATUSES = (PLANNED, RUNNING, FINISHED, CANCELLED)
 # action -> (statuses it may start from, status it leads to)
 ACTIVITY_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -26,9 +27,15 @@ ACTIVITY_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "finish": ((RUNNING,), FINISHED),
     "cancel": ((PLANNED, RUNNING), CANCELLED),
 }
-ACTIVITY_ACTION_LABELS = {"start": "开始活动", "finish": "结束活动", "cancel": "取消活动"}
+ACTIVITY_ACTION_LABELS = {"start": N_("开始活动"), "finish": N_("结束活动"), "cancel": N_("取消活动")}
+# "Cannot <action>" as whole sentences, so each language words them its own way.
+ACTIVITY_ACTION_REFUSALS = {
+    "start": N_("活动当前状态为「%(status)s」，不能开始活动"),
+    "finish": N_("活动当前状态为「%(status)s」，不能结束活动"),
+    "cancel": N_("活动当前状态为「%(status)s」，不能取消活动"),
+}
 
-INVITED, REGISTERED, ATTENDED = "已邀请", "已报名", "已到场"
+INVITED, REGISTERED, ATTENDED = N_("已邀请"), N_("已报名"), N_("已到场")
 PARTICIPANT_STATUSES = (INVITED, REGISTERED, ATTENDED)
 # A participant only moves forward; someone who turns up without registering is still 已到场.
 PARTICIPANT_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -36,13 +43,13 @@ PARTICIPANT_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "attend": ((INVITED, REGISTERED), ATTENDED),
 }
 
-EXPENSE_CATEGORIES = ("差旅", "住宿", "场地", "租用", "公关", "宣传", "其他")
-MATERIAL_PUBLISHED, MATERIAL_ARCHIVED = "已发布", "已归档"
+EXPENSE_CATEGORIES = (N_("差旅"), N_("住宿"), N_("场地"), N_("租用"), N_("公关"), N_("宣传"), N_("其他"))
+MATERIAL_PUBLISHED, MATERIAL_ARCHIVED = N_("已发布"), N_("已归档")
 MATERIAL_STATUSES = (MATERIAL_PUBLISHED, MATERIAL_ARCHIVED)
 
 
 class TransitionRefused(Exception):
-    """An illegal state change; the message is Chinese and shown to the user."""
+    """An illegal state change; the message (in the interface language) is shown to the user."""
 
 
 class Activity(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
@@ -84,8 +91,7 @@ class Activity(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     def _move(self, action: str) -> None:
         sources, target = ACTIVITY_TRANSITIONS[action]
         if self.status not in sources:
-            raise TransitionRefused(_("活动当前状态为「%(status)s」，不能%(action)s", status=self.status,
-                                      action=ACTIVITY_ACTION_LABELS[action]))
+            raise TransitionRefused(_(ACTIVITY_ACTION_REFUSALS[action], status=_(self.status)))
         self.status, self.status_changed_at = target, clock.now()
 
     def start(self) -> None:
@@ -129,8 +135,8 @@ class ActivityParticipant(AuditedMixin, TimestampMixin, db.Model):
     def _move(self, action: str) -> None:
         sources, target = PARTICIPANT_TRANSITIONS[action]
         if self.status not in sources:
-            raise TransitionRefused(_("参与状态为「%(status)s」，不能改为「%(target)s」", status=self.status,
-                                      target=target))
+            raise TransitionRefused(_("参与状态为「%(status)s」，不能改为「%(target)s」", status=_(self.status),
+                                      target=_(target)))
         self.status = target
 
     def register(self) -> None:
