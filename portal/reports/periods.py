@@ -77,7 +77,7 @@ class Period:
 
     @property
     def range_text(self) -> str:
-        return _("%(start)s 至 %(end)s", start=f"{self.start:%Y-%m-%d}", end=f"{self.last_day:%Y-%m-%d}")
+        return _("%(start)s 至 %(end)s", start=self.start.isoformat(), end=self.last_day.isoformat())
 
     @property
     def label_with_range(self) -> str:

@@ -3,6 +3,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +13,7 @@ from portal.access.reports import visible_issued_reviews
 from portal.audit import record_sensitive_read
 from portal.auth.permissions import can_issue_review, can_record_review_outcome, guard_area
 from portal.extensions import db
+from portal.i18n import SIMPLIFIED
 from portal.models.reports import IssuedReview
 from portal.reports import charts, exports, services, snapshots
 from portal.reports.forms import ReviewFilterForm
@@ -47,6 +49,15 @@ def with_scope(query: str, scope_value: str) -> str:
     args = dict(parse_qsl(query))
     args["scope"] = scope_value
     return urlencode(args)
+
+
+def audit_labels(period, scope=None) -> str:
+    """Period (and scope) for an audit note: in 简体 whatever the reader's language (one log for everyone)."""
+    with force_locale(SIMPLIFIED):
+        label = period.label
+    if scope is None:
+        return label
+    return f"{label} {'全公司' if scope.kind == 'company' else scope.label}"
 
 
 def filter_form(formdata=None) -> ReviewFilterForm:
@@ -131,7 +142,7 @@ def export():
     form = filter_form()
     period, scope = chosen_period_and_scope(form)
     review = services.review_for(current_user, period, scope)
-    record_sensitive_read("Review", scope.key, f"导出考核Excel {period.label} {scope.label}")
+    record_sensitive_read("Review", scope.key, f"导出考核Excel {audit_labels(period, scope)}")
     filename = _("考核_%(period)s_%(scope)s.xlsx", period=period.label, scope=scope.label)
     return xlsx_response(exports.review_workbook(review), filename)
 
@@ -145,7 +156,7 @@ def review_pdf():
     html = services.review_html(review, current_user)
     filename = _("考核报告_%(period)s_%(scope)s.pdf", period=period.label, scope=scope.label)
     job_id = pdf.start_pdf_job(html, current_user.id, filename)
-    record_sensitive_read("Review", scope.key, f"生成考核PDF {period.label} {scope.label}")
+    record_sensitive_read("Review", scope.key, f"生成考核PDF {audit_labels(period, scope)}")
     return redirect_after_post(url_for("reports.pdf_job", job_id=job_id))
 
 
@@ -179,7 +190,7 @@ def assessment_sheet(user_id: int):
     outcomes = services.employee_outcomes(current_user, period, user_id)
     document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=ranked, outcomes=outcomes,
                               generated_at=services.generated_at(), printed_by=current_user)
-    record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
+    record_sensitive_read("User", user_id, f"打印考核表 {audit_labels(period)}")
     return services.pdf_response(document, _("考核表_%(name)s_%(period)s.pdf", name=employee.label, period=period.label))
 
 
