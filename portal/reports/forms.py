@@ -67,7 +67,7 @@ class ReviewFilterForm(FlaskForm):
 
 
 def custom_range_problem(first_day, last_day) -> str | None:
-    """Why a custom range cannot be reported on, in Chinese, or None."""
+    """Why a custom range cannot be reported on, in the interface language, or None."""
     if not first_day or not last_day:
         return _("自定义周期请填写起始日期和截止日期")
     if not all(EARLIEST <= day <= LATEST for day in (first_day, last_day)):
