@@ -206,7 +206,8 @@ def issue_review(review: Review, viewer: User):
     scope = review.scope
     issued = IssuedReview(
         period_kind=review.period.kind, period_start=review.period.start, period_end=review.period.end,
-        scope_kind=scope.kind, scope_id=scope_id(scope), scope_label=scope.label,
+        # Stored as data: 全公司 in 简体 whoever issues it (IssuedReview.scope_text shows it translated).
+        scope_kind=scope.kind, scope_id=scope_id(scope), scope_label="全公司" if scope.kind == "company" else scope.label,
         department_id=scope.department.id if scope.department else None, figures=review.as_json(),
         html=review_html(review, viewer), issued_by_id=viewer.id, issued_at=generated_at(),
     )

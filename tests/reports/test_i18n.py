@@ -151,3 +151,17 @@ def test_outcome_kind_and_measure_are_translated(review_world, login_as, languag
     assert expected in html and "季度表现突出" in html  # the reason is what was typed
     form = client.get(f"/reports/issued/{issued.id}/outcomes/{review_world.b.id}").get_data(as_text=True)
     assert expected in form  # the measure's choices
+
+
+def test_customer_file_pdf_in_english_and_traditional_chinese(review_world, login_as, tmp_path):
+    customer = review_world.customers["c1"]
+    client = login_as(speaking(review_world.admin, ENGLISH))
+    response = client.get(f"/reports/customers/{customer.id}.pdf")
+    assert response.status_code == 200 and "Customer_file_KH20260001.pdf" in response.headers["Content-Disposition"]
+    text = run("pdftotext", response.data, tmp_path, "-layout")
+    assert "Customer no." in text and "Page 1 of" in text and customer.name in text
+    client = login_as(speaking(review_world.admin, TRADITIONAL))
+    data = client.get(f"/reports/customers/{customer.id}.pdf").data
+    assert "第1頁/共" in run("pdftotext", data, tmp_path, "-layout").replace(" ", "")
+    fonts = run("pdffonts", data, tmp_path)
+    assert "Noto-Sans-CJK-TC" in fonts and "CJK-SC" not in fonts
