@@ -380,7 +380,7 @@ KPI_LIST = (
     KpiSpec("retention", "customer", retention_kept, retention_base,
             numerator_label=N_("期末仍在保的客户"), denominator_label=N_("期初成交客户")),
     KpiSpec("complaint_rate", "customer", complaints, active_customers,
-            numerator_label=N_("投诉工单"), denominator_label=N_("活跃客户")),
+            numerator_label=N_("受理的投诉工单"), denominator_label=N_("活跃客户")),
     KpiSpec("growth", "order", orders_this_period, orders_previous_period, evaluate=rules.growth,
             numerator_label=N_("本期成交金额"), denominator_label=N_("上期成交金额")),
     KpiSpec("completeness", "customer", completeness_filled, completeness_fields,
