@@ -23,6 +23,8 @@ from flask import current_app, render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.i18n import N_
+
 log = logging.getLogger(__name__)
 
 # `.invalid` is reserved (RFC 2606): this origin can only ever mean "our static folder".
@@ -85,22 +87,23 @@ def render_pdf(template: str, **context) -> bytes:
 
 @lru_cache(maxsize=1)
 def pdf_environment_problems() -> tuple[str, ...]:
-    """What would make PDFs slow or unreadable here: HarfBuzz subsetting missing, no CJK font."""
+    """What would make PDFs slow or unreadable here: HarfBuzz subsetting missing, no CJK font.
+
+    The texts are msgids (cached once for every language): the page shows them through gettext."""
     problems = []
     try:
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
         if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(4, 1, 0):
-            problems.append(
+            problems.append(N_(
                 "WeasyPrint 未找到 HarfBuzz 字体子集库（libharfbuzz-subset0，需 HarfBuzz ≥ 4.1）："
                 "中文 PDF 每页将需 15–30 秒。请安装 Debian 软件包 libharfbuzz-subset0。"
-            )
+            ))
     except (ImportError, OSError, AttributeError) as error:
-        problems.append(f"无法检查 WeasyPrint 的 HarfBuzz 库：{error}")
+        log.warning("PDF environment: HarfBuzz check failed: %s", error)
+        problems.append(N_("无法检查 WeasyPrint 的 HarfBuzz 库，详见服务器日志。"))
     if not cjk_font_families():
-        problems.append(
-            "系统中没有中文（CJK）字体：PDF 中的中文将显示为方框。请安装 fonts-noto-cjk 字体包。"
-        )
+        problems.append(N_("系统中没有中文（CJK）字体：PDF 中的中文将显示为方框。请安装 fonts-noto-cjk 字体包。"))
     return tuple(problems)
 
 

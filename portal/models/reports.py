@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import User
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 from portal.models.customers import Customer, StageChange
@@ -43,6 +44,20 @@ class IssuedReview(AuditedMixin, db.Model):
                                                            order_by="ReviewOutcome.employee_id")
 
     @property
+    def period(self):
+        """The reviewed period, so its label reads in the viewer's language (not the issuer's)."""
+        from portal.reports.periods import Period
+
+        return Period(self.period_kind, self.period_start, self.period_end)
+
+    @property
+    def scope_text(self) -> str:
+        """The scope as shown: a department's or employee's name, or 全公司 in the viewer's language."""
+        from flask_babel import gettext
+
+        return gettext("全公司") if self.scope_kind == "company" else self.scope_label
+
+    @property
     def employee_ids(self) -> list[int]:
         """The employees the issued review assessed (its frozen employee rows)."""
         return [int(key[1:]) for key in (self.figures or {}).get("employees", {}) if key[1:].isdigit()]
@@ -67,8 +82,8 @@ class IssuedReview(AuditedMixin, db.Model):
 
 # The tracking policy's 考核办法: rewards or penalties after the review (DESIGN.md 考核).
 OUTCOME_MEASURES: dict[str, str] = {
-    "绩效奖金": "奖励", "晋升": "奖励", "表彰": "奖励",
-    "扣分": "处罚", "警告": "处罚", "培训辅导": "处罚",
+    N_("绩效奖金"): N_("奖励"), N_("晋升"): "奖励", N_("表彰"): "奖励",
+    N_("扣分"): N_("处罚"), N_("警告"): "处罚", N_("培训辅导"): "处罚",
 }
 
 

@@ -1,13 +1,24 @@
 """Server-rendered SVG charts, the same markup in the web view and the PDF.
 
-SVG text does not inherit the page's font in WeasyPrint, so every text element names the CJK font.
+SVG text does not inherit the page's font in WeasyPrint, so every text element names the CJK font, the
+one of the interface language (繁體 glyphs differ from 简体 ones for the same character).
 """
 from decimal import Decimal
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from portal.i18n import TRADITIONAL
+
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_TRADITIONAL = "Noto Sans CJK TC, Microsoft JhengHei, PingFang TC, sans-serif"
+
+
+def chart_font() -> str:
+    """The font stack of the interface language (简体 and English: SC, whose Latin glyphs are fine)."""
+    locale = get_locale()
+    return FONT_TRADITIONAL if locale is not None and str(locale) == TRADITIONAL else FONT
 COLORS = ("#2f6fb0", "#9bb8d6")
 
 
@@ -23,7 +34,7 @@ def _text(x, y, content, size=11, anchor="start", fill="#333") -> Markup:
     return Markup(
         '<text x="{x}" y="{y}" font-family="{font}" font-size="{size}" text-anchor="{anchor}" fill="{fill}">'
         "{content}</text>"
-    ).format(x=f"{x:.1f}", y=f"{y:.1f}", font=FONT, size=size, anchor=anchor, fill=fill, content=content)
+    ).format(x=f"{x:.1f}", y=f"{y:.1f}", font=chart_font(), size=size, anchor=anchor, fill=fill, content=content)
 
 
 def _rect(x, y, width, height, fill) -> Markup:
@@ -58,12 +69,13 @@ def _label(x, y, text: str, width: float) -> Markup:
     return Markup("<g><title>{full}</title>{text}</g>").format(full=text, text=_text(x, y, shown, LABEL_SIZE, "end"))
 
 
-def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple[str, ...] = ("得分",),
+def bar_chart(title: str, items: list[tuple[str, Decimal | None]], series: tuple[str, ...] | None = None,
               values2: list[Decimal | None] | None = None, maximum: float = 100, unit: str = "",
               bar_width: int = 300, row_height: int | None = None) -> Markup:
     """Horizontal bars, one row per item (optionally a second, lighter series such as the previous
     period); missing values are labelled "—" rather than drawn as zero. The label column is as wide
     as the longest label needs (long employee names stay readable), up to LABEL_MAX."""
+    series = series or (_("得分"),)
     longest = max((text_width(str(label)) for label, _value in items), default=0)
     label_width = min(max(LABEL_MIN, longest + 12), LABEL_MAX)
     row_height = row_height or (22 if values2 is None else 26)

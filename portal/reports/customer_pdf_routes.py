@@ -1,5 +1,6 @@
 """The customer-file PDF 客户档案, for every role that may see the customer (scoped like the detail page)."""
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -29,4 +30,4 @@ def customer_pdf(customer_id: int):
                               show_contacts=can_see_contact_details(current_user, customer),
                               generated_at=clock.now(), printed_by=current_user)
     record_sensitive_read("Customer", customer.id, "打印客户档案PDF")
-    return pdf_response(document, f"客户档案_{customer.code}.pdf")
+    return pdf_response(document, _("客户档案_%(code)s.pdf", code=customer.code))

@@ -8,12 +8,12 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal import clock
-from portal.reports.periods import MONTHS_PER_KIND, PERIOD_LABELS, Period
+from portal.reports.periods import MONTH_NAMES, MONTHS_PER_KIND, PERIOD_LABELS, Period
 
 # A custom range and the previous range of the same length must stay within date arithmetic's reach.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 NUMBER_CHOICES = {
-    "month": [(str(n), _l("%(n)s月", n=n)) for n in range(1, 13)],
+    "month": [(str(n), _l(name)) for n, name in enumerate(MONTH_NAMES, start=1)],
     "quarter": [(str(n), _l("第%(n)s季度", n=n)) for n in range(1, 5)],
     "half": [("1", _l("上半年")), ("2", _l("下半年"))],
 }
@@ -23,7 +23,8 @@ class ReviewFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("统计周期"), choices=list(PERIOD_LABELS.items()), default="quarter")
+    kind = SelectField(_l("统计周期"), choices=[(kind, _l(label)) for kind, label in PERIOD_LABELS.items()],
+                       default="quarter")
     year = SelectField(_l("年份"), validators=[Optional()])
     number = SelectField(_l("期间"), validators=[Optional()])
     date_from = DateField(_l("起始日期"), validators=[Optional()])
@@ -66,7 +67,7 @@ class ReviewFilterForm(FlaskForm):
 
 
 def custom_range_problem(first_day, last_day) -> str | None:
-    """Why a custom range cannot be reported on, in Chinese, or None."""
+    """Why a custom range cannot be reported on, in the interface language, or None."""
     if not first_day or not last_day:
         return _("自定义周期请填写起始日期和截止日期")
     if not all(EARLIEST <= day <= LATEST for day in (first_day, last_day)):
@@ -91,4 +92,5 @@ class OutcomeForm(FlaskForm):
 
         super().__init__(*args, **kwargs)
         self.measure.choices = [("", _l("（请选择）"))] + [
-            (measure, f"{kind}：{measure}") for measure, kind in OUTCOME_MEASURES.items()]
+            (measure, _("%(kind)s：%(measure)s", kind=_(kind), measure=_(measure)))
+            for measure, kind in OUTCOME_MEASURES.items()]

@@ -7,15 +7,17 @@ Kept apart from kpis.py (which only lists the two specs) so that module does not
 from sqlalchemy import Select, and_, func, literal, or_, select
 
 from portal.database import on_sqlite
+from portal.i18n import N_
 from portal.models.customer_health import ChurnWarning
 
 WIN_BACK_DAYS = 90
 
-HEALTH_KPI_NAMES = {"warning_timeliness": "预警处理及时率", "win_back": "挽回率"}
+HEALTH_KPI_NAMES = {"warning_timeliness": N_("预警处理及时率"), "win_back": N_("挽回率")}
+# Written out whole (not formatted) so each is one msgid; the 90 is WIN_BACK_DAYS.
 HEALTH_KPI_DEFINITIONS = {
-    "warning_timeliness": "处理期限（预警后第5个工作日）落在统计期内的流失预警中，按期以跟进或客户关怀处理的预警数 ÷ "
-                          "应处理的预警数（期限前已自行恢复且未处理的预警不计）。",
-    "win_back": f"统计期内发出的流失预警中，客户在{WIN_BACK_DAYS}天内恢复到关注/健康且不再有预警信号的预警数 ÷ 发出的预警数。",
+    "warning_timeliness": N_("处理期限（预警后第5个工作日）落在统计期内的流失预警中，按期以跟进或客户关怀处理的预警数 ÷ "
+                             "应处理的预警数（期限前已自行恢复且未处理的预警不计）。"),
+    "win_back": N_("统计期内发出的流失预警中，客户在90天内恢复到关注/健康且不再有预警信号的预警数 ÷ 发出的预警数。"),
 }
 
 

@@ -12,8 +12,11 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from flask_babel import gettext as _
+
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.auth import Department, User
 from portal.models.customers import Customer, StageChange
 from portal.models.followups import FollowUp
@@ -37,7 +40,8 @@ KEY_FIELDS = (
     "credit_code", "industry", "scale_employees", "address", "source_channel",
     "main_business", "decision_maker", "budget_range", "preferred_channel", "purchase_intent",
 )
-KEY_FIELD_LABELS = ("统一社会信用代码", "行业", "规模", "地址", "来源渠道", "主营业务", "决策人", "预算范围", "偏好渠道", "采购意向")
+KEY_FIELD_LABELS = (N_("统一社会信用代码"), N_("行业"), N_("规模"), N_("地址"), N_("来源渠道"), N_("主营业务"), N_("决策人"),
+                    N_("预算范围"), N_("偏好渠道"), N_("采购意向"))
 PERCENT, MEAN = "percent", "mean"
 
 
@@ -95,8 +99,8 @@ class KpiSpec:
     display: str = PERCENT
     evaluate: Callable[[Decimal, Decimal], Decimal | None] = rules.ratio
     available: bool = True
-    numerator_label: str = "分子"
-    denominator_label: str = "分母"
+    numerator_label: str = N_("分子")
+    denominator_label: str = N_("分母")
     weighted: bool = True
 
     @property
@@ -364,39 +368,39 @@ def nothing(period, scope):
     )
 
 
-KPI_NAMES = {"satisfaction_share": "满意占比（4分及以上）"} | health_kpis.HEALTH_KPI_NAMES
-KPI_EXTRA_DEFINITIONS = {"satisfaction_share": "统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。"} | \
+KPI_NAMES = {"satisfaction_share": N_("满意占比（4分及以上）")} | health_kpis.HEALTH_KPI_NAMES
+KPI_EXTRA_DEFINITIONS = {"satisfaction_share": N_("统计期内满意度评分为4分或5分的回访记录数 ÷ 有评分的回访记录数。")} | \
     health_kpis.HEALTH_KPI_DEFINITIONS
 
 KPI_LIST = (
     KpiSpec("satisfaction", "revisit_record", revisit_scored(RevisitRecord.satisfaction), revisit_scored(literal(1)),
-            display=MEAN, evaluate=rules.mean, numerator_label="评分合计", denominator_label="有评分的回访记录"),
+            display=MEAN, evaluate=rules.mean, numerator_label=N_("评分合计"), denominator_label=N_("有评分的回访记录")),
     KpiSpec("satisfaction_share", "revisit_record", satisfied_records, revisit_scored(literal(1)),
-            numerator_label="4分及以上记录", denominator_label="有评分的回访记录", weighted=False),
+            numerator_label=N_("4分及以上记录"), denominator_label=N_("有评分的回访记录"), weighted=False),
     KpiSpec("retention", "customer", retention_kept, retention_base,
-            numerator_label="期末仍在保的客户", denominator_label="期初成交客户"),
+            numerator_label=N_("期末仍在保的客户"), denominator_label=N_("期初成交客户")),
     KpiSpec("complaint_rate", "customer", complaints, active_customers,
-            numerator_label="投诉工单", denominator_label="活跃客户"),
+            numerator_label=N_("受理的投诉工单"), denominator_label=N_("活跃客户")),
     KpiSpec("growth", "order", orders_this_period, orders_previous_period, evaluate=rules.growth,
-            numerator_label="本期成交金额", denominator_label="上期成交金额"),
+            numerator_label=N_("本期成交金额"), denominator_label=N_("上期成交金额")),
     KpiSpec("completeness", "customer", completeness_filled, completeness_fields,
-            numerator_label="已填关键字段", denominator_label="关键字段总数"),
+            numerator_label=N_("已填关键字段"), denominator_label=N_("关键字段总数")),
     KpiSpec("revisit_completion", "revisit_task", revisit_tasks_done, revisit_tasks_due,
-            numerator_label="已完成回访任务", denominator_label="到期回访任务"),
+            numerator_label=N_("已完成回访任务"), denominator_label=N_("到期回访任务")),
     KpiSpec("resolution_rate", "ticket", tickets_resolved_of_raised, tickets_raised,
-            numerator_label="已解决工单", denominator_label="受理工单"),
+            numerator_label=N_("已解决工单"), denominator_label=N_("受理工单")),
     KpiSpec("timeliness_sla", "ticket", tickets_resolved_in_sla, tickets_resolved,
-            numerator_label="SLA内解决", denominator_label="已解决工单"),
+            numerator_label=N_("SLA内解决"), denominator_label=N_("已解决工单")),
     KpiSpec("conversion", "customer", conversion_won, conversion_base,
-            numerator_label="转为成交的客户", denominator_label="期初潜在/意向客户"),
+            numerator_label=N_("转为成交的客户"), denominator_label=N_("期初潜在/意向客户")),
     KpiSpec("followup_timeliness", "followup", followups_on_time, followups_due,
-            numerator_label="按时跟进", denominator_label="应跟进"),
+            numerator_label=N_("按时跟进"), denominator_label=N_("应跟进")),
     KpiSpec("spot_check_pass", "spot_check", spot_checks_passed, spot_checks_made,
-            numerator_label="抽查合格", denominator_label="抽查总数"),
+            numerator_label=N_("抽查合格"), denominator_label=N_("抽查总数")),
     KpiSpec("warning_timeliness", "churn_warning", health_kpis.warnings_handled_in_time, health_kpis.warnings_due,
-            numerator_label="按期处理的预警", denominator_label="应处理的预警", weighted=False),
+            numerator_label=N_("按期处理的预警"), denominator_label=N_("应处理的预警"), weighted=False),
     KpiSpec("win_back", "churn_warning", health_kpis.warnings_won_back, health_kpis.warnings_raised,
-            numerator_label="90天内挽回", denominator_label="发出的预警", weighted=False),
+            numerator_label=N_("90天内挽回"), denominator_label=N_("发出的预警"), weighted=False),
 )
 # The selling KPIs (回款率, 目标完成率) are defined beside this module (portal.reports.sales_kpis).
 KPI_LIST += tuple(KpiSpec(**parts) for parts in sales_kpis.SALES_KPI_PARTS)
@@ -485,7 +489,7 @@ def change_text(code: str, current: Figure, previous: Figure) -> str:
     if KPIS[code].display == MEAN:
         text = rules.format_score(delta, 2)
     else:
-        text = rules.format_score(delta * 100, 1) + "个百分点"
+        text = _("%(points)s个百分点", points=rules.format_score(delta * 100, 1))
     return text if text.startswith("-") or delta == 0 else "+" + text
 
 

@@ -1,6 +1,7 @@
 """奖惩 after an issued review: the supervisor records each employee's outcome with a reason, then
 confirms them, which freezes them with the review (DESIGN.md 考核)."""
 from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,7 +39,7 @@ def outcome_edit(review_id: int, user_id: int):
         form.version.data = str(outcome.version) if outcome else ""
     if form.validate_on_submit():
         if outcome is not None and form.version.data != str(outcome.version):
-            form.form_errors.append("该奖惩结果已被其他人修改，请刷新后重试")
+            form.form_errors.append(_("该奖惩结果已被其他人修改，请刷新后重试"))
             return render_template("reports/outcome_form.html", issued=issued, employee=employee, form=form), 409
         if outcome is None:
             outcome = ReviewOutcome(issued_review=issued, employee_id=employee.id, recorded_by_id=current_user.id)
@@ -48,7 +49,8 @@ def outcome_edit(review_id: int, user_id: int):
         except IllegalTransition:
             abort(409)
         db.session.commit()
-        flash(f"已记录{employee.display_name}的奖惩结果：{form.measure.data}", "success")
+        flash(_("已记录%(name)s的奖惩结果：%(measure)s", name=employee.display_name, measure=_(form.measure.data)),
+              "success")
         return redirect_after_post(url_for("reports.issued_detail", review_id=issued.id))
     status = 422 if form.is_submitted() else 200
     return render_template("reports/outcome_form.html", issued=issued, employee=employee, form=form), status
@@ -65,5 +67,5 @@ def outcomes_confirm(review_id: int):
     except IllegalTransition:
         abort(409)
     db.session.commit()
-    flash("奖惩结果已确认定稿，不能再修改", "success")
+    flash(_("奖惩结果已确认定稿，不能再修改"), "success")
     return redirect_after_post(url_for("reports.issued_detail", review_id=issued.id))

@@ -1,8 +1,18 @@
-"""Review periods (month, quarter, half-year, year, custom) and their previous period; no Flask here."""
+"""Review periods (month, quarter, half-year, year, custom) and their previous period.
+
+Labels are read in the interface language when asked for (flask_babel's gettext leaves them in 简体
+outside a request); the dates stay YYYY-MM-DD in every language."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-PERIOD_LABELS = {"month": "月度", "quarter": "季度", "half": "半年度", "year": "年度", "custom": "自定义"}
+from flask_babel import gettext as _
+
+from portal.i18n import N_
+
+PERIOD_LABELS = {"month": N_("月度"), "quarter": N_("季度"), "half": N_("半年度"), "year": N_("年度"),
+                 "custom": N_("自定义")}
+MONTH_NAMES = (N_("1月"), N_("2月"), N_("3月"), N_("4月"), N_("5月"), N_("6月"), N_("7月"), N_("8月"), N_("9月"),
+               N_("10月"), N_("11月"), N_("12月"))
 MONTHS_PER_KIND = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
@@ -53,20 +63,28 @@ class Period:
 
     @property
     def label(self) -> str:
+        """"2026年第3季度", "Q3 2026": the period's name in the interface language."""
         year = self.start.year
         if self.kind == "month":
-            return f"{year}年{self.start.month}月"
+            return _("%(year)s年%(month)s", year=year, month=_(MONTH_NAMES[self.start.month - 1]))
         if self.kind == "quarter":
-            return f"{year}年第{self.number}季度"
+            return _("%(year)s年第%(quarter)s季度", year=year, quarter=self.number)
         if self.kind == "half":
-            return f"{year}年{'上' if self.number == 1 else '下'}半年"
+            return _("%(year)s年上半年", year=year) if self.number == 1 else _("%(year)s年下半年", year=year)
         if self.kind == "year":
-            return f"{year}年度"
-        return f"{self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d}"
+            return _("%(year)s年度", year=year)
+        return self.range_text
 
     @property
     def range_text(self) -> str:
-        return f"{self.start:%Y-%m-%d} 至 {self.last_day:%Y-%m-%d}"
+        return _("%(start)s 至 %(end)s", start=self.start.isoformat(), end=self.last_day.isoformat())
+
+    @property
+    def label_with_range(self) -> str:
+        """"2026年第3季度（2026-07-01 至 2026-09-30）"; a custom period is its range alone."""
+        if self.kind == "custom":
+            return self.range_text
+        return _("%(label)s（%(range)s）", label=self.label, range=self.range_text)
 
     def data_until(self, today: date) -> date | None:
         """None when the period has ended by `today`; else the last day its data can cover (today,

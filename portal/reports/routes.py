@@ -3,6 +3,8 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import pdf
@@ -11,6 +13,7 @@ from portal.access.reports import visible_issued_reviews
 from portal.audit import record_sensitive_read
 from portal.auth.permissions import can_issue_review, can_record_review_outcome, guard_area
 from portal.extensions import db
+from portal.i18n import SIMPLIFIED
 from portal.models.reports import IssuedReview
 from portal.reports import charts, exports, services, snapshots
 from portal.reports.forms import ReviewFilterForm
@@ -31,8 +34,8 @@ def check_pdf_environment(_state) -> None:
 
 @bp.context_processor
 def review_helpers() -> dict:
-    return {"kpis": KPIS, "key_field_labels": KEY_FIELD_LABELS, "num": number_text, "request_args": parse_qsl, "with_scope": with_scope,
-            "can_issue_review": can_issue_review}
+    return {"kpis": KPIS, "key_field_labels": [_(label) for label in KEY_FIELD_LABELS], "num": number_text,
+            "request_args": parse_qsl, "with_scope": with_scope, "can_issue_review": can_issue_review}
 
 
 def number_text(value) -> str:
@@ -46,6 +49,15 @@ def with_scope(query: str, scope_value: str) -> str:
     args = dict(parse_qsl(query))
     args["scope"] = scope_value
     return urlencode(args)
+
+
+def audit_labels(period, scope=None) -> str:
+    """Period (and scope) for an audit note: in 简体 whatever the reader's language (one log for everyone)."""
+    with force_locale(SIMPLIFIED):
+        label = period.label
+    if scope is None:
+        return label
+    return f"{label} {'全公司' if scope.kind == 'company' else scope.label}"
 
 
 def filter_form(formdata=None) -> ReviewFilterForm:
@@ -130,8 +142,8 @@ def export():
     form = filter_form()
     period, scope = chosen_period_and_scope(form)
     review = services.review_for(current_user, period, scope)
-    record_sensitive_read("Review", scope.key, f"导出考核Excel {period.label} {scope.label}")
-    filename = f"考核_{period.label}_{scope.label}.xlsx"
+    record_sensitive_read("Review", scope.key, f"导出考核Excel {audit_labels(period, scope)}")
+    filename = _("考核_%(period)s_%(scope)s.xlsx", period=period.label, scope=scope.label)
     return xlsx_response(exports.review_workbook(review), filename)
 
 
@@ -142,8 +154,9 @@ def review_pdf():
     period, scope = chosen_period_and_scope(form)
     review = services.review_for(current_user, period, scope)
     html = services.review_html(review, current_user)
-    job_id = pdf.start_pdf_job(html, current_user.id, f"考核报告_{period.label}_{scope.label}.pdf")
-    record_sensitive_read("Review", scope.key, f"生成考核PDF {period.label} {scope.label}")
+    filename = _("考核报告_%(period)s_%(scope)s.pdf", period=period.label, scope=scope.label)
+    job_id = pdf.start_pdf_job(html, current_user.id, filename)
+    record_sensitive_read("Review", scope.key, f"生成考核PDF {audit_labels(period, scope)}")
     return redirect_after_post(url_for("reports.pdf_job", job_id=job_id))
 
 
@@ -177,8 +190,8 @@ def assessment_sheet(user_id: int):
     outcomes = services.employee_outcomes(current_user, period, user_id)
     document = pdf.render_pdf("pdf/assessment_sheet.html", review=review, row=row, ranked=ranked, outcomes=outcomes,
                               generated_at=services.generated_at(), printed_by=current_user)
-    record_sensitive_read("User", user_id, f"打印考核表 {period.label}")
-    return services.pdf_response(document, f"考核表_{employee.label}_{period.label}.pdf")
+    record_sensitive_read("User", user_id, f"打印考核表 {audit_labels(period)}")
+    return services.pdf_response(document, _("考核表_%(name)s_%(period)s.pdf", name=employee.label, period=period.label))
 
 
 @bp.post("/issue")
@@ -221,7 +234,7 @@ def issued_pdf(review_id: int):
     issued = get_visible_or_404(visible_issued_reviews(current_user), review_id, IssuedReview)
     document = services.issued_document(issued)
     record_sensitive_read("IssuedReview", issued.id, "打印已签发考核报告")
-    return services.pdf_response(document, f"考核报告_{issued.scope_label}_{issued.id}.pdf")
+    return services.pdf_response(document, _("考核报告_%(scope)s_%(id)s.pdf", scope=issued.scope_text, id=issued.id))
 
 
 from portal.reports import outcome_routes  # noqa: E402,F401  (奖惩 routes on this blueprint)

@@ -8,6 +8,8 @@ each part selects (record_id, owner_id, value) so a figure and its drill-down li
 """
 from sqlalchemy import select
 
+from portal.i18n import N_
+
 from portal.models.sales import Order, PaymentInstalment, SalesTarget
 
 
@@ -44,9 +46,9 @@ def targets_set(period, scope):
 # Keyword arguments of portal.reports.kpis.KpiSpec, one dict per KPI (this module never imports kpis).
 SALES_KPI_PARTS = (
     dict(code="collection_rate", record="instalment", numerator=instalments_paid, denominator=instalments_due,
-         numerator_label="已回款金额", denominator_label="到期应回款金额"),
+         numerator_label=N_("已回款金额"), denominator_label=N_("到期应回款金额")),
     dict(code="target_completion", record="order", numerator=orders_signed, denominator=targets_set,
-         numerator_label="签约金额", denominator_label="销售目标"),
+         numerator_label=N_("签约金额"), denominator_label=N_("销售目标")),
 )
 DRILL_RECORDS = {("target_completion", "denominator"): "target"}
 

@@ -1,5 +1,6 @@
 """Gathering a review for a viewer: scope choices and resolution through the scoped queries."""
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
@@ -23,10 +24,11 @@ ASSESSED_ROLES = ("sales", "service", "tech", "marketing", "supervisor")
 
 def scope_choices(viewer: User) -> list[tuple[str, str]]:
     """Scopes the viewer may choose: 全公司 (company-wide reviewers only), departments, staff."""
-    choices = [("company", "全公司")] if reports_company_wide(viewer) else []
-    choices += [(f"d{d.id}", f"部门：{d.name}") for d in db.session.scalars(visible_report_departments(viewer))]
+    choices = [("company", _("全公司"))] if reports_company_wide(viewer) else []
+    departments = db.session.scalars(visible_report_departments(viewer))
+    choices += [(f"d{d.id}", _("部门：%(name)s", name=d.name)) for d in departments]
     staff = db.session.scalars(visible_report_users(viewer).where(User.role.in_(ASSESSED_ROLES)))
-    choices += [(f"u{u.id}", f"员工：{u.display_name}") for u in staff]
+    choices += [(f"u{u.id}", _("员工：%(name)s", name=u.display_name)) for u in staff]
     return choices
 
 
@@ -35,8 +37,8 @@ def resolve_scope(viewer: User, value: str) -> Scope:
     from portal.models.auth import Department
 
     if value == "company" and reports_company_wide(viewer):
-        return Scope("company", "全公司")
-    kind, _, raw_id = value[:1], None, value[1:]
+        return Scope("company", _("全公司"))
+    kind, raw_id = value[:1], value[1:]
     if not raw_id.isdigit():
         abort(404)
     if kind == "d":
@@ -204,7 +206,8 @@ def issue_review(review: Review, viewer: User):
     scope = review.scope
     issued = IssuedReview(
         period_kind=review.period.kind, period_start=review.period.start, period_end=review.period.end,
-        scope_kind=scope.kind, scope_id=scope_id(scope), scope_label=scope.label,
+        # Stored as data: 全公司 in 简体 whoever issues it (IssuedReview.scope_text shows it translated).
+        scope_kind=scope.kind, scope_id=scope_id(scope), scope_label="全公司" if scope.kind == "company" else scope.label,
         department_id=scope.department.id if scope.department else None, figures=review.as_json(),
         html=review_html(review, viewer), issued_by_id=viewer.id, issued_at=generated_at(),
     )
@@ -266,7 +269,9 @@ def compare_figures(frozen_figures: dict, now: dict) -> list[dict]:
     from portal.reports.kpis import KPIS
 
     rows = []
-    sections = [("total", frozen_figures.get("total", {}), now["total"])]
+    # The total row is the scope: named as today (全公司 in the reader's language), not as when issued.
+    total = dict(frozen_figures.get("total", {}), label=now["total"]["label"])
+    sections = [("total", total, now["total"])]
     for group in ("departments", "employees"):
         sections += [(key, row, now[group].get(key)) for key, row in frozen_figures.get(group, {}).items()]
     for _key, frozen, current in sections:

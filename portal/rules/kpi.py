@@ -11,20 +11,27 @@ K = TypeVar("K")
 EMPTY = "—"
 _HUNDRED = Decimal(100)
 
+
+def N_(message: str) -> str:
+    """Marks a name or definition for extraction (as portal.i18n.N_ does, without importing Flask here);
+    templates show them through gettext."""
+    return message
+
+
 KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
-    "satisfaction": ("客户满意度", "统计期内回访记录满意度评分（1–5分）的平均值；同时统计4分及以上的占比。"),
-    "retention": ("客户留存率", "期初处于成交阶段的客户中，期末未流失、未沉睡的客户数 ÷ 期初成交客户数。"),
-    "complaint_rate": ("客户投诉率", "统计期内受理的投诉工单数 ÷ 活跃客户数。"),
-    "growth": ("业务增长率", "本期成交金额 ÷ 上期成交金额 − 1。"),
-    "completeness": ("信息完整率", "范围内客户已填写的关键字段数 ÷ 关键字段总数。"),
-    "revisit_completion": ("回访完成率", "已完成的回访任务数 ÷ 统计期内到期的回访任务数。"),
-    "resolution_rate": ("问题解决率", "已解决的工单数 ÷ 受理的工单数。"),
-    "timeliness_sla": ("处理及时率", "在SLA时限内解决的工单数 ÷ 已解决的工单数。"),
-    "conversion": ("业务转化率", "期初处于潜在/意向阶段的客户中进入成交阶段的客户数 ÷ 期初潜在/意向客户数。"),
-    "followup_timeliness": ("跟进及时率", "在到期日前完成的跟进次数 ÷ 应跟进次数。"),
-    "spot_check_pass": ("抽查合格率", "抽查合格的次数 ÷ 抽查总次数。"),
-    "collection_rate": ("回款率", "统计期内到期的回款计划中已回款的金额 ÷ 到期应回款金额。"),
-    "target_completion": ("目标完成率", "统计期内签约的订单金额 ÷ 统计期各月的销售目标之和。"),
+    "satisfaction": (N_("客户满意度"), N_("统计期内回访记录满意度评分（1–5分）的平均值；同时统计4分及以上的占比。")),
+    "retention": (N_("客户留存率"), N_("期初处于成交阶段的客户中，期末未流失、未沉睡的客户数 ÷ 期初成交客户数。")),
+    "complaint_rate": (N_("客户投诉率"), N_("统计期内受理的投诉工单数 ÷ 活跃客户数。")),
+    "growth": (N_("业务增长率"), N_("本期成交金额 ÷ 上期成交金额 − 1。")),
+    "completeness": (N_("信息完整率"), N_("范围内客户已填写的关键字段数 ÷ 关键字段总数。")),
+    "revisit_completion": (N_("回访完成率"), N_("已完成的回访任务数 ÷ 统计期内到期的回访任务数。")),
+    "resolution_rate": (N_("问题解决率"), N_("已解决的工单数 ÷ 受理的工单数。")),
+    "timeliness_sla": (N_("处理及时率"), N_("在SLA时限内解决的工单数 ÷ 已解决的工单数。")),
+    "conversion": (N_("业务转化率"), N_("期初处于潜在/意向阶段的客户中进入成交阶段的客户数 ÷ 期初潜在/意向客户数。")),
+    "followup_timeliness": (N_("跟进及时率"), N_("在到期日前完成的跟进次数 ÷ 应跟进次数。")),
+    "spot_check_pass": (N_("抽查合格率"), N_("抽查合格的次数 ÷ 抽查总次数。")),
+    "collection_rate": (N_("回款率"), N_("统计期内到期的回款计划中已回款的金额 ÷ 到期应回款金额。")),
+    "target_completion": (N_("目标完成率"), N_("统计期内签约的订单金额 ÷ 统计期各月的销售目标之和。")),
 }
 
 KPI_CODES: tuple[str, ...] = tuple(KPI_DEFINITIONS)
