@@ -213,21 +213,29 @@ def _customer_name(customer) -> str:
     return customer.name if customer is not None else ""
 
 
+def _with_code(name, code) -> str:
+    return _("%(name)s（%(code)s）", name=name, code=code)
+
+
+def _period(start, end) -> str:
+    return _("%(start)s～%(end)s", start=start.isoformat(), end=end.isoformat())
+
+
 RECORD_NAMERS = {
-    "Customer": ((), lambda c: f"{c.name}（{c.code}）"),
+    "Customer": ((), lambda c: _with_code(c.name, c.code)),
     "Contact": (("customer",), lambda c: f"{c.name} · {_customer_name(c.customer)}"),
     "FollowUp": (("customer",), lambda f: f"{_customer_name(f.customer)} · {f.contacted_at:%Y-%m-%d} {_(f.method)}"),
-    "Order": (("customer",), lambda o: f"{o.number}（{_customer_name(o.customer)}）"),
-    "Ticket": (("customer",), lambda t: f"{t.number}（{_customer_name(t.customer)}）"),
-    "TicketAttachment": (("ticket",), lambda a: f"{a.filename}（{a.ticket.number if a.ticket else ''}）"),
+    "Order": (("customer",), lambda o: _with_code(o.number, _customer_name(o.customer))),
+    "Ticket": (("customer",), lambda t: _with_code(t.number, _customer_name(t.customer))),
+    "TicketAttachment": (("ticket",), lambda a: _with_code(a.filename, a.ticket.number if a.ticket else "")),
     "RevisitTask": (("customer",), lambda t: _("%(customer)s · 应回访 %(day)s", customer=_customer_name(t.customer),
                                                day=t.due_on.isoformat())),
     "RevisitRecord": (("customer",), lambda r: f"{_customer_name(r.customer)} · {r.revisited_at:%Y-%m-%d}"),
     "SpotCheck": (("staff",), lambda s: f"{s.staff.display_name if s.staff else ''} · "
-                                        f"{s.period_start:%Y-%m-%d}～{s.period_end:%Y-%m-%d}"),
+                                        f"{_period(s.period_start, s.period_end)}"),
     "User": ((), lambda u: u.display_name),
-    "IssuedReview": ((), lambda r: f"{r.scope_label} {r.period_start:%Y-%m-%d}～{r.period_end:%Y-%m-%d}"),
-    "ReviewOutcome": (("employee",), lambda o: f"{o.employee.display_name if o.employee else ''} · {o.measure}"),
+    "IssuedReview": ((), lambda r: f"{r.scope_label} {_period(r.period_start, r.period_end)}"),
+    "ReviewOutcome": (("employee",), lambda o: f"{o.employee.display_name if o.employee else ''} · {_(o.measure)}"),
 }
 
 
@@ -312,7 +320,7 @@ def shown(value) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value) or "—"
+        return _("、").join(str(v) for v in value) or "—"
     return str(value)
 
 
