@@ -65,6 +65,11 @@ def test_settings_and_holidays_in_traditional_chinese(frozen_now, make_user, log
     assert "調休上班" in html and "週四" in html and "錄入安排" in html
     assert "国庆调休" in html  # the note as typed
 
+    html = client.get("/admin/departments/").get_data(as_text=True)
+    assert "部門名稱" in html and "部門負責人" in html and "還沒有部門，點選右上角「新建部門」。" in html
+    html = client.get("/admin/users/").get_data(as_text=True)
+    assert "<title>使用者管理" in html and "最近登入" in html and "管理員" in html
+
 
 def test_admin_sets_a_users_language_and_that_user_sees_english(app, frozen_now, make_user, login_as):
     admin = login_as(make_user("admin"))
