@@ -2,6 +2,8 @@
 from datetime import timedelta
 
 from flask import Blueprint, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from portal.access.audit import visible_audit_entries
-from portal.admin.audit_display import audited_record_types, describe_entries
+from portal.admin.audit_display import audited_record_types, describe_entries, translated
 from portal.auth.permissions import guard_area
 from portal.extensions import db
 from portal.models.audit import AuditEntry
@@ -24,18 +26,19 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    user_id = SelectField("操作人", choices=[], validators=[Optional()])
-    record_type = SelectField("记录类型", choices=[], validators=[Optional()])
-    record_id = StringField("记录编号", validators=[Optional()])
-    date_from = DateField("起始日期", validators=[Optional()])
-    date_to = DateField("截止日期", validators=[Optional()])
+    user_id = SelectField(_l("操作人"), choices=[], validators=[Optional()])
+    record_type = SelectField(_l("记录类型"), choices=[], validators=[Optional()])
+    record_id = StringField(_l("记录编号"), validators=[Optional()])
+    date_from = DateField(_l("起始日期"), validators=[Optional()])
+    date_to = DateField(_l("截止日期"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         users = db.session.scalars(select(User).order_by(User.display_name))
-        self.user_id.choices = [("", "全部")] + [(str(u.id), u.display_name) for u in users]
-        types = sorted(audited_record_types().items(), key=lambda item: item[1])
-        self.record_type.choices = [("", "全部")] + types
+        self.user_id.choices = [("", _("全部"))] + [(str(u.id), u.display_name) for u in users]
+        types = sorted(((name, translated(label)) for name, label in audited_record_types().items()),
+                       key=lambda item: item[1])
+        self.record_type.choices = [("", _("全部"))] + types
 
 
 def filtered_entries(form: AuditFilterForm):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.auth.passwords import password_problem
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from portal.models.auth import ROLE_LABELS, Department, User
 from portal.rules.kpi import KPI_DEFINITIONS
 from portal.rules.sla import SEVERITIES
@@ -28,8 +29,11 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=64)])
-    role = SelectField(_l("角色"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("角色"), choices=[(code, _l(label)) for code, label in ROLE_LABELS.items()])
     department_id = SelectField(_l("部门"), choices=[], validators=[Optional()])
+    # Language names read as themselves in every interface language; "" stores None (follow the browser).
+    language = SelectField(_l("界面语言"), choices=[("", _l("跟随浏览器")), *LANGUAGES.items()],
+                           validators=[Optional()])
 
     def __init__(self, *args, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +105,7 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("late_record_minutes", "late_record_minutes", None, _l("跟进记录补录时限（分钟）"), 1440),
     ("followup_edit_hours", "followup_edit_hours", None, _l("跟进记录作者可修改时限（小时）"), 720),
     *[
-        (f"sla_{i}_{part}", "sla", f"{severity}.{part}", _l("%(severity)s：%(label)s", severity=severity, label=label), 720)
+        (f"sla_{i}_{part}", "sla", f"{severity}.{part}", _l("%(severity)s：%(label)s", severity=_l(severity), label=label), 720)
         for i, severity in enumerate(SEVERITIES)
         for part, label in (("respond_hours", _l("响应时限（小时）")), ("resolve_workdays", _l("解决时限（工作日）")))
     ],
@@ -116,7 +120,8 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
     ("remember_days", "remember_days", None, _l("“在此电脑上保持登录”有效期（天，0 为关闭）"), 90),
 ]
-KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=name)) for code, (name, _) in KPI_DEFINITIONS.items()]
+KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=_l(name) if isinstance(name, str) else name))
+                     for code, (name, _definition) in KPI_DEFINITIONS.items()]
 
 
 # Help shown under a setting, where its unit alone could mislead.

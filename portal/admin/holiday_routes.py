@@ -3,6 +3,7 @@ chinese-calendar package (it knows 2004–2026; the State Council publishes each
 from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock
@@ -67,7 +68,7 @@ def index():
             move_due_dates_off_days_off(form.days(), work_calendar())
         recompute_open_deadlines(min(form.days()))
         db.session.commit()
-        flash(f"已保存 {len(form.days())} 天的安排", "success")
+        flash(_("已保存 %(n)s 天的安排", n=len(form.days())), "success")
         return redirect_after_post(url_for("holidays.index", year=form.start.data.year))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("admin/holidays.html", "admin/_holiday_table.html", status,
@@ -90,5 +91,5 @@ def delete(day: str):
     db.session.commit()
     if htmx:
         return make_response("", 200)
-    flash(f"已删除 {parsed.isoformat()} 的安排", "success")
+    flash(_("已删除 %(day)s 的安排", day=parsed.isoformat()), "success")
     return redirect_after_post(url_for("holidays.index", year=parsed.year))

@@ -64,6 +64,7 @@ def user_edit(user_id: int):
     form = UserForm(obj=user, editing=user)
     if request.method == "GET":
         form.department_id.data = str(user.department_id or "")
+        form.language.data = user.language or ""
     if form.validate_on_submit():
         if str(user.version) != form.version.data:
             form.form_errors.append(_("该用户已被其他人修改，请刷新后重试"))
@@ -85,6 +86,7 @@ def user_reset_password(user_id: int):
     if not reset_form.validate_on_submit():
         form = UserForm(obj=user, editing=user)
         form.department_id.data = str(user.department_id or "")
+        form.language.data = user.language or ""
         return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form), 422
     services.reset_password(user, reset_form.password.data)
     db.session.commit()

@@ -59,6 +59,7 @@ def apply_user_form(user: User, form) -> None:
     user.username = form.username.data.strip()
     user.display_name = form.display_name.data.strip()
     user.department_id = int(form.department_id.data) if form.department_id.data else None
+    user.language = form.language.data or None
     if user.role != form.role.data:
         user.role = form.role.data
 

@@ -8,16 +8,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
 from portal.extensions import db
+from portal.i18n import N_
 from portal.models.base import AuditedMixin, TimestampMixin, VersionedMixin
 
 ROLES = ("sales", "service", "tech", "marketing", "supervisor", "admin")
 ROLE_LABELS = {
-    "sales": "销售",
-    "service": "客服",
-    "tech": "技术支持",
-    "marketing": "市场",
-    "supervisor": "主管",
-    "admin": "管理员",
+    "sales": N_("销售"),
+    "service": N_("客服"),
+    "tech": N_("技术支持"),
+    "marketing": N_("市场"),
+    "supervisor": N_("主管"),
+    "admin": N_("管理员"),
 }
 
 
@@ -63,6 +64,7 @@ class User(AuditedMixin, TimestampMixin, VersionedMixin, UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
+        """The role's Chinese name (a msgid: templates show `_(user.role_label)`)."""
         return ROLE_LABELS.get(self.role, self.role)
 
     def get_id(self) -> str:
