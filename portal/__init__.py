@@ -72,7 +72,7 @@ def init_extensions(app: Flask) -> None:
     from portal import audit, models  # noqa: F401  (models and audit hooks must be registered)
     from portal.auth.sessions import install_session_checks
     from portal.database import configure_engine
-    from portal.i18n import select_locale
+    from portal.i18n import select_locale, use_traditional_wtforms_messages
     from portal.web import apply_security_headers
 
     db.init_app(app)
@@ -84,6 +84,7 @@ def init_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
     install_session_checks(app)
+    app.before_request(use_traditional_wtforms_messages)
     app.after_request(apply_security_headers)
     app.teardown_request(forget_request_state)
 

@@ -77,3 +77,20 @@ def page_counter_parts() -> tuple[str, str, str]:
     before, rest = text.split("\x00", 1)
     middle, after = rest.split("\x01", 1)
     return before, middle, after
+
+
+@lru_cache(maxsize=1)
+def _wtforms_traditional():
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), ["zh_TW"], domain="wtforms")
+
+
+def use_traditional_wtforms_messages() -> None:
+    """WTForms ships its own 繁體 messages ("Not a valid choice") as zh_TW; gettext looks for zh_Hant_TW,
+    then zh, and would show 简体. Flask-WTF reads request.wtforms_translations before loading its own."""
+    from flask_babel import get_locale
+
+    if request.endpoint not in (None, "static") and str(get_locale()) == TRADITIONAL:
+        request.wtforms_translations = _wtforms_traditional()

@@ -196,3 +196,13 @@ def test_work_list_in_traditional(interested, sales_team, login_as):
     work = html_of(login_as(speaking(sales_team["zhang"], "zh_Hant_TW")).get("/"))
     assert "今日及逾期跟進" in work and "寫跟進" in work and "A類 · 意向" in work
     assert "今日及逾期跟进" not in work
+
+
+def test_wtforms_own_messages_in_traditional(app, frozen_now, sales_team, login_as):
+    """WTForms' built-in messages come in 繁體 too (it ships them as zh_TW, not zh_Hant_TW)."""
+    rep = speaking(sales_team["zhang"], "zh_Hant_TW")
+    response = login_as(rep).post("/customers/new", data={"name": "杭州云帆科技有限公司", "source_channel": "展会登记",
+                                                          "grade": "B", "tier": "普通", "stage": "不存在"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "不是有效的選擇" in html and "不是有效的选择" not in html
