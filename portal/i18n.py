@@ -27,6 +27,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """N_ with a message context: a menu entry NP_("menu", "订单") reads "Orders" where a column or a form
+    says "Order"; shown with pgettext(context, message)."""
+    return message
+
+
 def language_from_header(header_languages) -> str | None:
     for tag, _quality in header_languages:
         tag = tag.lower().replace("_", "-")

@@ -22,7 +22,7 @@ from portal.i18n import ENGLISH, TRADITIONAL, to_traditional  # noqa: E402
 
 CATALOGUES = ROOT / "portal" / "translations"
 LOCALES = (TRADITIONAL, ENGLISH)
-KEYWORDS = ("_l", "N_")  # besides gettext, ngettext and _ that pybabel knows
+KEYWORDS = ("_l", "N_", "NP_:1c,2")  # besides gettext, ngettext, pgettext and _ that pybabel knows
 
 
 def pybabel(*args: str) -> None:
@@ -89,13 +89,14 @@ def missing() -> list[str]:
         template = Path(workdir) / "messages.pot"
         extract(template)
         with template.open("rb") as handle:
-            wanted = {message.id for message in read_po(handle) if message.id}
+            wanted = {(message.id, message.context) for message in read_po(handle) if message.id}
     problems = []
     for locale in LOCALES:
         with po_path(locale).open("rb") as handle:
             catalogue = read_po(handle, locale=locale)
-        for msgid in sorted(wanted, key=str):
-            message = catalogue.get(msgid)
+        for msgid, context in sorted(wanted, key=str):
+            message = catalogue.get(msgid, context)
+            msgid = f"{context}|{msgid}" if context else msgid
             translated = message is not None and (
                 all(message.string) if isinstance(message.string, tuple) else bool(message.string))
             if not translated:

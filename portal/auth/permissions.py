@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import NP_
 from portal.models.auth import User
 from portal.rules.contact_format import format_contact, format_phone, mask_contact, mask_email, mask_phone
 
@@ -42,24 +42,24 @@ AREA_ROLES: dict[str, frozenset[str]] = {
 # Left navigation: (area, endpoint, label); base.html shows `_(label)`. Entries whose endpoint is not registered
 # are skipped.
 NAVIGATION = (
-    ("workbench", "workbench.index", N_("我的工作台")),
-    ("customers", "customers.index", N_("客户档案")),
-    ("followups", "followups.index", N_("跟进记录")),
-    ("revisits", "revisits.index", N_("回访任务")),
-    ("spot_checks", "spot_checks.index", N_("回访抽查")),
-    ("tickets", "tickets.index", N_("投诉工单")),
-    ("opportunities", "sales.opportunities", N_("商机")),
-    ("orders", "sales.orders", N_("订单")),
-    ("receivables", "sales.receivables", N_("应收账款")),
-    ("products", "sales.products", N_("产品价格表")),
-    ("expenses", "expenses.index", N_("费用")),
-    ("statements", "sales.statements", N_("销售统计")),
-    ("marketing", "marketing.index", N_("市场活动")),
-    ("health_at_risk", "customer_health.at_risk", N_("流失预警")),
-    ("knowledge", "knowledge.index", N_("知识库")),
-    ("reports", "reports.index", N_("考核报表")),
-    ("audit", "audit.index", N_("操作日志")),
-    ("admin", "admin.users", N_("系统管理")),
+    ("workbench", "workbench.index", NP_("menu", "我的工作台")),
+    ("customers", "customers.index", NP_("menu", "客户档案")),
+    ("followups", "followups.index", NP_("menu", "跟进记录")),
+    ("revisits", "revisits.index", NP_("menu", "回访任务")),
+    ("spot_checks", "spot_checks.index", NP_("menu", "回访抽查")),
+    ("tickets", "tickets.index", NP_("menu", "投诉工单")),
+    ("opportunities", "sales.opportunities", NP_("menu", "商机")),
+    ("orders", "sales.orders", NP_("menu", "订单")),
+    ("receivables", "sales.receivables", NP_("menu", "应收账款")),
+    ("products", "sales.products", NP_("menu", "产品价格表")),
+    ("expenses", "expenses.index", NP_("menu", "费用")),
+    ("statements", "sales.statements", NP_("menu", "销售统计")),
+    ("marketing", "marketing.index", NP_("menu", "市场活动")),
+    ("health_at_risk", "customer_health.at_risk", NP_("menu", "流失预警")),
+    ("knowledge", "knowledge.index", NP_("menu", "知识库")),
+    ("reports", "reports.index", NP_("menu", "考核报表")),
+    ("audit", "audit.index", NP_("menu", "操作日志")),
+    ("admin", "admin.users", NP_("menu", "系统管理")),
 )
 
 # Roles that see a customer's phone/email only when the customer is really theirs to work on.

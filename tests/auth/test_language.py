@@ -42,6 +42,7 @@ def test_choice_is_remembered_on_the_account_across_login(app, make_user):
     other_browser = log_in(app.test_client(), user)  # another PC: no cookie, Chinese Accept-Language
     html = page(other_browser, "/", **{"Accept-Language": "zh-CN"})
     assert 'lang="en"' in html and "My work list" in html
+    assert ">Opportunities</a>" in html and ">Orders</a>" in html  # the menu's own wording ("menu" context)
     assert "王芳" in html  # names stay as typed
 
 
