@@ -23,6 +23,7 @@ def main(argv=None) -> None:
     parser.add_argument("path")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sql-chars", type=int, default=400, help="how much of each statement to print")
     args = parser.parse_args(argv)
     from portal.demo_large import LARGE_PASSWORD
     from portal.extensions import db
@@ -74,7 +75,7 @@ def main(argv=None) -> None:
           f"in {len(statements)} statements, outside SQL {total - sql_ms:.1f} ms")
     with app.app_context():
         for statement, parameters, ms in sorted(statements, key=lambda t: -t[2]):
-            print(f"\n{ms:8.1f} ms  {' '.join(statement.split())[:400]}")
+            print(f"\n{ms:8.1f} ms  {' '.join(statement.split())[:args.sql_chars]}")
             print(f"           params {str(parameters)[:200]}")
             if ms > 2:
                 plan = db.session.connection().exec_driver_sql(explain + statement, driver_parameters(parameters))

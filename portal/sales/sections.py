@@ -44,7 +44,11 @@ def quotes_to_approve(user: User, today: date) -> WorkSection | None:
                        empty_text=_("没有待审批的报价。"))
 
 
-def instalment_rows(query) -> list:
+def instalment_rows(query, total: int) -> list:
+    """The first rows by due date, read only when the (cheap, owner-indexed) count found any: with none,
+    SQLite would walk the due-date index over every open instalment looking for the team's (27 ms)."""
+    if not total:
+        return []
     return db.session.execute(query.order_by(PaymentInstalment.due_on, PaymentInstalment.id).limit(FIRST_ROWS)).all()
 
 
@@ -74,9 +78,9 @@ def instalments_due_soon(user: User, today: date) -> WorkSection | None:
         return None
     conditions = (PaymentInstalment.owner_id == user.id, PaymentInstalment.due_on >= today,
                   PaymentInstalment.due_on <= today + timedelta(days=DUE_SOON_DAYS))
-    rows = instalment_rows(instalment_query().where(*conditions))
-    return WorkSection(key="instalments_due", title=_("%(n)s天内到期回款", n=DUE_SOON_DAYS),
-                       total=count_instalments(*conditions),
+    total = count_instalments(*conditions)
+    rows = instalment_rows(instalment_query().where(*conditions), total)
+    return WorkSection(key="instalments_due", title=_("%(n)s天内到期回款", n=DUE_SOON_DAYS), total=total,
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
                        empty_text=_("%(n)s天内没有到期的回款计划。", n=DUE_SOON_DAYS))
 
@@ -87,8 +91,9 @@ def instalments_overdue(user: User, today: date) -> WorkSection | None:
     if user.role != "supervisor":
         return None
     conditions = (PaymentInstalment.due_on < today, access.instalment_owner_condition(user))
-    rows = instalment_rows(instalment_query().where(*conditions))
-    return WorkSection(key="instalments_overdue", title=_("团队逾期回款"), total=count_instalments(*conditions),
+    total = count_instalments(*conditions)
+    rows = instalment_rows(instalment_query().where(*conditions), total)
+    return WorkSection(key="instalments_overdue", title=_("团队逾期回款"), total=total,
                        items=[instalment_item(*row, today) for row in rows], more_url=url_for("sales.receivables"),
                        empty_text=_("团队没有逾期回款。"))
 
