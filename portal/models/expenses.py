@@ -47,9 +47,13 @@ class Expense(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db.
 
     __table_args__ = (
         Index("ix_expense_submitter_spent", "submitted_by_id", "spent_on"),
+        # "Submitted by me or made out to me" is then two index lookups (MULTI-INDEX OR), not a scan.
+        Index("ix_expense_person_spent", "person_id", "spent_on"),
         Index("ix_expense_department_status", "department_id", "status", "spent_on"),
         Index("ix_expense_spent_on", "spent_on", "id"),
         Index("ix_expense_status_created", "status", "created_at"),
+        # The list's 已批准 total for managers who see every expense, read from the index alone.
+        Index("ix_expense_status_amount", "status", "archived_at", "amount"),
         Index("ix_expense_customer", "customer_id"),
         Index("ix_expense_order", "order_id"),
         Index("ix_expense_category", "category", "spent_on"),
