@@ -37,6 +37,11 @@ def visible_customers(user: User, for_sorted_list: bool = False) -> Select:
     return query.where(Customer.id.in_(select(Ticket.customer_id).where(tech_ticket_condition(user))))
 
 
+def sees_every_customer(user: User) -> bool:
+    """No customer is out of this user's scope (service, marketing, admin; a supervisor of such staff)."""
+    return user.role in ALL_CUSTOMER_ROLES or (user.role == "supervisor" and supervisor_condition(user) is None)
+
+
 def supervisor_condition(user: User):
     """A supervisor sees at least what their department's staff see (None: every customer): the
     department's customers and the pool, plus whatever the staff's roles add — all customers when
