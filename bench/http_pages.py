@@ -54,6 +54,7 @@ def page_types(ids: dict) -> list[tuple[str, str, int]]:
         ("销售统计", "/sales/statements", TARGET_P95_MS),
         ("费用", "/expenses/", TARGET_P95_MS),
         ("市场活动列表", "/marketing/", TARGET_P95_MS),
+        ("市场活动 5000人展会", f"/marketing/{ids['big_fair']}", TARGET_P95_MS),
         ("知识库搜索 2字", f"/knowledge/search?q={quote('登录')}", TARGET_P95_MS),
         ("资料库", "/knowledge/documents/", TARGET_P95_MS),
         ("流失预警", "/health/warnings", TARGET_P95_MS),

@@ -171,6 +171,7 @@ def page_types(app, users: dict, ids: dict) -> list[tuple[str, str, str]]:
         ("销售统计 按客户（管理员）", admin, "/sales/statements?group=customer"),
         ("产品销售月报 半年（管理员）", admin, "/sales/product-sheet?year=2026&half=1"),
         ("费用列表（主管）", supervisor, "/expenses/"),
+        ("市场活动 5000人展会（管理员）", admin, f"/marketing/{ids['big_fair']}") if ids.get("big_fair") else None,
     ]
 
 
@@ -187,6 +188,7 @@ def route_exists(app, path: str) -> bool:
 def bench_ids(app) -> dict:
     """Record ids the page paths need: the busy rep, the busy customer, a phone prefix to search."""
     from portal.demo_large import BUSY_REP, busy_customer_id
+    from portal.marketing.demo_large import biggest_activity_id
     from portal.sales.demo_large import busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
@@ -196,6 +198,7 @@ def bench_ids(app) -> dict:
         return {"rep": db.session.scalar(select(User.id).where(User.username == BUSY_REP)),
                 "busy_customer": busy_customer_id(),
                 "busy_order": busy_order_id(),
+                "big_fair": biggest_activity_id(),
                 "phone7": (db.session.scalar(select(Contact.phone_digits).where(Contact.phone_digits.like("1%"))
                                              .order_by(Contact.id.desc()).limit(1)) or "1381234")[:7]}
 

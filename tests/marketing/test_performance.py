@@ -1,6 +1,5 @@
 """No per-row queries: the activity list and an activity page cost the same number of statements for 3
-rows as for 60 (same paging); an activity with 5,000 participants renders within the page budget."""
-import time
+rows as for 60 (same paging), and an activity of 5,000 participants as many as one of 120."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -50,17 +49,14 @@ def test_list_and_page_do_not_query_per_row(app, people, login_as, count_queries
     assert statements(count_queries, client, f"/marketing/{activity.id}?per_page=60") == small
 
 
-def test_an_activity_with_5000_participants_stays_fast(app, people, login_as):
+def test_an_activity_with_5000_participants_costs_what_a_small_one_costs(app, people, login_as, count_queries):
+    """Participants are paged and effect figures come from grouped queries: 5,000 participants send as many
+    statements as 120 (its time at scale is a bench row: 市场活动 5000人展会)."""
     client = login_as(people["marketing"])
-    add_activities(people["marketing"], 1)
-    activity = db.session.get(Activity, 1)
-    add_participants(activity, 5000)
-    client.get(f"/marketing/{activity.id}")
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        assert client.get(f"/marketing/{activity.id}").status_code == 200
-        timings.append(time.perf_counter() - started)
-    # The issue's budget is 50 ms p95 on the bench machine; a loaded shared test machine gets headroom.
-    assert sorted(timings)[2] < 0.5
-    print("activity page with 5000 participants, median s:", sorted(timings)[2])
+    add_activities(people["marketing"], 2)
+    small, large = db.session.get(Activity, 1), db.session.get(Activity, 2)
+    add_participants(small, 120)  # more than a page, like the large one: both count their rows
+    add_participants(large, 5000, start=200)
+    client.get(f"/marketing/{small.id}")  # the first request after login also reads the account
+    large_page = statements(count_queries, client, f"/marketing/{large.id}")
+    assert large_page == statements(count_queries, client, f"/marketing/{small.id}")
