@@ -128,3 +128,17 @@ def test_product_sheet_pdf_in_english_and_traditional(sales_world, login_as):
     traditional = pdf_text(login_as(speaking(w.rep, "zh_Hant_TW")))
     assert "2026年下半年產品銷售月報" in traditional and "產品名稱" in traditional and "利潤" in traditional
     assert "7月" in traditional and "合計" in traditional
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["Sales statistics", "Sales", "Received", "Gross profit"]),
+    ("zh_Hant_TW", ["銷售統計", "銷售金額", "回款額", "毛利"]),
+])
+def test_sales_statements_in_the_user_language(sales_world, login_as, language, words):
+    w = sales_world
+    sign(w.customer, w.rep, "1000.00", date(2026, 11, 30))
+    page = login_as(speaking(w.rep, language)).get("/sales/statements?date_from=2026-11-01&date_to=2026-11-30")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert all(word in html for word in words), [word for word in words if word not in html]
+    assert "1,000.00" in html
