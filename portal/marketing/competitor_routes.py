@@ -1,13 +1,15 @@
-"""Competitors 竞争对手: list, record, linked customers (lost-to counts arrive with opportunities)."""
+"""Competitors 竞争对手: list, record, linked customers, and the opportunities lost to each."""
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.access import get_visible_or_404
 from portal.access.customers import visible_customer_ids, visible_customers
 from portal.access.marketing import visible_competitors
+from portal.access.sales import visible_opportunities
 from portal.auth.permissions import can_manage_competitors, guard_area
 from portal.customers.queries import escape_like
 from portal.extensions import db
@@ -15,9 +17,11 @@ from portal.marketing import services
 from portal.marketing.forms import CompetitorForm, CompetitorLinkForm
 from portal.models.customers import Customer
 from portal.models.marketing import Competitor, customer_competitor
+from portal.models.sales import LOST, Opportunity
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("competitors", __name__, url_prefix="/marketing/competitors")
+LOST_ROWS = 100
 guard_area(bp, "marketing")
 
 
@@ -35,14 +39,25 @@ def competitor_helpers():
     return {"can_manage_competitors": can_manage_competitors}
 
 
+def lost_opportunities():
+    """The reader's visible opportunities lost to a competitor record (counts follow the reader's scope)."""
+    return visible_opportunities(current_user).where(Opportunity.stage == LOST,
+                                                     Opportunity.lost_to_competitor_id.is_not(None))
+
+
 @bp.get("/")
 def index():
-    """竞争对手 list with the number of linked customers (one grouped subquery)."""
+    """竞争对手 list with linked customers and the opportunities lost to each, count and amount (grouped subqueries)."""
     q = (request.args.get("q") or "").strip()[:64]
     linked = (select(customer_competitor.c.competitor_id, func.count().label("n"))
               .group_by(customer_competitor.c.competitor_id).subquery())
-    query = (visible_competitors(current_user).add_columns(func.coalesce(linked.c.n, 0))
-             .outerjoin(linked, linked.c.competitor_id == Competitor.id).order_by(Competitor.name, Competitor.id))
+    lost = (lost_opportunities().with_only_columns(
+        Opportunity.lost_to_competitor_id.label("competitor_id"), func.count().label("n"),
+        func.sum(Opportunity.expected_amount).label("amount")).group_by(Opportunity.lost_to_competitor_id).subquery())
+    query = (visible_competitors(current_user)
+             .add_columns(func.coalesce(linked.c.n, 0), func.coalesce(lost.c.n, 0), func.coalesce(lost.c.amount, 0))
+             .outerjoin(linked, linked.c.competitor_id == Competitor.id)
+             .outerjoin(lost, lost.c.competitor_id == Competitor.id).order_by(Competitor.name, Competitor.id))
     if q:
         query = query.where(Competitor.name.like(f"%{escape_like(q)}%", escape="\\"))
     page = paginate(query, scalars=False)
@@ -96,14 +111,20 @@ def edit(competitor_id: int):
 
 @bp.get("/<int:competitor_id>")
 def detail(competitor_id: int):
-    """A competitor with the customers linked to it that the reader may see."""
+    """A competitor with the customers linked to it and the opportunities lost to it that the reader may see."""
     competitor = load_competitor(competitor_id)
     customers = list(db.session.scalars(
         select(Customer).join(customer_competitor, customer_competitor.c.customer_id == Customer.id)
         .where(customer_competitor.c.competitor_id == competitor.id, Customer.id.in_(visible_customer_ids(current_user)))
         .order_by(Customer.name, Customer.id).limit(500)))
+    lost = lost_opportunities().where(Opportunity.lost_to_competitor_id == competitor.id)
+    lost_total = db.session.execute(lost.with_only_columns(
+        func.count(), func.coalesce(func.sum(Opportunity.expected_amount), 0)).order_by(None)).one()
+    lost_rows = list(db.session.scalars(lost.options(joinedload(Opportunity.customer))
+                                        .order_by(Opportunity.closed_on.desc(), Opportunity.id.desc()).limit(LOST_ROWS)))
     return render_page_or_fragment("marketing/competitor.html", "marketing/competitor.html", competitor=competitor,
-                                   customers=customers, link_form=CompetitorLinkForm())
+                                   customers=customers, link_form=CompetitorLinkForm(), lost_rows=lost_rows,
+                                   lost_count=lost_total[0], lost_amount=lost_total[1])
 
 
 @bp.post("/<int:competitor_id>/customers")

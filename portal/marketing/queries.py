@@ -197,3 +197,10 @@ def customer_marketing(customer: Customer) -> dict:
         select(Competitor).join(customer_competitor, customer_competitor.c.competitor_id == Competitor.id)
         .where(customer_competitor.c.customer_id == customer.id).order_by(Competitor.name)))
     return {"participations": participations, "competitors": competitors}
+
+
+def competitor_names(limit: int = 500) -> list[str]:
+    """Names of the 竞争对手 records, offered where a lost opportunity names the winner."""
+    from portal.models.marketing import Competitor
+
+    return list(db.session.scalars(select(Competitor.name).order_by(Competitor.name).limit(limit)))

@@ -82,6 +82,8 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
     loss_reason: Mapped[str | None] = mapped_column(String(8))
     lost_at_stage: Mapped[str | None] = mapped_column(String(8))  # the furthest stage a lost one reached
     lost_to: Mapped[str] = mapped_column(String(128), default="")
+    # The 竞争对手 record the competitor that won is kept as, when lost_to names one (lost-to counts).
+    lost_to_competitor_id: Mapped[int | None] = mapped_column(ForeignKey("competitor.id", ondelete="SET NULL"))
     closed_on: Mapped[date | None]
 
     customer: Mapped[Customer] = relationship()
@@ -97,6 +99,7 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
         Index("ix_opportunity_updated", "updated_at", "id"),
         # The funnel counts a year's opportunities by stage from this index alone.
         Index("ix_opportunity_funnel", "created_at", "stage", "lost_at_stage", "expected_amount", "loss_reason"),
+        Index("ix_opportunity_lost_to", "lost_to_competitor_id", "closed_on"),
     )
 
     @property

@@ -56,7 +56,8 @@ class StageForm(FlaskForm):
 class LoseForm(FlaskForm):
     loss_reason = SelectField(_l("输单原因"), choices=[("", _l("请选择"))] + [(r, _l(r)) for r in LOSS_REASONS],
                               validators=[DataRequired(_l("请选择输单原因"))])
-    lost_to = StringField(_l("赢单的竞争对手（如知道）"), validators=[Optional(), Length(max=128, message=_l("不能超过128个字符"))])
+    lost_to = StringField(_l("赢单的竞争对手（如知道）"), validators=[Optional(), Length(max=128, message=_l("不能超过128个字符"))],
+                          render_kw={"list": "competitor-names", "autocomplete": "off"})
 
 
 class WinForm(FlaskForm):

@@ -198,8 +198,10 @@ def opportunity_lose(opportunity_id: int):
         db.session.commit()
         flash(_("已记录输单"), "success")
         return redirect_after_post(url_for("sales.opportunity", opportunity_id=record.id))
+    from portal.marketing.queries import competitor_names
+
     return render_page_or_fragment("sales/lose.html", "sales/_lose_form.html", status_of(form), form=form,
-                                   opportunity=record)
+                                   opportunity=record, competitor_names=competitor_names())
 
 
 # --- 报价 -------------------------------------------------------------------------------------------

@@ -88,7 +88,12 @@ def move_opportunity(opportunity: Opportunity, stage: str, by: User) -> None:
 
 
 def lose_opportunity(opportunity: Opportunity, reason: str, lost_to: str, by: User) -> None:
+    """输单; a winner named like a 竞争对手 record (the form offers their names) is linked to it."""
+    from portal.models.marketing import Competitor
+
     db.session.add(opportunity.lose(reason, lost_to.strip(), by, clock.today()))
+    opportunity.lost_to_competitor_id = db.session.scalar(
+        select(Competitor.id).where(Competitor.name == opportunity.lost_to)) if opportunity.lost_to else None
 
 
 def win_opportunity(opportunity: Opportunity, by: User, signed_on: date | None = None) -> Order:
