@@ -1,5 +1,6 @@
 """Read queries of the marketing area: the activity list, an activity's participants, cost sums and the
 inputs of the effect figures. Everything starts from portal.access.marketing."""
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -204,3 +205,18 @@ def competitor_names(limit: int = 500) -> list[str]:
     from portal.models.marketing import Competitor
 
     return list(db.session.scalars(select(Competitor.name).order_by(Competitor.name).limit(limit)))
+
+
+COMPETITOR_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+
+
+def named_competitors(text: str) -> list[tuple[str, int | None]]:
+    """The names in an opportunity's free-text 竞争对手 field, each with its competitor record's id if one
+    has that name (one query), so the page can link them."""
+    from portal.models.marketing import Competitor
+
+    names = [name for name in COMPETITOR_SEPARATORS.split(text or "") if name]
+    if not names:
+        return []
+    ids = dict(db.session.execute(select(Competitor.name, Competitor.id).where(Competitor.name.in_(names))).all())
+    return [(name, ids.get(name)) for name in names]

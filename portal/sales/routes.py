@@ -118,13 +118,15 @@ def opportunity_create(customer_id: int):
 @bp.get("/opportunities/<int:opportunity_id>")
 def opportunity(opportunity_id: int):
     """An opportunity: stage history, quotes, next step, competitors; actions for its sellers."""
+    from portal.marketing.queries import named_competitors
+
     record = load_opportunity(opportunity_id)
     order = db.session.scalar(access.visible_orders(current_user).where(Order.opportunity_id == record.id))
     return render_page_or_fragment(
         "sales/opportunity.html", "sales/_opportunity.html", opportunity=record,
         history=queries.opportunity_history(record), quotes=queries.opportunity_quotes(record), order=order,
         stage_form=forms.StageForm(stage=record.stage if record.is_open else None),
-        can_work=can_work_opportunity(current_user, record))
+        can_work=can_work_opportunity(current_user, record), competitors=named_competitors(record.competitors))
 
 
 @bp.route("/opportunities/<int:opportunity_id>/edit", methods=["GET", "POST"])

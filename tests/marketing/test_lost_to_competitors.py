@@ -46,3 +46,16 @@ def test_lose_form_offers_competitor_names(sales_world, login_as):
     db.session.commit()
     html = login_as(w.rep).get(f"/sales/opportunities/{opportunity.id}/lose").get_data(as_text=True)
     assert 'list="competitor-names"' in html and '<option value="华新软件">' in html and '<option value="友商科技">' in html
+
+
+def test_opportunity_page_links_the_competitors_it_names(sales_world, login_as):
+    w = sales_world
+    rival = Competitor(name="友商科技")
+    db.session.add(rival)
+    db.session.commit()
+    opportunity = services.create_opportunity(w.customer, w.rep, {"name": "CRM升级", "expected_amount": Decimal("1"),
+                                                                  "competitors": "友商科技、某小厂"}, w.rep)
+    db.session.commit()
+    html = login_as(w.rep).get(f"/sales/opportunities/{opportunity.id}").get_data(as_text=True)
+    assert f'<a href="/marketing/competitors/{rival.id}">友商科技</a>' in html
+    assert "某小厂" in html and "某小厂</a>" not in html  # a name without a record stays text
