@@ -122,7 +122,7 @@ MODEL_FIELD_LABELS = {
                     "expected_close_on": N_("预计成交日期"),
                     "source": N_("来源"), "competitors": N_("竞争对手"), "next_step": N_("下一步"), "stage": N_("阶段"),
                     "stage_changed_at": N_("阶段变更时间"), "loss_reason": N_("输单原因"), "lost_at_stage": N_("输单时阶段"),
-                    "lost_to": N_("赢单对手"), "closed_on": N_("结束日期")},
+                    "lost_to": N_("赢单对手"), "lost_to_competitor_id": N_("赢单对手记录"), "closed_on": N_("结束日期")},
     "Invoice": {"number": N_("发票号"), "kind": N_("发票类型"), "issued_on": N_("开票日期")},
     "Product": {"code": N_("产品编码"), "product_version": N_("版本"), "category": N_("类别"), "unit": N_("单位"),
                 "standard_price": N_("标准价"), "floor_price": N_("最低价"), "unit_cost": N_("单位成本"),

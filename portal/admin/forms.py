@@ -9,6 +9,7 @@ from portal.auth.passwords import password_problem
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.models.auth import ROLE_LABELS, Department, User
+from portal.rules.funnel import OPEN_STAGES
 from portal.rules.kpi import KPI_DEFINITIONS
 from portal.rules.sla import SEVERITIES
 
@@ -119,6 +120,9 @@ SETTING_FIELDS: list[tuple[str, str, str | None, str, int]] = [
     ("session_idle_minutes", "session_idle_minutes", None, _l("空闲自动退出（分钟）"), 1440),
     ("session_lifetime_hours", "session_lifetime_hours", None, _l("登录最长有效期（小时）"), 168),
     ("remember_days", "remember_days", None, _l("“在此电脑上保持登录”有效期（天，0 为关闭）"), 90),
+    # 赢单 and 输单 are 100 % and 0 % by definition; the open stages weigh the funnel's expected amount.
+    *[(f"probability_{i}", "opportunity_probabilities", stage, _l("商机赢率：%(stage)s（百分比）", stage=_l(stage)), 100)
+      for i, stage in enumerate(OPEN_STAGES)],
 ]
 KPI_WEIGHT_FIELDS = [(f"weight_{code}", code, _l("权重：%(name)s", name=_l(name) if isinstance(name, str) else name))
                      for code, (name, _definition) in KPI_DEFINITIONS.items()]
@@ -134,6 +138,7 @@ CLOCK_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("时间格式应为
 class SettingsForm(FlaskForm):
     pool_return_enabled = BooleanField(_l("启用未跟进客户自动退回公海"))
     revisit_members_on_registration = BooleanField(_l("会员注册后也生成首次回访任务（非会员始终生成）"))
+    tech_sees_order_amounts = BooleanField(_l("技术支持可以看到订单的金额、成本、回款和发票（不勾选则隐藏）"))
     respond_in_working_hours = BooleanField(
         _l("工单响应时限按工作时间计算（不勾选则按自然时间，夜间、节假日照常计时）"))
     work_start = StringField(_l("工作时间开始（HH:MM）"), validators=[InputRequired(_l("请填写工作时间开始")), CLOCK_TIME])

@@ -14,6 +14,7 @@ def settings_form_data() -> dict:
     settings = load_settings()
     data = {"pool_return_enabled": settings["pool_return_enabled"],
             "revisit_members_on_registration": settings["revisit_members_on_registration"],
+            "tech_sees_order_amounts": settings["tech_sees_order_amounts"],
             "respond_in_working_hours": settings["respond_in_working_hours"],
             "work_start": settings["work_hours"]["start"], "work_end": settings["work_hours"]["end"]}
     for name, key, sub, _label, _max in SETTING_FIELDS:
@@ -41,6 +42,7 @@ def save_settings_form(form: SettingsForm) -> None:
     updated = deepcopy(load_settings())
     updated["pool_return_enabled"] = form.pool_return_enabled.data
     updated["revisit_members_on_registration"] = form.revisit_members_on_registration.data
+    updated["tech_sees_order_amounts"] = form.tech_sees_order_amounts.data
     updated["respond_in_working_hours"] = form.respond_in_working_hours.data
     updated["work_hours"] = {"start": form.work_start.data, "end": form.work_end.data}
     for name, key, sub, _label, _max in SETTING_FIELDS:

@@ -106,6 +106,24 @@ def test_settings_round_trip_and_validation(make_user, login_as, app):
     assert response.status_code == 422 and "应在0到365之间" in response.get_data(as_text=True)
 
 
+def test_funnel_probabilities_and_tech_order_amounts_are_settings(make_user, login_as, app):
+    """The stage win rates the funnel weighs by, and whether technicians see order amounts, are set here."""
+    admin = login_as(make_user("admin"))
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert "商机赢率：方案报价（百分比）" in page and "技术支持可以看到订单的金额" in page
+    with app.test_request_context():
+        form = {name: str(value) for name, value in settings_form_data().items() if not isinstance(value, bool)}
+    assert form["probability_2"] == "50"
+    form["probability_2"], form["tech_sees_order_amounts"] = "60", "y"
+    assert admin.post("/admin/settings", data=form).status_code == 303
+    with app.test_request_context():
+        assert get_setting("opportunity_probabilities")["方案报价"] == 60
+        assert get_setting("opportunity_probabilities")["赢单"] == 100
+        assert get_setting("tech_sees_order_amounts") is True
+    response = admin.post("/admin/settings", data=form | {"probability_2": "101"})
+    assert response.status_code == 422 and "应在0到100之间" in response.get_data(as_text=True)
+
+
 def test_audit_log_filters_and_fragment(make_user, login_as):
     admin_user = make_user("admin")
     admin = login_as(admin_user)
