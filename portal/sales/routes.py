@@ -29,6 +29,7 @@ ENDPOINT_AREAS = {
     "opportunities": "opportunities", "funnel": "opportunities", "opportunity_create": "opportunities",
     "opportunity": "opportunities", "opportunity_edit": "opportunities", "opportunity_stage": "opportunities",
     "opportunity_win": "opportunities", "opportunity_lose": "opportunities", "quote_create": "opportunities",
+    "customer_quote_create": "opportunities",
     "quote_decide": "opportunities",
     "quote": "customers",
     "products": "products", "product_create": "products", "product_edit": "products",
@@ -210,22 +211,35 @@ def opportunity_lose(opportunity_id: int):
 
 @bp.route("/opportunities/<int:opportunity_id>/quotes/new", methods=["GET", "POST"])
 def quote_create(opportunity_id: int):
-    """新建报价 from the price list; a line below floor makes it wait for a supervisor's approval."""
+    """新建报价 for an opportunity; a quote moves an early opportunity to 方案报价."""
     record = load_opportunity(opportunity_id)
     require(can_work_opportunity(current_user, record))
+    return quote_form_page(record.customer, record, url_for("sales.quote_create", opportunity_id=record.id))
+
+
+@bp.route("/customers/<int:customer_id>/quotes/new", methods=["GET", "POST"])
+def customer_quote_create(customer_id: int):
+    """新建报价 straight from a customer (a price asked for before any opportunity is opened)."""
+    customer = get_visible_or_404(visible_customers(current_user), customer_id, Customer)
+    require(can_sell_to(current_user, customer))
+    return quote_form_page(customer, None, url_for("sales.customer_quote_create", customer_id=customer.id))
+
+
+def quote_form_page(customer: Customer, opportunity: Opportunity | None, action: str):
+    """The quote form and its saving, from the price list; a line below floor waits for a supervisor."""
     form = forms.QuoteForm(products=queries.active_products())
     if form.validate_on_submit():
         lines = [services.LineInput(form.products[line.product_id.data], str(form.products[line.product_id.data]),
                                     line.quantity.data, line.unit_price.data, line.discount.data or 0)
                  for line in (entry.form for entry in form.lines) if not line.is_blank()]
-        quote = services.create_quote(record.customer, record, current_user, lines, (form.note.data or "").strip())
-        if record.stage in ("初步接洽", "需求确认"):
-            services.move_opportunity(record, "方案报价", current_user)
+        quote = services.create_quote(customer, opportunity, current_user, lines, (form.note.data or "").strip())
+        if opportunity is not None and opportunity.stage in ("初步接洽", "需求确认"):
+            services.move_opportunity(opportunity, "方案报价", current_user)
         db.session.commit()
         flash(_("报价已提交主管审批（含低于底价的行）") if quote.status == "待审批" else _("报价已生成"), "success")
         return redirect_after_post(url_for("sales.quote", quote_id=quote.id))
     return render_page_or_fragment("sales/quote_form.html", "sales/_quote_form.html", status_of(form), form=form,
-                                   opportunity=record)
+                                   customer=customer, opportunity=opportunity, action=action)
 
 
 @bp.get("/quotes/<int:quote_id>")

@@ -150,6 +150,8 @@ RULES = [
     *opportunity_rules("sales.opportunity_win", ["GET", "POST"]),
     *opportunity_rules("sales.opportunity_lose", ["GET", "POST"]),
     *opportunity_rules("sales.quote_create", ["GET", "POST"]),
+    Rule("sales.customer_quote_create", "GET", SELLERS, url_values=customer_args, expect=OUT_OF_SCOPE),
+    Rule("sales.customer_quote_create", "POST", SELLERS, url_values=customer_args, expect=OUT_OF_SCOPE),
     # Quotes are seen by everyone who may see the customer (tech: not on one of their tickets).
     Rule("sales.quote", "GET", EVERYONE, url_values=quote_args, expect={"sales": 404, "tech": 404}),
     Rule("sales.quote_decide", "GET", SELLERS, url_values=quote_args, expect=OUT_OF_SCOPE),

@@ -108,3 +108,18 @@ def test_funnel_page_counts_amounts_conversion_and_loss_rate(sales_world, login_
     assert "时机：1" in html
     # Forecast by expected close month: both open ones close 2026-12 → 10,000 + 10,000 at 10 % and 50 %.
     assert "<td>2026-12</td><td class=\"num\">2</td><td class=\"num\">¥20,000.00</td><td class=\"num\">¥6,000.00</td>" in html
+
+
+def test_quote_straight_from_a_customer_without_an_opportunity(sales_world, login_as):
+    """A price asked for before any opportunity: quoted from the customer, shown on its page, floor rule intact."""
+    w = sales_world
+    rep = login_as(w.rep)
+    assert "/quotes/new" in rep.get(f"/customers/{w.customer.id}").get_data(as_text=True)
+    response = rep.post(f"/sales/customers/{w.customer.id}/quotes/new", data={
+        "lines-0-product_id": str(w.product.id), "lines-0-quantity": "1", "lines-0-unit_price": "7000",
+        "lines-0-discount": "", "note": "电话询价"})
+    assert response.status_code == 303
+    created = db.session.scalar(select(Quote).order_by(Quote.id.desc()))
+    assert (created.customer_id, created.opportunity_id, created.status) == (w.customer.id, None, "待审批")
+    assert db.session.scalar(select(Opportunity.id)) is None
+    assert rep.post(f"/sales/customers/{w.others_customer.id}/quotes/new", data={}).status_code == 404
