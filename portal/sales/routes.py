@@ -93,11 +93,15 @@ def opportunities():
 
 @bp.get("/funnel")
 def funnel():
-    """销售漏斗: stages as columns of counts and amounts, conversion, 丢单率, days to win, loss reasons."""
-    year = request.args.get("year", clock.today().year, type=int)
-    year = min(max(year, 2000), 2100)
-    view = queries.funnel_view(current_user, date(year, 1, 1), date(year + 1, 1, 1))
-    return render_page_or_fragment("sales/funnel.html", "sales/_funnel.html", view=view, year=year)
+    """销售漏斗 of the opportunities created in a year or one of its quarters: stages as columns of counts
+    and amounts, conversion, 丢单率, days to win, loss reasons."""
+    year = min(max(request.args.get("year", clock.today().year, type=int), 2000), 2100)
+    quarter = request.args.get("quarter", 0, type=int)
+    quarter = quarter if 1 <= quarter <= 4 else 0
+    start = date(year, 3 * quarter - 2, 1) if quarter else date(year, 1, 1)
+    end = (date(year + 1, 1, 1) if quarter in (0, 4) else date(year, 3 * quarter + 1, 1))
+    view = queries.funnel_view(current_user, start, end)
+    return render_page_or_fragment("sales/funnel.html", "sales/_funnel.html", view=view, year=year, quarter=quarter)
 
 
 @bp.route("/customers/<int:customer_id>/opportunities/new", methods=["GET", "POST"])

@@ -110,6 +110,28 @@ def test_funnel_page_counts_amounts_conversion_and_loss_rate(sales_world, login_
     assert "<td>2026-12</td><td class=\"num\">2</td><td class=\"num\">¥20,000.00</td><td class=\"num\">¥6,000.00</td>" in html
 
 
+def test_funnel_of_one_quarter(sales_world, login_as):
+    """Q3 and Q4 each count the opportunities created in them; the year counts both."""
+    from datetime import datetime
+
+    w = sales_world
+    rep = login_as(w.rep)
+    summer = create_opportunity(rep, w.customer, name="夏季商机", expected_amount="30000")
+    create_opportunity(rep, w.customer, name="冬季商机", expected_amount="10000")
+    summer.created_at = datetime(2026, 9, 30, 23, 0)
+    db.session.commit()
+    boss = login_as(w.supervisor)
+
+    def weighted(path):  # both are 初步接洽 (10 %)
+        return boss.get(path).get_data(as_text=True).split('<dd class="weighted-pipeline">')[1].split("<")[0]
+
+    assert weighted("/sales/funnel?year=2026&quarter=3") == "¥3,000.00"
+    assert weighted("/sales/funnel?year=2026&quarter=4") == "¥1,000.00"
+    assert weighted("/sales/funnel?year=2026") == "¥4,000.00"
+    assert weighted("/sales/funnel?year=2026&quarter=9") == "¥4,000.00"  # not a quarter: the whole year
+    assert "2026年第3季度创建的商机" in boss.get("/sales/funnel?year=2026&quarter=3").get_data(as_text=True)
+
+
 def test_quote_straight_from_a_customer_without_an_opportunity(sales_world, login_as):
     """A price asked for before any opportunity: quoted from the customer, shown on its page, floor rule intact."""
     w = sales_world
