@@ -11,6 +11,7 @@ from urllib.parse import quote
 TARGET_P95_MS = 50
 TARGET_REVIEW_P95_MS = 100
 TARGET_AGEING_P95_MS = 100
+TARGET_EFFECT_P95_MS = 150  # issue 14: the comparison table over a year
 TARGET_WORKLIST_RPS = 100
 WORKLIST_CONNECTIONS = 8
 
@@ -55,6 +56,7 @@ def page_types(ids: dict) -> list[tuple[str, str, int]]:
         ("费用", "/expenses/", TARGET_P95_MS),
         ("市场活动列表", "/marketing/", TARGET_P95_MS),
         ("市场活动 5000人展会", f"/marketing/{ids['big_fair']}", TARGET_P95_MS),
+        ("活动效果对比 一年", "/marketing/effect?date_from=2025-12-01&date_to=2026-11-30", TARGET_EFFECT_P95_MS),
         ("知识库搜索 2字", f"/knowledge/search?q={quote('登录')}", TARGET_P95_MS),
         ("资料库", "/knowledge/documents/", TARGET_P95_MS),
         ("流失预警", "/health/warnings", TARGET_P95_MS),

@@ -250,7 +250,7 @@ def effect_context() -> dict:
     reviews = staff_reviews([(activity.owner_id, activity.status == "已结束", effect) for activity, effect in rows])
     return {"form": form, "rows": rows, "date_from": date_from, "date_to": date_to, "reviews": reviews, "owners": owners,
             "window_days": queries.attribution_window(),
-            "chart": charts.effect_chart(rows)}
+            "chart": charts.effect_chart(rows), "chart_activities": charts.CHART_ACTIVITIES}
 
 
 @bp.get("/effect")
