@@ -178,6 +178,18 @@ def make_user(app):
     return factory
 
 
+def speaking(user: User, language: str) -> User:
+    """`user` reads the interface in `language` (portal.i18n.LANGUAGES). The test's app context outlives
+    its requests, and a gettext call while fixtures are built caches the default locale on `g`: forget it."""
+    import flask_babel
+
+    user = db.session.get(User, user.id)
+    user.language = language
+    db.session.commit()
+    flask_babel.refresh()
+    return user
+
+
 def log_in(client, user: User, password: str = PASSWORD):
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]

@@ -9,17 +9,13 @@ from portal.extensions import db
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.settings import HolidayOverride
+from tests.conftest import speaking
 
 
 def as_another_request():
     """Tests keep one app context, so Flask-Babel's per-`g` locale would carry over from the admin's requests."""
     refresh()
 
-
-def speaking(user, language):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def test_audit_log_in_english_translates_actions_types_labels_and_enum_values(frozen_now, make_user, login_as):

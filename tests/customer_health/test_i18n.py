@@ -11,15 +11,11 @@ from portal.extensions import db
 from portal.models.customer_health import ChurnWarning, CustomerHealth, CustomerHealthMonth
 from portal.models.followups import FollowUp
 from portal.rules import health
+from tests.conftest import speaking
 
 NOW = datetime(2026, 11, 24, 10, 0)
 HALVED_EN = "2 contacts in the last 90 days, 12 in the 90 before: down by half or more; grade A expects 12"
 
-
-def speaking(user, language):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def fetch(client, path, **kwargs):

@@ -11,12 +11,8 @@ from portal.customers import excel
 from portal.extensions import db
 from portal.models.customers import Customer
 from portal.models.followups import FollowUp
+from tests.conftest import speaking
 
-
-def speaking(user, language):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

@@ -5,12 +5,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models.expenses import Expense
+from tests.conftest import speaking
 
-
-def speaking(user, language: str):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def submit(client, **overrides):

@@ -1,21 +1,12 @@
 """The knowledge base in English and 繁體: the article list and an article, the document library and a
 document with its level, defects and search; stored categories, statuses and levels stay in 简体."""
-from flask_babel import refresh
 
 from portal.extensions import db
 from portal.models.knowledge import Article, Document
+from tests.conftest import speaking
 
 ENGLISH, TRADITIONAL = "en", "zh_Hant_TW"
 
-
-def speaking(user, language):
-    """`user` reads `language`. The test's app context is shared with the client's requests, and a
-    gettext call while building fixtures (an article's first revision note) caches the default locale
-    in it: forget it."""
-    user.language = language
-    db.session.commit()
-    refresh()
-    return user
 
 
 def test_articles_in_english(company, make_article, login_as):

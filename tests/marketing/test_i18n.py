@@ -11,12 +11,8 @@ from openpyxl import load_workbook
 
 from portal.extensions import db
 from portal.models.marketing import Activity, ActivityParticipant
+from tests.conftest import speaking
 
-
-def speaking(user, language):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def fetch(client, path, **kwargs):

@@ -6,13 +6,13 @@ import subprocess
 from io import BytesIO
 
 import pytest
-from flask import g
 from openpyxl import load_workbook
 
 from portal import pdf
 from portal.extensions import db
 from portal.i18n import ENGLISH, TRADITIONAL
 from portal.models.reports import IssuedReview, ReviewOutcome
+from tests.conftest import speaking
 
 Q3 = {"kind": "quarter", "year": "2026", "number": "3"}
 
@@ -20,15 +20,6 @@ Q3 = {"kind": "quarter", "year": "2026", "number": "3"}
 def q3(scope, **extra):
     return {**Q3, "scope": scope, **extra}
 
-
-def speaking(user, language):
-    user = db.session.get(type(user), user.id)
-    user.language = language
-    db.session.commit()
-    # Requests in a test share the fixture's app context, where flask_babel keeps the locale it chose
-    # (on g): forget it, as a new request in production would.
-    g.pop("_flask_babel", None)
-    return user
 
 
 def run(tool: str, data: bytes, tmp_path, *args) -> str:

@@ -7,15 +7,11 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models.revisits import RevisitRecord, SpotCheck
 from portal.revisits.services import default_questionnaire
+from tests.conftest import speaking
 
 ENGLISH, TRADITIONAL = "en", "zh_Hant_TW"
 ANSWERS = {"q1": "无变化", "q2": "经常使用", "q3": ["产品质量"], "q4": 4, "q5": "希望增加培训"}
 
-
-def speaking(user, language):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def revisit_with_record(make_user, make_customer, make_task, make_record, language):

@@ -12,12 +12,8 @@ from portal.extensions import db
 from portal.models.sales import Opportunity, Quote
 from portal.sales import services
 from tests.sales.conftest import sign
+from tests.conftest import speaking
 
-
-def speaking(user, language: str):
-    user.language = language
-    db.session.commit()
-    return user
 
 
 def open_opportunity(w) -> Opportunity:

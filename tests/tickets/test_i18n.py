@@ -4,23 +4,15 @@ import io
 from datetime import datetime
 
 import pytest
-from flask_babel import force_locale, refresh
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from portal.extensions import db
 from portal.models.tickets import Ticket, TransitionRefused
+from tests.conftest import speaking
 
 ENGLISH, TRADITIONAL = "en", "zh_Hant_TW"
 
-
-def speaking(user, language):
-    """`user` reads `language`. The test's app context is shared with the client's requests, and a
-    gettext call while building fixtures (an article's first revision note) caches the default locale
-    in it: forget it."""
-    user.language = language
-    db.session.commit()
-    refresh()
-    return user
 
 
 @pytest.fixture
