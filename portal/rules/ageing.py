@@ -2,11 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-
-def N_(message: str) -> str:
-    """Marks a bucket name for extraction (as portal.i18n.N_, without importing Flask into a rule):
-    the names stay 简体 here and are shown through gettext."""
-    return message
+from portal.rules import N_
 
 
 BUCKETS = (N_("未到期"), N_("1–30天"), N_("31–60天"), N_("61–90天"), N_("90天以上"))

@@ -14,12 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-
-
-def N_(message: str) -> str:
-    """Marks a msgid for extraction (portal.i18n.N_ without importing Flask into a rules module)."""
-    return message
-
+from portal.rules import N_
 
 FACTORS: dict[str, str] = {
     "scale": N_("合作规模"),

@@ -6,16 +6,12 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from portal.rules import N_
+
 K = TypeVar("K")
 
 EMPTY = "—"
 _HUNDRED = Decimal(100)
-
-
-def N_(message: str) -> str:
-    """Marks a name or definition for extraction (as portal.i18n.N_ does, without importing Flask here);
-    templates show them through gettext."""
-    return message
 
 
 KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
