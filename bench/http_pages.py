@@ -12,6 +12,7 @@ TARGET_P95_MS = 50
 TARGET_REVIEW_P95_MS = 100
 TARGET_AGEING_P95_MS = 100
 TARGET_EFFECT_P95_MS = 150  # issue 14: the comparison table over a year
+TARGET_ARTICLE_P95_MS = 30  # issue 15
 TARGET_WORKLIST_RPS = 100
 WORKLIST_CONNECTIONS = 8
 
@@ -57,7 +58,12 @@ def page_types(ids: dict) -> list[tuple[str, str, int]]:
         ("市场活动列表", "/marketing/", TARGET_P95_MS),
         ("市场活动 5000人展会", f"/marketing/{ids['big_fair']}", TARGET_P95_MS),
         ("活动效果对比 一年", "/marketing/effect?date_from=2025-12-01&date_to=2026-11-30", TARGET_EFFECT_P95_MS),
+        ("知识库搜索 1字", f"/knowledge/search?q={quote('卡')}", TARGET_P95_MS),
         ("知识库搜索 2字", f"/knowledge/search?q={quote('登录')}", TARGET_P95_MS),
+        ("知识库搜索 4字", f"/knowledge/search?q={quote('打印失败')}", TARGET_P95_MS),
+        ("知识库搜索 繁體 2字", f"/knowledge/search?q={quote('登錄')}", TARGET_P95_MS),
+        ("知识库 文章页", f"/knowledge/articles/{ids['article']}", TARGET_ARTICLE_P95_MS),
+        ("知识库 工单描述推荐", f"/knowledge/suggest?description={quote('客户反映打印机卡纸，报表导出失败')}", TARGET_P95_MS),
         ("资料库", "/knowledge/documents/", TARGET_P95_MS),
         ("流失预警", "/health/warnings", TARGET_P95_MS),
     ]

@@ -189,6 +189,7 @@ def bench_ids(app) -> dict:
     """Record ids the page paths need: the busy rep, the busy customer, a phone prefix to search."""
     from portal.demo_large import BUSY_REP, busy_customer_id
     from portal.marketing.demo_large import biggest_activity_id
+    from portal.models.knowledge import Article
     from portal.sales.demo_large import busy_order_id
     from portal.extensions import db
     from portal.models.auth import User
@@ -199,6 +200,7 @@ def bench_ids(app) -> dict:
                 "busy_customer": busy_customer_id(),
                 "busy_order": busy_order_id(),
                 "big_fair": biggest_activity_id(),
+                "article": db.session.scalar(select(Article.id).where(Article.status == "已发布").order_by(Article.id).limit(1)),
                 "phone7": (db.session.scalar(select(Contact.phone_digits).where(Contact.phone_digits.like("1%"))
                                              .order_by(Contact.id.desc()).limit(1)) or "1381234")[:7]}
 
