@@ -14,6 +14,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+# A fixed member time: the bytes feed test ids, and xdist workers must collect the same ids.
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
 def xlsx_bytes() -> bytes:
     buffer = io.BytesIO()
     Workbook().save(buffer)
@@ -23,15 +26,15 @@ def xlsx_bytes() -> bytes:
 def office_zip(folder: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{folder}/document.xml", "<x/>")
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=ZIP_TIME), "<Types/>")
+        archive.writestr(zipfile.ZipInfo(f"{folder}/document.xml", date_time=ZIP_TIME), "<x/>")
     return buffer.getvalue()
 
 
 def plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("evil.html", "<script>alert(1)</script>")
+        archive.writestr(zipfile.ZipInfo("evil.html", date_time=ZIP_TIME), "<script>alert(1)</script>")
     return buffer.getvalue()
 
 

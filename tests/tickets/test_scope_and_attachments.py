@@ -15,18 +15,21 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
+# A fixed member time: the bytes feed test ids, and xdist workers must collect the same ids.
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
 def docx_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=ZIP_TIME), "<Types/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml", date_time=ZIP_TIME), "<w:document/>")
     return buffer.getvalue()
 
 
 def plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("run.sh", "rm -rf /")
+        archive.writestr(zipfile.ZipInfo("run.sh", date_time=ZIP_TIME), "rm -rf /")
     return buffer.getvalue()
 
 
