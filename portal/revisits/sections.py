@@ -96,7 +96,7 @@ def revisit_timeline(customer, limit: int) -> list[TimelineEvent]:
         if record.issues_raised:
             issue = _("问题：%(text)s", text=record.issues_raised[:40])
             detail = f"{detail} · {issue}".lstrip(" ·")
-        events.append(TimelineEvent(at=record.revisited_at, kind="回访",
+        events.append(TimelineEvent(at=record.revisited_at, kind=_("回访"),
                                     title=_("%(method)s回访：%(outcome)s", method=_(record.method), outcome=_(record.outcome)),
                                     detail=detail, url=url_for("revisits.record", record_id=record.id),
                                     actor=record.staff.display_name))

@@ -46,6 +46,9 @@ def test_task_list_and_record_in_english(app, frozen_now, make_user, make_custom
     assert "希望增加培训" in page and "对我们整体服务的满意度" not in page
     assert "Questionnaire: Revisit questionnaire, version 1" in page
 
+    timeline = client.get(f"/customers/{record.customer_id}").get_data(as_text=True)
+    assert '<span class="timeline-kind">Revisit</span>' in timeline and "Revisit by Phone: Completed" in timeline
+
     db.session.refresh(refused)
     assert refused.status == "拒访" and db.session.get(RevisitRecord, record.id).answers["q3"] == ["产品质量"]
 
