@@ -78,7 +78,7 @@ ENUM_COLUMNS = {"source_channel": SOURCE_CHANNELS, "tier": TIERS, "stage": STAGE
 
 def in_every_language(messages) -> dict[str, set[str]]:
     """Each msgid with its translation in every interface language (an import may come from any of them)."""
-    texts = {message: {message, _(message)} for message in messages}
+    texts = {message: {message} for message in messages}
     for locale in LANGUAGES:
         with force_locale(locale):
             for message in messages:
@@ -296,11 +296,11 @@ def parse_date(text: str):
         return "bad"
 
 
-def check_row(row: ImportRow, owners: dict[str, int], readings_by_column: dict | None = None) -> None:
+def check_row(row: ImportRow, owners: dict[str, int], readings_by_column: dict[str, dict[str, str]]) -> None:
     """Per-row validation with plain reasons in the user's language; normalizes values in place (an enum
     cell written in any interface language becomes the stored 简体 value)."""
     v = row.values
-    for name, readings in (readings_by_column or enum_readings()).items():
+    for name, readings in readings_by_column.items():
         v[name] = readings.get(v[name], v[name])
     if not v["name"]:
         row.errors.append(_("客户名称不能为空"))
