@@ -21,12 +21,11 @@ from portal.models.customer_health import (
     CustomerHealthMonth,
 )
 from portal.models.customers import Customer
+from portal.reports.periods import MONTH_NAMES
 from portal.rules import health as rules
 from portal.settings_store import get_setting
 
 HISTORY_MONTHS = 12
-MONTH_LABELS = (N_("1月"), N_("2月"), N_("3月"), N_("4月"), N_("5月"), N_("6月"), N_("7月"), N_("8月"), N_("9月"),
-                N_("10月"), N_("11月"), N_("12月"))
 CARE_LOOKAHEAD_DAYS = 7
 
 
@@ -66,7 +65,7 @@ def customer_health_view(user: User, customer: Customer, today: date) -> HealthV
     months = month_starts(today)
     stored = dict(db.session.execute(select(CustomerHealthMonth.month, CustomerHealthMonth.score).where(
         CustomerHealthMonth.customer_id == customer.id, CustomerHealthMonth.month >= months[0])).all())
-    history = [(_(MONTH_LABELS[m.month - 1]), stored.get(m)) for m in months]
+    history = [(_(MONTH_NAMES[m.month - 1]), stored.get(m)) for m in months]
     warning = db.session.scalar(select(ChurnWarning).where(ChurnWarning.customer_id == customer.id)
                                 .order_by(ChurnWarning.raised_at.desc()).limit(1))
     care = list(db.session.scalars(visible_care_actions(user).where(CareAction.customer_id == customer.id)

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
@@ -20,6 +18,7 @@ from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.expenses import Expense
 from portal.models.sales import Invoice, Order, OrderLine, Payment
+from portal.reports.periods import MONTH_NAMES
 
 ZERO = Decimal("0.00")
 MEASURES = ("sales", "received", "receivable", "invoiced", "expenses", "gross_profit")
@@ -149,9 +148,8 @@ class ProductSheet:
 
     @property
     def month_names(self) -> list[str]:
-        """The half-year's months in the interface language: 7月 / 7月 / Jul (CLDR stand-alone abbreviations)."""
-        locale = get_locale() or "zh_Hans_CN"
-        return [format_date(date(year, month, 1), "LLL", locale=locale) for year, month in self.months]
+        """The half-year's months in the interface language (7月 / Jul), named as the reviews name them."""
+        return [_(MONTH_NAMES[month - 1]) for _year, month in self.months]
 
 
 def half_year(year: int, half: int) -> tuple[date, date, list]:
