@@ -3,7 +3,6 @@ with payment plans, payments, refunds and invoices, and the receivables ageing t
 
 Each endpoint belongs to one sub-area of AREA_ROLES (ENDPOINT_AREAS), checked by one blueprint guard;
 records load through portal.access.sales (out of scope = 404); record actions are named predicates."""
-from datetime import date
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from portal.auth.permissions import (
 from portal.extensions import db
 from portal.models.customers import Customer
 from portal.models.sales import IllegalTransition, Invoice, Opportunity, Order, Product, Quote
+from portal.reports.periods import Period
 from portal.sales import forms, movers, queries, sections, services  # noqa: F401  (sections, movers register)
 from portal.web import paginate, redirect_after_post, render_page_or_fragment
 
@@ -98,9 +98,8 @@ def funnel():
     year = min(max(request.args.get("year", clock.today().year, type=int), 2000), 2100)
     quarter = request.args.get("quarter", 0, type=int)
     quarter = quarter if 1 <= quarter <= 4 else 0
-    start = date(year, 3 * quarter - 2, 1) if quarter else date(year, 1, 1)
-    end = (date(year + 1, 1, 1) if quarter in (0, 4) else date(year, 3 * quarter + 1, 1))
-    view = queries.funnel_view(current_user, start, end)
+    period = Period.of("quarter", year, quarter) if quarter else Period.of("year", year)
+    view = queries.funnel_view(current_user, period.start, period.end)
     return render_page_or_fragment("sales/funnel.html", "sales/_funnel.html", view=view, year=year, quarter=quarter)
 
 
