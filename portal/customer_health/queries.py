@@ -3,12 +3,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, extract, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.access.customer_health import visible_care_actions, visible_warnings
 from portal.access.customers import visible_customers
-from portal.database import on_sqlite
 from portal.extensions import db
 from portal.i18n import N_
 from portal.models.auth import User
@@ -109,18 +108,26 @@ def at_risk_list(user: User, level: str, today: date) -> Select:
     return query.order_by(CustomerHealth.score.asc().nulls_last(), Customer.id)
 
 
-def month_day(column):
-    return func.strftime("%m-%d", column) if on_sqlite() else func.to_char(column, "MM-DD")
+def care_days(today: date) -> list[date]:
+    """Today and the CARE_LOOKAHEAD_DAYS after it: the window in which a care date is worth a reminder."""
+    return [today + timedelta(days=n) for n in range(CARE_LOOKAHEAD_DAYS + 1)]
+
+
+def care_date_condition(days: list[date]):
+    """The key contact's birthday or the company's anniversary falls on one of `days`, whatever the year
+    (the work list's 关怀日期 and the care suggestions read the same window)."""
+    def on_one_of(column):
+        return or_(*(and_(extract("month", column) == day.month, extract("day", column) == day.day) for day in days))
+
+    return or_(on_one_of(Customer.key_contact_birthday), on_one_of(Customer.company_anniversary))
 
 
 def care_suggestions(user: User, today: date, limit: int = 5) -> tuple[int, list[tuple[Customer, str, bool]]]:
     """The user's own customers with a care date (key contact's birthday, company anniversary) within
     the next 7 days, and those with an open churn warning: (total, first rows with the reason in the
     reader's language and whether it is a warning)."""
-    days = [(today + timedelta(days=n)).strftime("%m-%d") for n in range(CARE_LOOKAHEAD_DAYS + 1)]
     mine = (Customer.owner_id == user.id, Customer.archived_at.is_(None))
-    dated = select(Customer).where(*mine, or_(month_day(Customer.key_contact_birthday).in_(days),
-                                              month_day(Customer.company_anniversary).in_(days)))
+    dated = select(Customer).where(*mine, care_date_condition(care_days(today)))
     warned = select(Customer).join(ChurnWarning, ChurnWarning.customer_id == Customer.id).where(
         *mine, ChurnWarning.status.in_((WARNING_OPEN, WARNING_HANDLED)), ChurnWarning.recovered_at.is_(None))
     rows: list[tuple[Customer, str, bool]] = []
@@ -142,9 +149,8 @@ def care_date_reason(customer: Customer, today: date) -> str:
                        (N_("公司周年 %(day)s"), customer.company_anniversary)):
         if day is None:
             continue
-        for n in range(CARE_LOOKAHEAD_DAYS + 1):
-            if (today + timedelta(days=n)).strftime("%m-%d") == day.strftime("%m-%d"):
-                return _(label, day=day.strftime("%m-%d"))
+        if any((day.month, day.day) == (near.month, near.day) for near in care_days(today)):
+            return _(label, day=day.strftime("%m-%d"))
     return _("关怀日")
 
 

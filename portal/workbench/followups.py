@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, extract, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from portal.calendar import work_calendar
+from portal.customer_health.queries import care_date_condition, care_days
 from portal.extensions import db
 from portal.followups.services import INACTIVE_STAGES
 from portal.models.auth import User
@@ -22,7 +23,6 @@ from portal.web import count_rows
 
 FIRST_ROWS = 10
 DORMANT_WARNING_DAYS = 14
-CARE_DAYS = 7
 OWNER_ROLES = frozenset({"sales", "supervisor"})
 TEAM_ESCALATED_KEY = "portal.followups.team_escalated_total"
 
@@ -237,21 +237,13 @@ def pool_warning(user: User, today: date) -> WorkSection | None:
                        empty_text=_("没有即将退回公海的客户。"))
 
 
-def care_day_condition(column, days: list[date]):
-    return or_(*(and_(extract("month", column) == d.month, extract("day", column) == d.day) for d in days))
-
-
 @register_work_section(40)
 def care_dates(user: User, today: date) -> WorkSection | None:
     """关怀日期: key-contact birthdays and company anniversaries of own customers in the next 7 days."""
     if user.role not in OWNER_ROLES:
         return None
-    days = [today + timedelta(days=n) for n in range(CARE_DAYS + 1)]
-    query = active_customers().where(
-        Customer.owner_id == user.id,
-        or_(care_day_condition(Customer.key_contact_birthday, days),
-            care_day_condition(Customer.company_anniversary, days)),
-    )
+    days = care_days(today)
+    query = active_customers().where(Customer.owner_id == user.id, care_date_condition(days))
     total, rows = count_and_first(query, (Customer.id,))
     items = []
     for c in rows:
