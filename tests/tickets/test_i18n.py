@@ -1,7 +1,6 @@
 """The ledger and the ticket page in English and 繁體: headings, statuses, severities, SLA words, form errors
 and the Excel ledger's headers are translated; what is stored stays in 简体 as the portal defines it."""
 import io
-from datetime import datetime
 
 import pytest
 from flask_babel import force_locale
@@ -12,21 +11,6 @@ from portal.models.tickets import Ticket, TransitionRefused
 from tests.conftest import speaking
 
 ENGLISH, TRADITIONAL = "en", "zh_Hant_TW"
-
-
-
-@pytest.fixture
-def desk(app, make_user, make_department, make_customer, make_ticket, frozen_now):
-    """A service user, a late 重大 ticket and a fresh 轻微 one dispatched to a technician."""
-    tech_department = make_department("技术部")
-    service = make_user("service", department=make_department("客服部"))
-    tech = make_user("tech", department=tech_department)
-    customer = make_customer(name="苏州恒达精密机械有限公司")
-    late = make_ticket(customer, service, severity="重大", received_at=datetime(2026, 11, 19, 9, 0), category="服务")
-    fresh = make_ticket(customer, service, severity="轻微", category="产品")
-    fresh.dispatch(tech_department, tech, service)
-    db.session.commit()
-    return {"service": service, "tech": tech, "customer": customer, "late": late, "fresh": fresh}
 
 
 def test_ledger_and_ticket_page_in_english(desk, login_as):

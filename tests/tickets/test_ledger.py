@@ -11,20 +11,6 @@ from portal.models.audit import AuditEntry
 from portal.models.tickets import Ticket
 
 
-@pytest.fixture
-def desk(app, make_user, make_department, make_customer, make_ticket, frozen_now):
-    tech_department = make_department("技术部")
-    service = make_user("service", department=make_department("客服部"))
-    tech = make_user("tech", department=tech_department)
-    customer = make_customer(name="苏州恒达精密机械有限公司")
-    late = make_ticket(customer, service, severity="重大", received_at=datetime(2026, 11, 19, 9, 0), category="服务")
-    fresh = make_ticket(customer, service, severity="轻微", category="产品")
-    fresh.dispatch(tech_department, tech, service)
-    db.session.commit()
-    return {"service": service, "tech": tech, "customer": customer, "late": late, "fresh": fresh,
-            "tech_department": tech_department}
-
-
 def numbers_in_order(body: str, tickets) -> list[str]:
     return sorted((t.number for t in tickets), key=body.index)
 
