@@ -1,7 +1,7 @@
 """Customer health in English and 繁體中文 (issue 17): levels, factor lines, warning reasons, the chart's
 months and bands, the at-risk list, the work list and the care form speak the reader's language, while the
 stored level and reasons stay as the nightly job wrote them (简体)."""
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from flask_babel import refresh
 from sqlalchemy import select
@@ -9,13 +9,11 @@ from sqlalchemy import select
 from portal.customer_health.services import score_all
 from portal.extensions import db
 from portal.models.customer_health import ChurnWarning, CustomerHealth, CustomerHealthMonth
-from portal.models.followups import FollowUp
 from portal.rules import health
 from tests.conftest import speaking
+from tests.customer_health.conftest import fading_customer as shared_fading_customer
 
-NOW = datetime(2026, 11, 24, 10, 0)
 HALVED_EN = "2 contacts in the last 90 days, 12 in the 90 before: down by half or more; grade A expects 12"
-
 
 
 def fetch(client, path, **kwargs):
@@ -25,12 +23,8 @@ def fetch(client, path, **kwargs):
 
 
 def fading_customer(new_customer, owner, **fields):
-    """An A customer contacted weekly until three months ago, twice since: 39 风险, warned."""
-    customer = new_customer(owner, grade="A", **fields)
-    for days in [10, 50] + list(range(95, 179, 7)):
-        db.session.add(FollowUp(customer_id=customer.id, author_id=owner.id, method="电话",
-                                contacted_at=NOW - timedelta(days=days), recorded_at=NOW - timedelta(days=days)))
-    customer.last_contacted_at = NOW - timedelta(days=10)
+    """The fading customer of the health tests, with a 健康 October in its history (the chart's bands)."""
+    customer = shared_fading_customer(new_customer, owner, **fields)
     db.session.add(CustomerHealthMonth(customer_id=customer.id, month=date(2026, 10, 1), score=72, level="健康"))
     db.session.commit()
     return customer

@@ -1,27 +1,14 @@
 """What users see: the customer page's health section, the work list's 流失预警 with reasons, care actions
 closing a warning, the supervisor's at-risk list and the admin's rules preview."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from portal.customer_health.services import score_all
 from portal.extensions import db
 from portal.models.customer_health import CareAction, ChurnWarning, CustomerHealthMonth
-from portal.models.followups import FollowUp
 from portal.settings_store import get_setting
-
-NOW = datetime(2026, 11, 24, 10, 0)
-
-
-def fading_customer(new_customer, owner, **fields):
-    """An A customer contacted weekly until three months ago, twice since: warned as 风险 and halved."""
-    customer = new_customer(owner, grade="A", **fields)
-    for days in [10, 50] + list(range(95, 179, 7)):
-        db.session.add(FollowUp(customer_id=customer.id, author_id=owner.id, method="电话",
-                                contacted_at=NOW - timedelta(days=days), recorded_at=NOW - timedelta(days=days)))
-    customer.last_contacted_at = NOW - timedelta(days=10)
-    db.session.commit()
-    return customer
+from tests.customer_health.conftest import fading_customer
 
 
 def test_customer_page_shows_score_words_chart_and_warning(app, frozen_now, login_as, make_user, new_customer):
