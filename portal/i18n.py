@@ -8,6 +8,7 @@ they are marked with N_() where they are defined so extraction finds them.
 from functools import lru_cache
 
 from flask import current_app, request
+from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from portal.rules import N_  # noqa: F401  (the one marker; models and areas import it from here)
@@ -28,6 +29,13 @@ def NP_(context: str, message: str) -> str:
     """N_ with a message context: a menu entry NP_("menu", "订单") reads "Orders" where a column or a form
     says "Order"; shown with pgettext(context, message)."""
     return message
+
+
+def enum_choices(values, blank=None) -> list[tuple[str, str]]:
+    """Select choices of stored enum values (N_-marked): each submits the stored 简体 value under its label
+    in the interface language; `blank` adds a leading empty choice ("全部", "请选择") with that label."""
+    choices = [(value, lazy_gettext(value)) for value in values]
+    return [("", blank)] + choices if blank is not None else choices
 
 
 def language_from_header(header_languages) -> str | None:

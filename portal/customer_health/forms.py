@@ -5,12 +5,13 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import clock
+from portal.i18n import enum_choices
 from portal.models.customer_health import CARE_KINDS, CARE_OCCASIONS
 from portal.rules.health import FACTORS, LEVELS
 
 
 class CareActionForm(FlaskForm):
-    kind = SelectField(_l("关怀方式"), choices=[(k, _l(k)) for k in CARE_KINDS], validators=[DataRequired(_l("请选择关怀方式"))])
+    kind = SelectField(_l("关怀方式"), choices=enum_choices(CARE_KINDS), validators=[DataRequired(_l("请选择关怀方式"))])
     occasion = SelectField(_l("关怀缘由"), choices=[(o, _l(o)) for o in CARE_OCCASIONS], validators=[DataRequired(_l("请选择关怀缘由"))])
     done_at = DateTimeLocalField(_l("关怀时间"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                  validators=[InputRequired(_l("请填写关怀时间"))],

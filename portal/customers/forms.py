@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.i18n import enum_choices
 from portal.models.customers import CONTACT_CHANNELS, DECISION_ROLES, GRADES, SOURCE_CHANNELS, STAGES, TIERS
 from portal.rules.contact_format import is_valid_phone
 from portal.rules.dedupe import is_valid_credit_code
@@ -30,12 +31,6 @@ from portal.rules.dedupe import is_valid_credit_code
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SORT_KEYS = ("code", "name", "grade", "tier", "stage", "owner", "last_contacted", "next_due", "health")
 BUDGET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*(?:-|~|～|至|到)\s*(\d+(?:\.\d+)?)\s*(万|元|k|K|w|W)?\s*$")
-
-
-def blank_choice(values, label=_l("全部"), translate=True) -> list[tuple[str, str]]:
-    """A leading "all"/"unspecified" choice, then the values: the portal's own values (N_-marked enums)
-    labelled in the user's language, people's data (industries) as typed."""
-    return [("", label)] + [(value, _l(value) if translate else value) for value in values]
 
 
 def strip(value):
@@ -69,12 +64,12 @@ class CustomerFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("搜索"), filters=[strip], validators=[Optional(), Length(max=64)])
-    grade = SelectField(_l("意向等级"), choices=blank_choice(GRADES), validators=[Optional()])
-    tier = SelectField(_l("客户分层"), choices=blank_choice(TIERS), validators=[Optional()])
-    stage = SelectField(_l("生命周期阶段"), choices=blank_choice(STAGES), validators=[Optional()])
+    grade = SelectField(_l("意向等级"), choices=enum_choices(GRADES, _l("全部")), validators=[Optional()])
+    tier = SelectField(_l("客户分层"), choices=enum_choices(TIERS, _l("全部")), validators=[Optional()])
+    stage = SelectField(_l("生命周期阶段"), choices=enum_choices(STAGES, _l("全部")), validators=[Optional()])
     owner = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     industry = SelectField(_l("行业"), choices=[], validators=[Optional()])
-    source = SelectField(_l("来源渠道"), choices=blank_choice(SOURCE_CHANNELS), validators=[Optional()])
+    source = SelectField(_l("来源渠道"), choices=enum_choices(SOURCE_CHANNELS, _l("全部")), validators=[Optional()])
     member = SelectField(_l("会员"), choices=[("", _l("全部")), ("yes", _l("会员")), ("no", _l("非会员"))],
                          validators=[Optional()])
     due = SelectField(_l("跟进状态"), choices=[("", _l("全部")), ("overdue", _l("已逾期")), ("dormant", _l("沉睡"))],
@@ -91,7 +86,7 @@ class CustomerFilterForm(FlaskForm):
         self.owner.choices = [("", _l("全部")), ("me", _l("我负责的")), ("pool", _l("公海"))] + [
             (str(user.id), user.display_name) for user in owners
         ]
-        self.industry.choices = blank_choice(industries, translate=False)
+        self.industry.choices = [("", _l("全部"))] + [(industry, industry) for industry in industries]
 
     def values(self) -> dict:
         """Only valid filter values; an invalid choice is ignored rather than widening anything."""
@@ -114,7 +109,7 @@ class ContactForm(Form):
     phone = StringField(_l("电话"), filters=[strip], validators=[Optional(), Length(max=32, message=_l("电话过长"))])
     email = StringField(_l("邮箱"), filters=[strip],
                         validators=[Optional(), Length(max=128)])
-    decision_role = SelectField(_l("决策角色"), choices=blank_choice(DECISION_ROLES, _l("未指定")), validators=[Optional()])
+    decision_role = SelectField(_l("决策角色"), choices=enum_choices(DECISION_ROLES, _l("未指定")), validators=[Optional()])
     is_primary = BooleanField(_l("主要联系人"))
     remove = BooleanField(_l("删除"))
 
@@ -155,13 +150,13 @@ class CustomerForm(FlaskForm):
     website = StringField(_l("官网"), filters=[strip], validators=[Optional(), Length(max=256)])
     address = StringField(_l("地址"), filters=[strip], validators=[Optional(), Length(max=256)])
     business_scope = TextAreaField(_l("经营范围"), filters=[strip], validators=[Optional(), Length(max=4000)])
-    source_channel = SelectField(_l("来源渠道"), choices=blank_choice(SOURCE_CHANNELS, _l("请选择")),
+    source_channel = SelectField(_l("来源渠道"), choices=enum_choices(SOURCE_CHANNELS, _l("请选择")),
                                  validators=[DataRequired(_l("请选择来源渠道"))])
     owner_id = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     collaborator_ids = SelectMultipleField(_l("协作人"), choices=[], validators=[Optional()])
     grade = SelectField(_l("意向等级"), choices=[(g, g) for g in GRADES], default="C")
     tier = SelectField(_l("客户分层"), choices=[(t, _l(t)) for t in TIERS], default="普通")
-    stage = SelectField(_l("生命周期阶段"), choices=[(s, _l(s)) for s in STAGES], default="潜在")
+    stage = SelectField(_l("生命周期阶段"), choices=enum_choices(STAGES), default="潜在")
     stage_reason = StringField(_l("阶段变更原因"), filters=[strip], validators=[Optional(), Length(max=200)])
     is_member = BooleanField(_l("会员"))
     registered_on = DateField(_l("注册日期"), validators=[Optional()], format="%Y-%m-%d")
@@ -175,7 +170,7 @@ class CustomerForm(FlaskForm):
     decision_cycle = StringField(_l("决策周期"), filters=[strip], validators=[Optional(), Length(max=64)])
     competitor_info = TextAreaField(_l("竞争对手信息"), filters=[strip], validators=[Optional(), Length(max=2000)])
     special_requirements = TextAreaField(_l("特殊要求"), filters=[strip], validators=[Optional(), Length(max=2000)])
-    preferred_channel = SelectField(_l("偏好沟通方式"), choices=blank_choice(CONTACT_CHANNELS, _l("未指定")),
+    preferred_channel = SelectField(_l("偏好沟通方式"), choices=enum_choices(CONTACT_CHANNELS, _l("未指定")),
                                     validators=[Optional()])
     contact_time_window = StringField(_l("方便联系时段"), filters=[strip], validators=[Optional(), Length(max=64)])
     no_cold_calls = BooleanField(_l("不接受陌生电话"))

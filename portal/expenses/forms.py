@@ -5,11 +5,12 @@ from wtforms import DateField, DecimalField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import clock
+from portal.i18n import enum_choices
 from portal.models.expenses import EXPENSE_CATEGORIES, EXPENSE_CHANNELS, EXPENSE_KINDS, EXPENSE_STATUSES
 
 
 class ExpenseForm(FlaskForm):
-    kind = SelectField(_l("费用类型"), choices=[(k, _l(k)) for k in EXPENSE_KINDS])
+    kind = SelectField(_l("费用类型"), choices=enum_choices(EXPENSE_KINDS))
     category = SelectField(_l("类别"), choices=[(c, _l(c)) for c in EXPENSE_CATEGORIES])
     channel = SelectField(_l("渠道"), choices=[(c, _l(c)) for c in EXPENSE_CHANNELS])
     amount = DecimalField(_l("金额（元）"), places=2, validators=[
@@ -35,9 +36,9 @@ class ExpenseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in EXPENSE_STATUSES], validators=[Optional()])
+    status = SelectField(_l("状态"), choices=enum_choices(EXPENSE_STATUSES, _l("全部")), validators=[Optional()])
     category = SelectField(_l("类别"), choices=[("", _l("全部"))] + [(c, _l(c)) for c in EXPENSE_CATEGORIES], validators=[Optional()])
-    kind = SelectField(_l("费用类型"), choices=[("", _l("全部"))] + [(k, _l(k)) for k in EXPENSE_KINDS], validators=[Optional()])
+    kind = SelectField(_l("费用类型"), choices=enum_choices(EXPENSE_KINDS, _l("全部")), validators=[Optional()])
     spent_from = DateField(_l("从"), validators=[Optional()])
     spent_to = DateField(_l("至"), validators=[Optional()])
     sort = HiddenField()

@@ -5,6 +5,7 @@ from wtforms import DateField, DateTimeLocalField, HiddenField, SelectField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import clock
+from portal.i18n import enum_choices
 from portal.models.customers import STAGES
 from portal.models.followups import FOLLOWUP_METHODS
 
@@ -23,7 +24,7 @@ class FollowUpForm(FlaskForm):
     result = TextAreaField(_l("跟进结果"), validators=[Optional(), Length(max=2000, message=_l("跟进结果不能超过2000个字符"))])
     next_action = StringField(_l("下一步行动"), validators=[Optional(), Length(max=256, message=_l("下一步行动不能超过256个字符"))])
     next_action_on = DateField(_l("下一步日期"), validators=[Optional()])
-    stage_to = SelectField(_l("变更阶段（可选）"), choices=[("", _l("不变更"))] + [(s, _l(s)) for s in STAGES], validators=[Optional()])
+    stage_to = SelectField(_l("变更阶段（可选）"), choices=enum_choices(STAGES, _l("不变更")), validators=[Optional()])
     stage_reason = StringField(_l("变更原因"), validators=[Optional(), Length(max=256, message=_l("变更原因不能超过256个字符"))])
 
     def validate_contacted_at(self, field):

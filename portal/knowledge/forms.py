@@ -5,17 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.i18n import enum_choices
 from portal.models.knowledge import ARTICLE_CATEGORIES, DOCUMENT_CATEGORIES, DOCUMENT_LEVELS
-
-
-def pairs(values):
-    """Choices of stored enum values, each shown in the interface language."""
-    return [(value, _l(value)) for value in values]
 
 
 class ArticleForm(FlaskForm):
     title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200, message=_l("标题不能超过200字"))])
-    category = SelectField(_l("分类"), choices=pairs(ARTICLE_CATEGORIES))
+    category = SelectField(_l("分类"), choices=enum_choices(ARTICLE_CATEGORIES))
     product = StringField(_l("产品"), validators=[Optional(), Length(max=64)])
     product_version = StringField(_l("版本"), validators=[Optional(), Length(max=32)])
     tags = StringField(_l("标签（空格分隔）"), validators=[Optional(), Length(max=200)])
@@ -34,7 +30,7 @@ class ArticleFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("搜索"), validators=[Optional(), Length(max=50)])
-    category = SelectField(_l("分类"), choices=[("", _l("全部"))] + pairs(ARTICLE_CATEGORIES), validators=[Optional()])
+    category = SelectField(_l("分类"), choices=enum_choices(ARTICLE_CATEGORIES, _l("全部")), validators=[Optional()])
     product = StringField(_l("产品"), validators=[Optional(), Length(max=64)])
     tag = StringField(_l("标签"), validators=[Optional(), Length(max=32)])
 
@@ -51,8 +47,8 @@ class DefectMoveForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])
-    category = SelectField(_l("类别"), choices=pairs(DOCUMENT_CATEGORIES))
-    level = SelectField(_l("密级"), choices=pairs(DOCUMENT_LEVELS))
+    category = SelectField(_l("类别"), choices=enum_choices(DOCUMENT_CATEGORIES))
+    level = SelectField(_l("密级"), choices=enum_choices(DOCUMENT_LEVELS))
     readers = SelectMultipleField(_l("可查看人员（机密）"), choices=[], validate_choice=False, coerce=str)
     customer_id = HiddenField()
     file = FileField(_l("文件"))

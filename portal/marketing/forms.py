@@ -7,16 +7,12 @@ from wtforms import BooleanField, DateField, DecimalField, HiddenField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.customers.forms import EMAIL_RE, strip
+from portal.i18n import enum_choices
 from portal.models.marketing import ACTIVITY_KINDS, ACTIVITY_STATUSES, EXPENSE_CATEGORIES
 from portal.rules.contact_format import is_valid_phone
 
 SORT_KEYS = ("starts_on", "theme", "kind", "status", "region", "budget")
 MAX_AMOUNT = 999_999_999_999
-
-
-def blank_choice(values, label=_l("全部")) -> list[tuple[str, str]]:
-    """Stored enum values as choices, shown in the interface language."""
-    return [("", label)] + [(value, _l(value)) for value in values]
 
 
 class ActivityFilterForm(FlaskForm):
@@ -26,8 +22,8 @@ class ActivityFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("主题"), filters=[strip], validators=[Optional(), Length(max=64)])
-    kind = SelectField(_l("活动类型"), choices=blank_choice(ACTIVITY_KINDS), validators=[Optional()])
-    status = SelectField(_l("状态"), choices=blank_choice(ACTIVITY_STATUSES), validators=[Optional()])
+    kind = SelectField(_l("活动类型"), choices=enum_choices(ACTIVITY_KINDS, _l("全部")), validators=[Optional()])
+    status = SelectField(_l("状态"), choices=enum_choices(ACTIVITY_STATUSES, _l("全部")), validators=[Optional()])
     region = StringField(_l("区域"), filters=[strip], validators=[Optional(), Length(max=64)])
     owner = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     date_from = DateField(_l("开始日期从"), validators=[Optional()], format="%Y-%m-%d")
@@ -60,7 +56,7 @@ class ActivityForm(FlaskForm):
     version = HiddenField()
     theme = StringField(_l("活动主题"), filters=[strip],
                         validators=[DataRequired(_l("请填写活动主题")), Length(max=128, message=_l("主题不能超过128个字符"))])
-    kind = SelectField(_l("活动类型"), choices=blank_choice(ACTIVITY_KINDS, _l("请选择")),
+    kind = SelectField(_l("活动类型"), choices=enum_choices(ACTIVITY_KINDS, _l("请选择")),
                        validators=[DataRequired(_l("请选择活动类型"))])
     starts_on = DateField(_l("开始日期"), format="%Y-%m-%d", validators=[DataRequired(_l("请填写开始日期"))])
     ends_on = DateField(_l("结束日期"), format="%Y-%m-%d", validators=[DataRequired(_l("请填写结束日期"))])
@@ -129,7 +125,7 @@ class WalkInForm(FlaskForm):
 
 
 class ExpenseForm(FlaskForm):
-    category = SelectField(_l("费用类别"), choices=blank_choice(EXPENSE_CATEGORIES, _l("请选择")),
+    category = SelectField(_l("费用类别"), choices=enum_choices(EXPENSE_CATEGORIES, _l("请选择")),
                            validators=[DataRequired(_l("请选择费用类别"))])
     amount = DecimalField(_l("金额（元）"), places=2, validators=[
         DataRequired(_l("请填写金额")), NumberRange(min=0.01, max=MAX_AMOUNT, message=_l("金额应大于0"))])
@@ -173,6 +169,6 @@ class EffectFilterForm(FlaskForm):
 
     date_from = DateField(_l("开始日期从"), validators=[Optional()], format="%Y-%m-%d")
     date_to = DateField(_l("至"), validators=[Optional()], format="%Y-%m-%d")
-    kind = SelectField(_l("活动类型"), choices=blank_choice(ACTIVITY_KINDS), validators=[Optional()])
+    kind = SelectField(_l("活动类型"), choices=enum_choices(ACTIVITY_KINDS, _l("全部")), validators=[Optional()])
 
 

@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.access.customers import visible_customers
 from portal.extensions import db
+from portal.i18n import enum_choices
 from portal.models.auth import User
 from portal.models.customers import Customer
 from portal.models.revisits import (
@@ -59,7 +60,7 @@ class TaskFilterForm(FlaskForm):
 
     scope = SelectField(_l("范围"), choices=[("mine", _l("我的任务")), ("team", _l("团队任务"))], default="mine",
                         validators=[Optional()])
-    status = SelectField(_l("状态"), choices=[("open", _l("待回访"))] + [(s, _l(s)) for s in TASK_STATUSES[1:]] + [("all", _l("全部"))],
+    status = SelectField(_l("状态"), choices=[("open", _l("待回访"))] + enum_choices(TASK_STATUSES[1:]) + [("all", _l("全部"))],
                          default="open", validators=[Optional()])
     due = SelectField(_l("到期"), choices=ANY + [("overdue", _l("已逾期")), ("today", _l("今日到期")), ("week", _l("7天内到期"))],
                       validators=[Optional()])

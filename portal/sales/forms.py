@@ -11,6 +11,7 @@ from wtforms import DateField, DecimalField, FieldList, FormField, HiddenField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal import clock
+from portal.i18n import enum_choices
 from portal.models.sales import (
     INVOICE_TYPES, LOSS_REASONS, OPEN_STAGES, OPPORTUNITY_STAGES, ORDER_STATUSES, PAYMENT_METHODS, PRODUCT_STATUSES,
 )
@@ -50,7 +51,7 @@ class OpportunityForm(FlaskForm):
 
 
 class StageForm(FlaskForm):
-    stage = SelectField(_l("推进到"), choices=[(s, _l(s)) for s in OPEN_STAGES], validators=[DataRequired(_l("请选择阶段"))])
+    stage = SelectField(_l("推进到"), choices=enum_choices(OPEN_STAGES), validators=[DataRequired(_l("请选择阶段"))])
 
 
 class LoseForm(FlaskForm):
@@ -73,7 +74,7 @@ class OpportunityFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("商机/客户"), validators=[Optional(), Length(max=64)])
-    stage = SelectField(_l("阶段"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in OPPORTUNITY_STAGES], validators=[Optional()])
+    stage = SelectField(_l("阶段"), choices=enum_choices(OPPORTUNITY_STAGES, _l("全部")), validators=[Optional()])
     owner_id = SelectField(_l("负责人"), choices=[], validators=[Optional()])
     close_from = DateField(_l("预计成交从"), validators=[Optional()])
     close_to = DateField(_l("至"), validators=[Optional()])
@@ -134,7 +135,7 @@ class ProductForm(FlaskForm):
     standard_price = positive_money(_l("标准价（元）"), _l("请填写标准价"))
     floor_price = positive_money(_l("底价（元）"), _l("请填写底价"))
     unit_cost = DecimalField(_l("单位成本（元）"), **money)
-    status = SelectField(_l("状态"), choices=[(s, _l(s)) for s in PRODUCT_STATUSES])
+    status = SelectField(_l("状态"), choices=enum_choices(PRODUCT_STATUSES))
     materials = TextAreaField(_l("资料"), validators=[Optional(), Length(max=5000, message=_l("不能超过5000个字符"))])
 
     FIELDS = ("code", "name", "product_version", "category", "unit", "standard_price", "floor_price", "unit_cost",
@@ -177,7 +178,7 @@ class RefundForm(PaymentForm):
 class InvoiceForm(FlaskForm):
     token = HiddenField(default=new_token)
     number = StringField(_l("发票号码"), validators=[DataRequired(_l("请填写发票号码")), Length(max=32, message=_l("不能超过32个字符"))])
-    kind = SelectField(_l("发票类型"), choices=[(k, _l(k)) for k in INVOICE_TYPES])
+    kind = SelectField(_l("发票类型"), choices=enum_choices(INVOICE_TYPES))
     amount = positive_money(_l("开票金额（元）"), _l("请填写开票金额"))
     issued_on = DateField(_l("开票日期"), validators=[InputRequired(_l("请填写开票日期"))], default=clock.today)
 
@@ -216,7 +217,7 @@ class OrderFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("订单号/客户"), validators=[Optional(), Length(max=64)])
-    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + [(s, _l(s)) for s in ORDER_STATUSES],
+    status = SelectField(_l("状态"), choices=enum_choices(ORDER_STATUSES, _l("全部")),
                          validators=[Optional()])
     owner_id = SelectField(_l("业务员"), choices=[], validators=[Optional()])
     signed_from = DateField(_l("签约从"), validators=[Optional()])

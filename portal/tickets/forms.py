@@ -11,16 +11,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.extensions import db
+from portal.i18n import enum_choices
 from portal.models.auth import Department, User
 from portal.models.tickets import (
     CATEGORIES, CHANNELS, DISPATCH_STATES, KINDS, ROOT_CAUSE_TYPES, SEVERITIES, STATUSES,
 )
 from portal.rules.contact_format import is_valid_contact
-
-
-def pairs(values) -> list[tuple[str, str]]:
-    """Choices of stored enum values, each shown in the interface language."""
-    return [(value, _l(value)) for value in values]
 
 
 def with_blank(choices, label=_l("全部")) -> list[tuple[str, str]]:
@@ -60,13 +56,13 @@ class TicketForm(FlaskForm):
     customer_query = StringField(_l("搜索客户"), validators=[Optional(), Length(max=64)])
     customer_id = SelectField(_l("客户"), choices=[], validate_choice=False, validators=[DataRequired(_l("请选择客户"))])
     received_at = DateTimeLocalField(_l("受理时间"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("请填写受理时间"))])
-    channel = SelectField(_l("受理渠道"), choices=pairs(CHANNELS))
+    channel = SelectField(_l("受理渠道"), choices=enum_choices(CHANNELS))
     complainant = StringField(_l("投诉人"), validators=[DataRequired(_l("请填写投诉人")), Length(max=64, message=_l("投诉人不能超过64个字符"))])
     contact = StringField(_l("联系方式"), filters=[lambda value: value.strip() if value else value],
                           validators=[Optional(), Length(max=64, message=_l("联系方式不能超过64个字符"))])
-    kind = SelectField(_l("类型"), choices=pairs(KINDS))
-    category = SelectField(_l("问题分类"), choices=pairs(CATEGORIES))
-    severity = SelectField(_l("严重程度"), choices=pairs(SEVERITIES), default="一般")
+    kind = SelectField(_l("类型"), choices=enum_choices(KINDS))
+    category = SelectField(_l("问题分类"), choices=enum_choices(CATEGORIES))
+    severity = SelectField(_l("严重程度"), choices=enum_choices(SEVERITIES), default="一般")
     description = TextAreaField(_l("问题描述"), validators=[DataRequired(_l("请填写问题描述")), Length(max=5000, message=_l("问题描述不能超过5000字"))])
     attachment = FileField(_l("附件（图片、PDF、Office 文件）"))
 
@@ -110,7 +106,7 @@ class NoteForm(FlaskForm):
 
 class ResolveForm(VersionedForm):
     solution = TextAreaField(_l("解决方案"), validators=[DataRequired(_l("请填写解决方案")), Length(max=5000)])
-    root_cause_type = SelectField(_l("原因类别"), choices=pairs(ROOT_CAUSE_TYPES))
+    root_cause_type = SelectField(_l("原因类别"), choices=enum_choices(ROOT_CAUSE_TYPES))
     root_cause = TextAreaField(_l("原因分析"), validators=[DataRequired(_l("请填写原因分析")), Length(max=5000)])
     compensation = StringField(_l("补偿措施"), validators=[Optional(), Length(max=256)])
 
@@ -142,12 +138,12 @@ class TicketFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("客户/单号"), validators=[Optional(), Length(max=64)])
-    status = SelectField(_l("状态"), choices=with_blank(pairs(STATUSES)), validators=[Optional()])
-    dispatch_state = SelectField(_l("派工状态"), choices=with_blank(pairs(DISPATCH_STATES)), validators=[Optional()])
+    status = SelectField(_l("状态"), choices=enum_choices(STATUSES, _l("全部")), validators=[Optional()])
+    dispatch_state = SelectField(_l("派工状态"), choices=enum_choices(DISPATCH_STATES, _l("全部")), validators=[Optional()])
     department_id = SelectField(_l("责任部门"), choices=[], validators=[Optional()])
     assignee_id = SelectField(_l("处理人"), choices=[], validators=[Optional()])
-    category = SelectField(_l("分类"), choices=with_blank(pairs(CATEGORIES)), validators=[Optional()])
-    severity = SelectField(_l("严重程度"), choices=with_blank(pairs(SEVERITIES)), validators=[Optional()])
+    category = SelectField(_l("分类"), choices=enum_choices(CATEGORIES, _l("全部")), validators=[Optional()])
+    severity = SelectField(_l("严重程度"), choices=enum_choices(SEVERITIES, _l("全部")), validators=[Optional()])
     breached = SelectField(_l("超时"), choices=[("", _l("全部")), ("1", _l("已超时")), ("0", _l("未超时"))], validators=[Optional()])
     date_from = DateField(_l("受理日期从"), validators=[Optional()])
     date_to = DateField(_l("至"), validators=[Optional()])
