@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
-from portal.access.marketing import visible_activities, visible_participants
+from portal.access.marketing import customer_in_scope, visible_activities, visible_participants
 from portal.customers.queries import escape_like
 from portal.extensions import db
 from portal.models.auth import User
@@ -98,7 +98,7 @@ def participant_counts(activity_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def participants_of(user: User, activity_id: int, status: str = "", walk_in: bool = False) -> Select:
     """An activity's participant rows in the user's customer scope, customer joined, newest first."""
-    query = (visible_participants(user, activity_id).options(joinedload(ActivityParticipant.customer))
+    query = (visible_participants(user, activity_id).options(contains_eager(ActivityParticipant.customer))
              .order_by(ActivityParticipant.id.desc()))
     if status:
         query = query.where(ActivityParticipant.status == status)
@@ -227,13 +227,15 @@ def compared_activities(user: User, date_from: date | None, date_to: date | None
 
 
 def lead_customers(customer_ids: list[int], user: User) -> list[Customer]:
-    """The attributed leads the user may see, for the activity page."""
-    from portal.access.customers import visible_customers
-
+    """The attributed leads the user may see, for the activity page, owners loaded with them; each lead
+    is tested against the scope (a bounded set), rather than the scope listed first."""
     if not customer_ids:
         return []
-    return list(db.session.scalars(visible_customers(user).where(Customer.id.in_(customer_ids))
-                                   .order_by(Customer.id.desc()).limit(200)))
+    query = select(Customer).where(Customer.id.in_(customer_ids)).options(joinedload(Customer.owner))
+    scope = customer_in_scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    return list(db.session.scalars(query.order_by(Customer.id.desc()).limit(200)))
 
 
 def customer_marketing(customer: Customer) -> dict:
