@@ -46,15 +46,16 @@ def customer_in_scope(user: User) -> ColumnElement | None:
 
 
 def visible_participants(user: User, activity_id: int) -> Select:
-    """An activity's participant rows whose customer is in the user's scope, customer joined.
+    """An activity's participant rows whose customer is in the user's scope.
 
     The rows are found from the activity and each one's customer is tested, never the scope listed first
     (5,000-person fair as 技术部's supervisor, loaded machine: participant count 333 → 16 ms, the page's
     SQL 759 → 24 ms)."""
-    query = (select(ActivityParticipant).join(Customer, Customer.id == ActivityParticipant.customer_id)
-             .where(ActivityParticipant.activity_id == activity_id))
+    query = select(ActivityParticipant).where(ActivityParticipant.activity_id == activity_id)
     condition = customer_in_scope(user)
-    return query if condition is None else query.where(condition)
+    if condition is None:
+        return query  # every customer: the count stays on the participant index
+    return query.join(Customer, Customer.id == ActivityParticipant.customer_id).where(condition)
 
 
 def visible_competitors(user: User) -> Select:

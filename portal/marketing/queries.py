@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from portal.access.marketing import customer_in_scope, visible_activities, visible_participants
 from portal.customers.queries import escape_like
@@ -98,7 +98,7 @@ def participant_counts(activity_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def participants_of(user: User, activity_id: int, status: str = "", walk_in: bool = False) -> Select:
     """An activity's participant rows in the user's customer scope, customer joined, newest first."""
-    query = (visible_participants(user, activity_id).options(contains_eager(ActivityParticipant.customer))
+    query = (visible_participants(user, activity_id).options(joinedload(ActivityParticipant.customer))
              .order_by(ActivityParticipant.id.desc()))
     if status:
         query = query.where(ActivityParticipant.status == status)
