@@ -26,6 +26,7 @@ from portal.customers import demo as vocabulary
 from portal.customers.services import name_pinyin, search_text
 from portal.extensions import db
 from portal.knowledge.demo_large import seed_knowledge
+from portal.marketing import attribution
 from portal.marketing.demo_large import seed_marketing
 from portal.models.auth import User
 from portal.models.customers import (
@@ -457,6 +458,7 @@ def seed_large(sizes: Sizes | None = None, seed: int = 20261124) -> Loaded:
             connection.exec_driver_sql("ANALYZE")
 
     timed(loaded, "indexes", rebuild)
+    timed(loaded, "activity attribution", lambda: attribution.rebuild(connection))
     if connection.dialect.name == "postgresql":
         # Ids were written explicitly (to link rows without RETURNING); move the sequences past them.
         for table in (Customer.__table__, RevisitTask.__table__, Ticket.__table__, Order.__table__,

@@ -7,12 +7,12 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from portal.access.marketing import visible_activities, visible_participants
+from portal.access.marketing import customer_in_scope, visible_activities, visible_participants
 from portal.customers.queries import escape_like
 from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer
-from portal.models.marketing import ATTENDED, Activity, ActivityExpense, ActivityParticipant
+from portal.models.marketing import ATTENDED, Activity, ActivityAttribution, ActivityExpense, ActivityParticipant
 from portal.models.sales import Opportunity, Order
 from portal.rules.attribution import LEAD, OPPORTUNITY, ORDER, Attendance, Effect, Outcome, effects
 from portal.settings_store import get_setting
@@ -125,11 +125,14 @@ def effect_inputs(activities: list[Activity], window_days: int) -> tuple[list[At
     """Attendances and outcomes that can decide these activities' effect, and no more.
 
     An outcome of these activities is dated between the earliest start and the latest start plus the
-    window; only an attendance in that span can compete for it (a later-started one wins), so older
-    and later attendances are not read. Leads are the files of those attendees opened in that span."""
+    window; an attendance up to a window before that span can compete for it (a later-started one wins,
+    but a walk-in attendance wins a lead whenever it is a candidate), so older and later attendances are
+    not read. Leads are the files of those attendees opened in that span; a file counts as opened at the
+    latest walk-in attendance on or before its opening day (the large data has customers with two)."""
     ids = [activity.id for activity in activities]
     low = min(activity.starts_on for activity in activities)
     high = max(activity.starts_on for activity in activities) + timedelta(days=window_days)
+    earliest_candidate = low - timedelta(days=window_days)
     attendee_ids = (select(ActivityParticipant.customer_id)
                     .where(ActivityParticipant.activity_id.in_(ids), ActivityParticipant.status == ATTENDED))
     rows = db.session.execute(
@@ -138,23 +141,25 @@ def effect_inputs(activities: list[Activity], window_days: int) -> tuple[list[At
         .join(Activity, Activity.id == ActivityParticipant.activity_id)
         .join(Customer, Customer.id == ActivityParticipant.customer_id)
         .where(ActivityParticipant.status == ATTENDED, ActivityParticipant.customer_id.in_(attendee_ids),
-               Activity.status != "已取消", Activity.starts_on >= low, Activity.starts_on <= high))
-    attendances, created, source = [], {}, {}
+               Activity.status != "已取消", Activity.starts_on >= earliest_candidate, Activity.starts_on <= high))
+    attendances, created, walk_ins = [], {}, {}
     for customer_id, activity_id, starts_on, walk_in, created_at in rows:
         attendances.append(Attendance(customer_id, activity_id, starts_on))
-        opened_on = created_at.date() if created_at else starts_on
+        opened_on = created_at.date()
         if low <= opened_on <= high:
             created[customer_id] = opened_on
-        if walk_in:
-            source[customer_id] = activity_id
-    outcomes = [Outcome(LEAD, customer_id, customer_id, on, source_activity_id=source.get(customer_id))
+        if walk_in and starts_on <= opened_on:
+            walk_ins[customer_id] = max(walk_ins.get(customer_id, (starts_on, activity_id)), (starts_on, activity_id))
+    outcomes = [Outcome(LEAD, customer_id, customer_id, on,
+                        source_activity_id=walk_ins[customer_id][1] if customer_id in walk_ins else None)
                 for customer_id, on in created.items()]
     customer_ids = sorted({attendance.customer_id for attendance in attendances})
     return attendances, outcomes + sales_outcomes(customer_ids, low, high)
 
 
-def activity_effects(activities: list[Activity]) -> dict[int, Effect]:
-    """Effect figures for these activities: attendees, leads, attributed outcomes, cost (a few grouped queries)."""
+def live_activity_effects(activities: list[Activity]) -> dict[int, Effect]:
+    """The effect figures attributed live from the attendees' histories: the reference the maintained
+    activity_attribution table is tested against (a year of activities: ~1.5 s, hence the table)."""
     ids = [activity.id for activity in activities]
     if not ids:
         return {}
@@ -162,6 +167,52 @@ def activity_effects(activities: list[Activity]) -> dict[int, Effect]:
     window = attribution_window()
     attendances, outcomes = effect_inputs(activities, window)
     return effects(ids, {i: counts[i].get(ATTENDED, 0) for i in ids}, actual_costs(ids), outcomes, attendances, window)
+
+
+def activity_effects(activities: list[Activity], lead_ids: bool = True,
+                     attendees: dict[int, int] | None = None) -> dict[int, Effect]:
+    """Effect figures for these activities: attendees, cost, and the outcomes the maintained attribution
+    table gives them, summed per activity and kind from its covering index, the converted leads counted
+    there too (a year: 500 activities, ~8k index entries, no per-outcome Python: 1.5-2.6 s → 90 ms).
+    `lead_ids`: also list each activity's lead customers (the activity page, not the comparison).
+    `attendees`: the 已到场 counts when the caller already has them."""
+    ids = [activity.id for activity in activities]
+    if not ids:
+        return {}
+    attendees = attendees if attendees is not None else attendee_counts(ids)
+    costs = actual_costs(ids)
+    result = {i: Effect(i, attendees.get(i, 0), Decimal(costs.get(i, 0)), converted=0) for i in ids}
+    table = ActivityAttribution
+    rows = db.session.execute(
+        select(table.activity_id, table.kind, func.count(), func.sum(table.amount), func.sum(table.gross_profit))
+        .where(table.activity_id.in_(ids)).group_by(table.activity_id, table.kind))
+    for activity_id, kind, number, amount, gross_profit in rows:
+        result[activity_id].add(kind, number, Decimal(amount or 0), Decimal(gross_profit or 0))
+    for activity_id, converted in db.session.execute(converted_leads(ids)):
+        result[activity_id].converted = converted
+    if lead_ids:
+        for activity_id, customer_id in db.session.execute(
+                select(table.activity_id, table.customer_id).where(table.activity_id.in_(ids), table.kind == LEAD)
+                .order_by(table.activity_id, table.customer_id)):
+            result[activity_id].lead_customer_ids.append(customer_id)
+    return result
+
+
+def converted_leads(ids: list[int]) -> Select:
+    """Per activity, its leads whose customer also has an order attributed to it (index lookups only)."""
+    lead, order = ActivityAttribution.__table__.alias("lead"), ActivityAttribution.__table__.alias("attributed_order")
+    has_order = (select(order.c.customer_id).where(order.c.activity_id == lead.c.activity_id, order.c.kind == ORDER,
+                                                 order.c.customer_id == lead.c.customer_id).exists())
+    return (select(lead.c.activity_id, func.count()).where(lead.c.activity_id.in_(ids), lead.c.kind == LEAD, has_order)
+            .group_by(lead.c.activity_id))
+
+
+def attendee_counts(activity_ids: list[int]) -> dict[int, int]:
+    """已到场 participants per activity (only those index entries are read)."""
+    return dict(db.session.execute(
+        select(ActivityParticipant.activity_id, func.count())
+        .where(ActivityParticipant.activity_id.in_(activity_ids), ActivityParticipant.status == ATTENDED)
+        .group_by(ActivityParticipant.activity_id)).all())
 
 
 def compared_activities(user: User, date_from: date | None, date_to: date | None, kind: str = "") -> list[Activity]:
@@ -177,13 +228,15 @@ def compared_activities(user: User, date_from: date | None, date_to: date | None
 
 
 def lead_customers(customer_ids: list[int], user: User) -> list[Customer]:
-    """The attributed leads the user may see, for the activity page."""
-    from portal.access.customers import visible_customers
-
+    """The attributed leads the user may see, for the activity page, owners loaded with them; each lead
+    is tested against the scope (a bounded set), rather than the scope listed first."""
     if not customer_ids:
         return []
-    return list(db.session.scalars(visible_customers(user).where(Customer.id.in_(customer_ids))
-                                   .order_by(Customer.id.desc()).limit(200)))
+    query = select(Customer).where(Customer.id.in_(customer_ids)).options(joinedload(Customer.owner))
+    scope = customer_in_scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    return list(db.session.scalars(query.order_by(Customer.id.desc()).limit(200)))
 
 
 def customer_marketing(customer: Customer) -> dict:

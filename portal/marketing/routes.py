@@ -28,6 +28,7 @@ from portal.marketing.forms import (
 )
 from portal.models.marketing import (
     ACTIVITY_ACTION_LABELS,
+    ATTENDED,
     PARTICIPANT_STATUSES,
     Activity,
     ActivityExpense,
@@ -163,10 +164,11 @@ def detail_context(activity: Activity, **forms) -> dict:
     expenses = list(db.session.scalars(
         select(ActivityExpense).where(ActivityExpense.activity_id == activity.id)
         .options(selectinload(ActivityExpense.recorded_by)).order_by(ActivityExpense.spent_on, ActivityExpense.id)))
-    effect = queries.activity_effects([activity])[activity.id]
+    counts = queries.participant_counts([activity.id])[activity.id]
+    effect = queries.activity_effects([activity], attendees={activity.id: counts.get(ATTENDED, 0)})[activity.id]
     context = {
         "activity": activity, "participants": participants, "participant_status": status,
-        "counts": queries.participant_counts([activity.id])[activity.id], "materials": materials,
+        "counts": counts, "materials": materials,
         "expenses": expenses, "cost": effect.cost, "effect": effect,
         "leads": queries.lead_customers(effect.lead_customer_ids, current_user),
         "window_days": queries.attribution_window(),
@@ -244,7 +246,7 @@ def effect_context() -> dict:
     date_from = form.date_from.data if not form.date_from.errors and form.date_from.data else today.replace(month=1, day=1)
     date_to = form.date_to.data if not form.date_to.errors and form.date_to.data else today
     activities = queries.compared_activities(current_user, date_from, date_to, form.kind.data or "")
-    effects = queries.activity_effects(activities)
+    effects = queries.activity_effects(activities, lead_ids=False)
     rows = [(activity, effects[activity.id]) for activity in activities]
     owners = {activity.owner_id: activity.owner.display_name if activity.owner else "—" for activity in activities}
     reviews = staff_reviews([(activity.owner_id, activity.status == "已结束", effect) for activity, effect in rows])
@@ -271,4 +273,4 @@ def report_pdf(activity_id: int):
     return pdf_response(document, _("活动报告_%(id)s.pdf", id=activity.id))
 
 
-from portal.marketing import material_routes, participant_routes, sections  # noqa: E402,F401  (routes, work list)
+from portal.marketing import attribution, material_routes, participant_routes, sections  # noqa: E402,F401  (routes, hooks)

@@ -150,6 +150,26 @@ class ActivityParticipant(AuditedMixin, TimestampMixin, db.Model):
         self.attended_at = clock.now()
 
 
+class ActivityAttribution(db.Model):
+    """Which activity a lead (the customer's file), an opportunity or an order counts for, kept on write by
+    portal.marketing.attribution (the rule: portal.rules.attribution). Outcomes no activity claims have no
+    row. The effect figures are sums over an activity's rows instead of a live attribution over every
+    attendee's history (一年对比: 2,000 activities, 200,000 participants)."""
+
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    gross_profit: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+
+    __table_args__ = (
+        # Covering: an activity's figures are summed, and its lead and order customers read, from the index.
+        Index("ix_activity_attribution_activity", "activity_id", "kind", "customer_id", "amount", "gross_profit"),
+        Index("ix_activity_attribution_customer", "customer_id"),
+    )
+
+
 class ActivityExpense(AuditedMixin, TimestampMixin, db.Model):
     """One cost line of an activity; the actual cost is their sum (in SQL)."""
 

@@ -99,10 +99,14 @@ class Effect:
     order_amount: Decimal = Decimal("0")
     gross_profit: Decimal = Decimal("0")
     order_customer_ids: set[int] = field(default_factory=set)
+    # Counted by the database when the figures come from the maintained table (no customer ids read).
+    converted: int | None = None
 
     @property
     def converted_leads(self) -> int:
         """Leads of this activity whose customer also has an order attributed to it."""
+        if self.converted is not None:
+            return self.converted
         return len(set(self.lead_customer_ids) & self.order_customer_ids)
 
     @property
@@ -112,6 +116,18 @@ class Effect:
     @property
     def roi(self) -> Decimal | None:
         return roi(self.gross_profit, self.cost)
+
+    def add(self, kind: str, number: int, amount: Decimal = Decimal("0"), gross_profit: Decimal = Decimal("0")) -> None:
+        """Add `number` outcomes of one kind attributed to this activity, with their total amount and profit."""
+        if kind == LEAD:
+            self.leads += number
+        elif kind == OPPORTUNITY:
+            self.opportunities += number
+            self.opportunity_amount += amount
+        elif kind == ORDER:
+            self.orders += number
+            self.order_amount += amount
+            self.gross_profit += gross_profit
 
 
 def effects(activity_ids: Iterable[int], attendees: dict[int, int], costs: dict[int, Decimal],
@@ -126,16 +142,10 @@ def effects(activity_ids: Iterable[int], attendees: dict[int, int], costs: dict[
         effect = result.get(owner.get((outcome.kind, outcome.key)))
         if effect is None:
             continue
+        effect.add(outcome.kind, 1, outcome.amount, outcome.gross_profit)
         if outcome.kind == LEAD:
-            effect.leads += 1
             effect.lead_customer_ids.append(outcome.customer_id)
-        elif outcome.kind == OPPORTUNITY:
-            effect.opportunities += 1
-            effect.opportunity_amount += outcome.amount
         elif outcome.kind == ORDER:
-            effect.orders += 1
-            effect.order_amount += outcome.amount
-            effect.gross_profit += outcome.gross_profit
             effect.order_customer_ids.add(outcome.customer_id)
     return result
 
