@@ -19,7 +19,15 @@ from portal.i18n import N_, to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customer_health import CustomerHealth
-from portal.models.customers import SYSTEM_REASONS, Contact, Customer, CustomerSearch, OwnerChange, StageChange
+from portal.models.customers import (
+    SYSTEM_REASONS,
+    Contact,
+    Customer,
+    CustomerSearch,
+    CustomerSearchBigram,
+    OwnerChange,
+    StageChange,
+)
 from portal.rules.customer_codes import KEY_FIELDS, completeness
 from portal.rules.dedupe import (
     mask_company_name,
@@ -94,7 +102,12 @@ def search_condition(q: str):
       the list fetches them by primary key and sorts only them, the capped count is as cheap;
     - a common term becomes a correlated EXISTS, so the list walks its sort index and probes
       customer_search by primary key until it has a page plus one row (0.5 ms for 科 instead of a
-      full scan and a sort of 22,000 rows), and the capped count stops after 1,001 matches."""
+      full scan and a sort of 22,000 rows), and the capped count stops after 1,001 matches.
+
+    A keyword with two adjacent Chinese characters (华信, 恒通科技) is only in the search rows of the
+    customers holding that pair (CustomerSearchBigram): the probe reads those from the bigram table's
+    primary key and tests only their rows, instead of scanning all 100,000 (华信, 29 customers: a ~30 ms
+    scan → 0.1 ms; 科技 stops after 1,001 of 20,000 pairs: 1.4 ms)."""
     terms = search_terms(q)
     if not terms:
         return None
@@ -103,10 +116,23 @@ def search_condition(q: str):
     else:
         conditions = [CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
     probe = select(CustomerSearch.customer_id).where(*conditions).limit(SEARCH_PROBE_ROWS + 1)
+    bigram = first_bigram(terms)
+    if bigram:
+        probe = probe.join(CustomerSearchBigram, CustomerSearchBigram.customer_id == CustomerSearch.customer_id).where(
+            CustomerSearchBigram.bigram == bigram)
     ids = list(db.session.scalars(probe))
     if len(ids) <= SEARCH_PROBE_ROWS:
         return Customer.id.in_(ids)
     return select(CustomerSearch.customer_id).where(CustomerSearch.customer_id == Customer.id, *conditions).exists()
+
+
+def first_bigram(terms: list[str]) -> str | None:
+    """The first pair of adjacent non-ASCII characters in the terms (every matching row holds it)."""
+    for term in terms:
+        for first, second in zip(term, term[1:]):
+            if first > "\x7f" and second > "\x7f":
+                return first + second
+    return None
 
 
 def not_archived():
