@@ -23,14 +23,15 @@ from sqlalchemy import Connection, Table, bindparam, func, select, text
 from portal import clock
 from portal.auth.passwords import hash_password
 from portal.customers import demo as vocabulary
-from portal.customers.services import name_pinyin, search_text
+from portal.customers.services import bigram_rows, name_pinyin, search_text
 from portal.extensions import db
 from portal.knowledge.demo_large import seed_knowledge
 from portal.marketing import attribution
 from portal.marketing.demo_large import seed_marketing
 from portal.models.auth import User
 from portal.models.customers import (
-    GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, StageChange,
+    GRADES, SOURCE_CHANNELS, TIERS, Contact, Customer, CustomerCodeSequence, CustomerSearch, CustomerSearchBigram,
+    StageChange,
 )
 from portal.models.followups import FOLLOWUP_METHODS, FollowUp
 from portal.models.knowledge import Article, Document
@@ -216,12 +217,13 @@ def seed_customers(connection: Connection, rng: random.Random, sizes: Sizes, loa
     busy_customers = max(1, min(BUSY_REP_CUSTOMERS, sizes.customers // 30))
     sequences: dict[int, int] = {}
     used: set[str] = set()
-    customers, contacts, searches, followups, stage_changes = [], [], [], [], []
+    customers, contacts, searches, bigrams, followups, stage_changes = [], [], [], [], [], []
     cadence = {"A": 7, "B": 14, "C": 30}
 
     def flush():
         for table, rows in ((Customer.__table__, customers), (Contact.__table__, contacts),
-                            (CustomerSearch.__table__, searches), (FollowUp.__table__, followups),
+                            (CustomerSearch.__table__, searches), (CustomerSearchBigram.__table__, bigrams),
+                            (FollowUp.__table__, followups),
                             (StageChange.__table__, stage_changes)):
             if rows:
                 bulk_insert(connection, table, iter(rows), loaded)
@@ -287,6 +289,7 @@ def seed_customers(connection: Connection, rng: random.Random, sizes: Sizes, loa
         searches.append(dict(customer_id=customer_id, text=search_text(Customer(**{k: row[k] for k in (
             "name", "name_normalized", "name_pinyin", "name_initials", "code", "credit_code")}),
             [Contact(name=p["name"], phone_digits=p["phone_digits"]) for p in people])))
+        bigrams.extend(bigram_rows(customer_id, searches[-1]["text"]))
         if len(followups) >= BATCH:
             flush()
     flush()
@@ -412,7 +415,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
     bulk_insert(connection, TicketEvent.__table__, iter(events), loaded)
 
 
-BIG_TABLES = ("customer", "contact", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "opportunity", "opportunity_stage_change", "expense", "revisit_task", "revisit_record", "ticket", "ticket_event")
+BIG_TABLES = ("customer", "contact", "customer_search_bigram", "follow_up", "stage_change", "sales_order", "order_line", "payment_instalment", "payment", "invoice", "opportunity", "opportunity_stage_change", "expense", "revisit_task", "revisit_record", "ticket", "ticket_event")
 
 
 def drop_secondary_indexes(connection: Connection) -> list[str]:

@@ -35,6 +35,7 @@ from portal.models.customers import (
     Contact,
     Customer,
     CustomerSearch,
+    CustomerSearchBigram,
     OwnerChange,
     StageChange,
 )
@@ -511,6 +512,9 @@ def write_history(customers: list[dict], contacts: list[dict], user: User, now: 
             parts += [person["name"], person["phone_digits"]]
         search_rows.append({"customer_id": values["id"], "text": services.search_line(parts)})
     db.session.execute(insert(CustomerSearch.__table__), search_rows)
+    bigrams = [bigram for row in search_rows for bigram in services.bigram_rows(row["customer_id"], row["text"])]
+    if bigrams:
+        db.session.execute(insert(CustomerSearchBigram.__table__), bigrams)
     db.session.execute(insert(StageChange.__table__), [
         {"customer_id": v["id"], "from_stage": None, "to_stage": v["stage"], "reason": "Excel导入",
          "changed_by_id": user.id, "changed_at": now} for v in customers])

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal import clock
-from portal.access.customers import visible_customers
+from portal.access.customers import customer_row_in_scope, visible_customers
 from portal.auth.permissions import is_manager
 from portal.database import on_sqlite
 from portal.extensions import db
@@ -19,7 +19,15 @@ from portal.i18n import N_, to_simplified
 from portal.models.audit import AuditEntry
 from portal.models.auth import User
 from portal.models.customer_health import CustomerHealth
-from portal.models.customers import SYSTEM_REASONS, Contact, Customer, CustomerSearch, OwnerChange, StageChange
+from portal.models.customers import (
+    SYSTEM_REASONS,
+    Contact,
+    Customer,
+    CustomerSearch,
+    CustomerSearchBigram,
+    OwnerChange,
+    StageChange,
+)
 from portal.rules.customer_codes import KEY_FIELDS, completeness
 from portal.rules.dedupe import (
     mask_company_name,
@@ -82,7 +90,14 @@ def sqlite_contains(term: str):
     return func.instr(CustomerSearch.text, term) > 0
 
 
-def search_condition(q: str):
+@dataclass(frozen=True)
+class Search:
+    """A keyword search's condition on the list; `few`: it is a short list of ids (see search_condition)."""
+    condition: object
+    few: bool
+
+
+def search_condition(q: str) -> Search | None:
     """customer.id among the search rows whose text contains every term.
 
     The narrow customer_search table is searched (1–2 character Chinese keywords are the common case and
@@ -94,7 +109,12 @@ def search_condition(q: str):
       the list fetches them by primary key and sorts only them, the capped count is as cheap;
     - a common term becomes a correlated EXISTS, so the list walks its sort index and probes
       customer_search by primary key until it has a page plus one row (0.5 ms for 科 instead of a
-      full scan and a sort of 22,000 rows), and the capped count stops after 1,001 matches."""
+      full scan and a sort of 22,000 rows), and the capped count stops after 1,001 matches.
+
+    A keyword with two adjacent Chinese characters (华信, 恒通科技) is only in the search rows of the
+    customers holding that pair (CustomerSearchBigram): the probe reads those from the bigram table's
+    primary key and tests only their rows, instead of scanning all 100,000 (华信, 29 customers: a ~30 ms
+    scan → 0.1 ms; 科技 stops after 1,001 of 20,000 pairs: 1.4 ms)."""
     terms = search_terms(q)
     if not terms:
         return None
@@ -103,10 +123,24 @@ def search_condition(q: str):
     else:
         conditions = [CustomerSearch.text.like(f"%{escape_like(term)}%", escape="\\") for term in terms]
     probe = select(CustomerSearch.customer_id).where(*conditions).limit(SEARCH_PROBE_ROWS + 1)
+    bigram = first_bigram(terms)
+    if bigram:
+        probe = probe.join(CustomerSearchBigram, CustomerSearchBigram.customer_id == CustomerSearch.customer_id).where(
+            CustomerSearchBigram.bigram == bigram)
     ids = list(db.session.scalars(probe))
     if len(ids) <= SEARCH_PROBE_ROWS:
-        return Customer.id.in_(ids)
-    return select(CustomerSearch.customer_id).where(CustomerSearch.customer_id == Customer.id, *conditions).exists()
+        return Search(Customer.id.in_(ids), few=True)
+    return Search(select(CustomerSearch.customer_id).where(CustomerSearch.customer_id == Customer.id, *conditions)
+                  .exists(), few=False)
+
+
+def first_bigram(terms: list[str]) -> str | None:
+    """The first pair of adjacent non-ASCII characters in the terms (every matching row holds it)."""
+    for term in terms:
+        for first, second in zip(term, term[1:]):
+            if first > "\x7f" and second > "\x7f":
+                return first + second
+    return None
 
 
 def not_archived():
@@ -130,16 +164,13 @@ def archived_choice(user: User, filters: dict) -> str:
 
 def filtered_customers(user: User, filters: dict) -> Select:
     """The list query: scoped, filtered, sorted (allow-listed), with the owner joined (no per-row queries)."""
-    query = visible_customers(user, for_sorted_list=True).options(joinedload(Customer.owner))
+    search = search_condition(filters["q"]) if filters.get("q") else None
+    query = scoped_list(user, search).options(joinedload(Customer.owner))
     archived = archived_choice(user, filters)
     if archived == "only":
         query = query.where(Customer.archived_at.is_not(None))
     elif archived == "without":
         query = query.where(not_archived())
-    if filters.get("q"):
-        condition = search_condition(filters["q"])
-        if condition is not None:
-            query = query.where(condition)
     for name, column in (("grade", Customer.grade), ("tier", Customer.tier), ("stage", Customer.stage),
                          ("industry", Customer.industry), ("source", Customer.source_channel)):
         if filters.get(name):
@@ -161,6 +192,19 @@ def filtered_customers(user: User, filters: dict) -> Select:
         query = query.where(Customer.stage == "沉睡")
     query = with_health(query, filters)
     return query.order_by(*sort_order(filters.get("sort", "-last_contacted")))
+
+
+def scoped_list(user: User, search: Search | None) -> Select:
+    """The user's customers, narrowed to the search's matches. A few matches are fetched by primary key and
+    the scope is tested on those rows alone: as the id list a walked list uses, a rep's scope cost 20 ms
+    to build for the 5 matches of 恒通科技."""
+    if search is None:
+        return visible_customers(user, for_sorted_list=True)
+    if search.few:
+        scope = customer_row_in_scope(user)
+        query = select(Customer) if scope is None else select(Customer).where(scope)
+        return query.where(search.condition)
+    return visible_customers(user, for_sorted_list=True).where(search.condition)
 
 
 def with_health(query: Select, filters: dict) -> Select:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.core import Pinyin
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from portal import clock, events
 from portal.audit import audit_note, loggable, request_actor
@@ -24,6 +24,7 @@ from portal.models.customers import (
     Customer,
     CustomerCodeSequence,
     CustomerSearch,
+    CustomerSearchBigram,
     OwnerChange,
     StageChange,
     customer_collaborator,
@@ -108,14 +109,30 @@ def search_line(parts: Iterable[str]) -> str:
     return to_simplified("|".join(part.lower() for part in parts if part))
 
 
+def search_bigrams(text: str) -> set[str]:
+    """Pairs of adjacent non-ASCII (Chinese) characters in a search text (see CustomerSearchBigram)."""
+    return {text[i:i + 2] for i in range(len(text) - 1) if text[i] > "\x7f" and text[i + 1] > "\x7f"}
+
+
+def bigram_rows(customer_id: int, text: str) -> list[dict]:
+    """customer_search_bigram rows for one search text, for bulk inserts."""
+    return [{"bigram": bigram, "customer_id": customer_id} for bigram in sorted(search_bigrams(text))]
+
+
 def refresh_search(customer: Customer) -> None:
-    """Rewrite the customer's search row (after create, edit, contact changes, merge)."""
+    """Rewrite the customer's search row and its bigrams (after create, edit, contact changes, merge)."""
     row = db.session.get(CustomerSearch, customer.id)
     text = search_text(customer)
     if row is None:
         db.session.add(CustomerSearch(customer_id=customer.id, text=text))
+    elif row.text == text:
+        return
     else:
         row.text = text
+    db.session.execute(delete(CustomerSearchBigram).where(CustomerSearchBigram.customer_id == customer.id))
+    rows = bigram_rows(customer.id, text)
+    if rows:
+        db.session.execute(insert(CustomerSearchBigram.__table__), rows)
 
 
 def reserve_customer_codes(year: int, count: int) -> list[str]:

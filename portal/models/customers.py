@@ -175,6 +175,22 @@ class CustomerSearch(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
 
 
+class CustomerSearchBigram(db.Model):
+    """Each pair of adjacent non-ASCII characters (Chinese) in a customer's search text, once per customer.
+
+    A keyword of two Chinese characters or more matches only customers holding its first such pair, so
+    the search probe reads those from the primary key instead of scanning every search row (a rare
+    keyword: a ~30 ms scan → 0.1 ms; 1.27M rows for 100k customers). Rewritten with the search row
+    (services.refresh_search, the Excel import, the large demo data)."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    bigram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )
+
+
 # Reasons the portal itself writes into stage and owner history: stored in 简体 like everything else,
 # shown in the reader's language (a reason someone typed is shown as typed).
 SYSTEM_REASONS = (N_("新建客户档案"), N_("编辑客户档案"), N_("Excel导入"), N_("Excel导入更新"), N_("从公海领取"))

@@ -143,3 +143,16 @@ def test_row_level_scope_is_the_same_set(app, sales_team, many, make_user, role)
     condition = customer_row_in_scope(user)
     tested = select(Customer.id) if condition is None else select(Customer.id).where(condition)
     assert set(db.session.scalars(tested)) == listed
+
+
+def test_a_few_matches_test_the_scope_on_their_own_rows(app, sales_team, many):
+    """A rare keyword's matches are fetched by id and the rep's scope is tested on those rows: no id list
+    of the whole scope is built, and the rows are those the rep may see."""
+    from portal.customers.queries import Search, scoped_list
+
+    rep = sales_team["zhang"]
+    matches = many["li"][:3] + many["zhang"][:2] + many["pool"][:1]
+    query = scoped_list(rep, Search(Customer.id.in_([c.id for c in matches]), few=True))
+    assert "UNION" not in str(query.compile(db.engine))
+    visible = many["li"][:1] + many["zhang"][:2] + many["pool"][:1]  # li's first is shared with zhang
+    assert set(db.session.scalars(query.with_only_columns(Customer.id))) == {c.id for c in visible}
