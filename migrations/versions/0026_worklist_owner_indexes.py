@@ -1,0 +1,37 @@
+"""Work-list indexes (issue 13): the owner's customers with exactly the columns the work list's
+sections test, so each section's count reads the index and never the wide customer rows.
+
+- (owner, next due, archived, stage): a supervisor's team overdue ladder counted 15,867 overdue files
+  of 销售一部 through the table (24 ms warm, 100 ms cold); from this index 2.3 ms.
+- (owner, last touch = coalesce(last contact, created), archived, stage, grade): 即将沉睡 and
+  即将退回公海 seek the last-touch window instead of reading all 3,764 files of a busy rep.
+- (owner, archived, stage, key-contact birthday, company anniversary): 关怀日期 and the care
+  suggestions match month and day, which no index can seek; they scan the owner's index entries.
+
+Revision ID: 0026
+Revises: 0022
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0026'
+down_revision = '0022'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index('ix_customer_owner_due_active', 'customer',
+                    ['owner_id', 'next_due_on', 'archived_at', 'stage'], unique=False)
+    op.create_index('ix_customer_owner_last_touch', 'customer',
+                    ['owner_id', sa.text('coalesce(last_contacted_at, created_at)'), 'archived_at', 'stage',
+                     'grade'], unique=False)
+    op.create_index('ix_customer_owner_care_dates', 'customer',
+                    ['owner_id', 'archived_at', 'stage', 'key_contact_birthday', 'company_anniversary'],
+                    unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_customer_owner_care_dates', table_name='customer')
+    op.drop_index('ix_customer_owner_last_touch', table_name='customer')
+    op.drop_index('ix_customer_owner_due_active', table_name='customer')
