@@ -66,3 +66,4 @@ def test_supervisor_ladder_counts_from_the_index(app, sqlite_only, frozen_now, t
     assert not [plan for plan in plans.values() if "SCAN customer" in plan]
     ladder = plan_of(plans, "GROUP BY customer.owner_id")
     assert "COVERING INDEX ix_customer_owner_due_active" in ladder
+
