@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, or_, select
 
-from portal.calendar import work_calendar
+from portal.calendar import request_calendar
 from portal.customer_health.queries import care_date_condition, care_days
 from portal.extensions import db
 from portal.followups.services import INACTIVE_STAGES
@@ -25,15 +25,6 @@ FIRST_ROWS = 10
 DORMANT_WARNING_DAYS = 14
 OWNER_ROLES = frozenset({"sales", "supervisor"})
 TEAM_ESCALATED_KEY = "portal.followups.team_escalated_total"
-
-
-def request_calendar() -> WorkCalendar:
-    """One calendar per request, shared by the sections (the holiday table is read once)."""
-    if not has_request_context():
-        return work_calendar()
-    if "portal.followups.calendar" not in request.environ:
-        request.environ["portal.followups.calendar"] = work_calendar()
-    return request.environ["portal.followups.calendar"]
 
 
 def start_of(day: date) -> datetime:
