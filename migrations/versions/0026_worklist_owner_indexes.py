@@ -7,6 +7,8 @@ sections test, so each section's count reads the index and never the wide custom
   即将退回公海 seek the last-touch window instead of reading all 3,764 files of a busy rep.
 - (owner, archived, stage, key-contact birthday, company anniversary): 关怀日期 and the care
   suggestions match month and day, which no index can seek; they scan the owner's index entries.
+- tickets by status and the breach, escalation and dispatch columns (with the scope's customer and
+  department): 超时与升级工单 counts 50,000 tickets from the index (39 -> 3.3 ms; none matched).
 - revisit tasks by (assignee, status, due) gain the customer: a 客服 supervisor's team count of
   3,804 open tasks joins the customer without reading the task rows (11.4 -> 3.0 ms).
 
@@ -31,8 +33,11 @@ def upgrade():
     op.create_index('ix_customer_owner_care_dates', 'customer',
                     ['owner_id', 'archived_at', 'stage', 'key_contact_birthday', 'company_anniversary'],
                     unique=False)
+    op.create_index('ix_ticket_attention', 'ticket',
+                    ['status', 'response_breached_at', 'resolve_breached_at', 'escalated_at', 'dispatch_state',
+                     'confirm_escalation_level', 'customer_id', 'department_id'], unique=False)
     replace_revisit_task_index(['assignee_id', 'status', 'due_on', 'customer_id'])
-    refresh_sqlite_statistics('customer', 'revisit_task')
+    refresh_sqlite_statistics('customer', 'revisit_task', 'ticket')
 
 
 def refresh_sqlite_statistics(*tables):
@@ -53,6 +58,7 @@ def replace_revisit_task_index(columns):
 
 def downgrade():
     replace_revisit_task_index(['assignee_id', 'status', 'due_on'])
+    op.drop_index('ix_ticket_attention', table_name='ticket')
     op.drop_index('ix_customer_owner_care_dates', table_name='customer')
     op.drop_index('ix_customer_owner_last_touch', table_name='customer')
     op.drop_index('ix_customer_owner_due_active', table_name='customer')

@@ -67,3 +67,17 @@ def test_supervisor_ladder_counts_from_the_index(app, sqlite_only, frozen_now, t
     ladder = plan_of(plans, "GROUP BY customer.owner_id")
     assert "COVERING INDEX ix_customer_owner_due_active" in ladder
 
+
+
+def test_supervisor_attention_tickets_counted_from_their_index(app, sqlite_only, frozen_now, make_user):
+    from portal.tickets.sections import tickets_needing_supervisor
+
+    admin = make_user("admin")
+    assert admin.role == "admin"  # loaded before counting (the commit expired it)
+    with app.test_request_context(), statements_with_parameters() as seen:
+        section = tickets_needing_supervisor(admin, None)
+    assert (section.total, section.items, len(seen)) == (0, [], 1), seen  # none needs a supervisor: no rows read
+    [(count, parameters)] = seen
+    plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + count,
+                                                                                 parameters))
+    assert plan == "SCAN ticket USING COVERING INDEX ix_ticket_attention"
