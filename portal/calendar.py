@@ -48,12 +48,18 @@ def is_provisional(day: date | None) -> bool:
     it was counted Monday–Friday and may move once that year's holidays are entered (暂定)."""
     if day is None:
         return False
+    return request_calendar().is_provisional(day)
+
+
+def request_calendar() -> WorkCalendar:
+    """One calendar per request, shared by everything that counts working days in it (the holiday
+    table is read once: the work list's ladder and its 暂定 marks read it twice before)."""
     if not has_request_context():
-        return work_calendar().is_provisional(day)
+        return work_calendar()
     calendar = request.environ.get(_REQUEST_CALENDAR)
     if calendar is None:
         calendar = request.environ[_REQUEST_CALENDAR] = work_calendar()
-    return calendar.is_provisional(day)
+    return calendar
 
 
 def provisional_reason(day: date | None) -> str:

@@ -131,16 +131,20 @@ def care_suggestions(user: User, today: date, limit: int = 5) -> tuple[int, list
     warned = select(Customer).join(ChurnWarning, ChurnWarning.customer_id == Customer.id).where(
         *mine, ChurnWarning.status.in_((WARNING_OPEN, WARNING_HANDLED)), ChurnWarning.recovered_at.is_(None))
     rows: list[tuple[Customer, str, bool]] = []
+    # Counted first, rows read only where the count found some: most owners have no care date this
+    # week, and the work list then runs two statements instead of four.
+    dated_total = db.session.scalar(select(func.count()).select_from(dated.subquery())) or 0
+    warned_total = db.session.scalar(select(func.count()).select_from(warned.subquery())) or 0
     # `id + 0`: ordered by the primary key, PostgreSQL walked every customer hoping for early matches
     # (78 ms when none has a care date this week); this way it reads the owner's rows and sorts those.
     first = Customer.id + 0
-    for customer in db.session.scalars(dated.order_by(first).limit(limit)):
-        rows.append((customer, care_date_reason(customer, today), False))
-    for customer in db.session.scalars(warned.order_by(first).limit(limit)):
-        rows.append((customer, _("流失预警"), True))
-    total = (db.session.scalar(select(func.count()).select_from(dated.subquery())) or 0) + \
-        (db.session.scalar(select(func.count()).select_from(warned.subquery())) or 0)
-    return total, rows[:limit]
+    if dated_total:
+        for customer in db.session.scalars(dated.order_by(first).limit(limit)):
+            rows.append((customer, care_date_reason(customer, today), False))
+    if warned_total and len(rows) < limit:
+        for customer in db.session.scalars(warned.order_by(first).limit(limit)):
+            rows.append((customer, _("流失预警"), True))
+    return dated_total + warned_total, rows[:limit]
 
 
 def care_date_reason(customer: Customer, today: date) -> str:

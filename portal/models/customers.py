@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import clock
@@ -103,6 +103,10 @@ class Customer(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin, db
         Index("ix_customer_is_member", "is_member"),
         Index("ix_customer_name", "name"),
         Index("ix_customer_merged_into_id", "merged_into_id"),
+        # The work list's sections count an owner's customers from these alone (migration 0026).
+        Index("ix_customer_owner_due_active", "owner_id", "next_due_on", "archived_at", "stage"),
+        Index("ix_customer_owner_care_dates", "owner_id", "archived_at", "stage", "key_contact_birthday",
+              "company_anniversary"),
     )
 
     @property
@@ -216,6 +220,10 @@ class OwnerChange(db.Model):
     __table_args__ = (Index("ix_owner_change_customer_changed_at", "customer_id", "changed_at"),)
 
 
+# 即将沉睡 and 即将退回公海 seek an owner's customers by last touch (last contact, else creation).
+Index("ix_customer_owner_last_touch", Customer.owner_id,
+      func.coalesce(Customer.last_contacted_at, Customer.created_at), Customer.archived_at, Customer.stage,
+      Customer.grade)
 # PostgreSQL sorts NULLs first in descending order, so the list's default order (last contact newest
 # first, never-contacted last, then id) needs an index in exactly that order to be walked; SQLite's
 # NULLs-first ascending index (ix_customer_list_order) already reads backwards that way and cannot

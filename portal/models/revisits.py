@@ -152,7 +152,8 @@ class RevisitTask(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
     )
 
     __table_args__ = (
-        Index("ix_revisit_task_assignee_status_due", "assignee_id", "status", "due_on"),
+        # With the customer, the work list counts a team's open tasks from the index alone (migration 0026).
+        Index("ix_revisit_task_assignee_status_due", "assignee_id", "status", "due_on", "customer_id"),
         Index("ix_revisit_task_status_due", "status", "due_on"),
         Index("ix_revisit_task_customer_due", "customer_id", "due_on"),
         Index("ix_revisit_task_due_on", "due_on"),

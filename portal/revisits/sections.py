@@ -51,8 +51,10 @@ def revisit_tasks_section(user, today: date) -> WorkSection | None:
     query = query.join(RevisitTask.customer).where(
         RevisitTask.status == TASK_OPEN, RevisitTask.due_on <= today + timedelta(days=3), Customer.archived_at.is_(None))
     total = count_rows(query)
+    # Rows only when the count found some: with none in the team, the ordered walk of every open task
+    # company-wide found nothing after 6,670 tasks (销售一部's supervisor: 20 ms).
     tasks = db.session.scalars(query.options(selectinload(RevisitTask.customer), selectinload(RevisitTask.assignee))
-                               .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN))
+                               .order_by(RevisitTask.due_on, RevisitTask.id).limit(SHOWN)) if total else []
     items = [task_item(task, today, team) for task in tasks]
     if team:
         return WorkSection(key="revisit_tasks", title=_("团队回访任务（3天内到期及逾期）"), total=total, items=items,

@@ -13,9 +13,11 @@ from portal.customers import services as customer_services
 from portal.models.tickets import CLOSED, DISPATCHED, Ticket
 from portal.tickets import queries
 from portal.timeline import TimelineEvent, register_timeline_source
+from portal.web import count_rows
 from portal.workbench.sections import RowAction, WorkItem, WorkSection, register_work_section
 
 SECTION_ROWS = 5
+DUE_ORDER = (Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.id)
 HANDLER_ROLES = {"tech", "service", "supervisor", "admin"}
 
 
@@ -42,16 +44,26 @@ def first_rows_and_total(query, limit: int) -> tuple[list[Ticket], int]:
     supervisor's OR scope has no single index), and a separate COUNT would scan them a second time."""
     total = func.count().over().label("total")
     result = db.session.execute(
-        query.add_columns(total).options(selectinload(Ticket.customer))
-        .order_by(Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.id).limit(limit)
+        query.add_columns(total).options(selectinload(Ticket.customer)).order_by(*DUE_ORDER).limit(limit)
     ).all()
     return [row[0] for row in result], (result[0].total if result else 0)
 
 
+def first_rows_after_count(query, limit: int) -> tuple[list[Ticket], int]:
+    """The number matching, then the first `limit` tickets only if there are any: for a query whose
+    count an index answers alone (超时与升级工单: ix_ticket_attention, 3.3 ms where the window count
+    scanned 50,000 ticket rows in 39 ms to find none)."""
+    total = count_rows(query)
+    if not total:
+        return [], 0
+    rows = db.session.scalars(query.options(selectinload(Ticket.customer)).order_by(*DUE_ORDER).limit(limit))
+    return list(rows), total
+
+
 def section_from(key: str, title: str, query, more_url: str, empty_text: str, reminder: bool = False,
-                 confirm: bool = False) -> WorkSection:
+                 confirm: bool = False, counted_first: bool = False) -> WorkSection:
     """A ticket section; with `confirm`, each row carries 确认派工 (done in place on the work list)."""
-    rows, total = first_rows_and_total(query, SECTION_ROWS)
+    rows, total = (first_rows_after_count if counted_first else first_rows_and_total)(query, SECTION_ROWS)
     now = clock.now()
     items = []
     for ticket in rows:
@@ -102,7 +114,7 @@ def tickets_needing_supervisor(user, _today) -> WorkSection | None:
     if user.role in {"supervisor", "admin"}:
         query = queries.supervisor_attention_tickets(user)
         return section_from("tickets_breached", _("超时与升级工单"), query, url_for("tickets.index", breached="1"),
-                            _("没有超时或升级的工单"), reminder=True)
+                            _("没有超时或升级的工单"), reminder=True, counted_first=True)
     section = section_from("tickets_escalated", _("待部门确认的派工（已升级）"), queries.head_escalated_dispatches(user),
                            url_for("tickets.index"), "", reminder=True)
     return section if section.total else None
