@@ -367,7 +367,8 @@ def total(by_owner: dict, owners) -> Decimal:
     """The sum over some owners (None: all, unowned included)."""
     if owners is None:
         return sum(by_owner.values(), Decimal(0))
-    return sum((by_owner.get(owner, Decimal(0)) for owner in owners), Decimal(0))
+    # Only the owners with rows: a company review sums ≈20,000 figures per page view.
+    return sum([by_owner[owner] for owner in owners if owner in by_owner], Decimal(0))
 
 
 def count_kpis(period: Period, scope: Scope) -> KpiCounts:
