@@ -4,7 +4,7 @@ Each KPI is defined by two queries, its numerator rows and its denominator rows,
 (record_id, owner_id, value). Figures are `SUM(value) GROUP BY owner_id` of those queries, and the
 drill-down lists are exactly the rows of the same queries, so a number and its list always agree.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -386,6 +386,27 @@ def count_kpis(period: Period, scope: Scope) -> KpiCounts:
     return counts
 
 
+class FiguresOf(Mapping):
+    """Each KPI's figure over some owners, worked out when first read: the web page of a company
+    review shows the previous period's figures for one page of its ≈200 employees, not all of them."""
+
+    def __init__(self, counts: KpiCounts, owners):
+        self._counts, self._owners, self._figures = counts, owners, {}
+
+    def __getitem__(self, code: str) -> Figure:
+        if code not in self._figures:
+            if code not in KPIS:
+                raise KeyError(code)
+            self._figures[code] = self._counts.figure(code, self._owners)
+        return self._figures[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KPIS)
+
+    def __len__(self) -> int:
+        return len(KPIS)
+
+
 @dataclass
 class Row:
     """A line of the review: the company, a department or an employee, with score and rank."""
@@ -393,7 +414,7 @@ class Row:
     key: str
     label: str
     figures: dict[str, Figure]
-    previous: dict[str, Figure]
+    previous: Mapping[str, Figure]
     department: str = ""
     score: Decimal | None = None
     rank: int | None = None
@@ -483,7 +504,7 @@ def build_review(period: Period, scope: Scope, staff: list[User], departments: l
 
     def row(key, label, owners, department=""):
         figures = {code: current.figure(code, owners) for code in KPIS}
-        before = {code: previous.figure(code, owners) for code in KPIS}
+        before = FiguresOf(previous, owners)
         return Row(key, label, figures, before, department, assessment_score(figures, weights))
 
     owners_total = None if scope.kind == "company" else [u.id for u in staff]

@@ -106,7 +106,7 @@ def review_context(form: ReviewFilterForm) -> dict:
 
 def employee_page(review) -> Page:
     """One page of the ranked employee table (and its score chart). A company review lists ≈200
-    people × 16 KPIs: 430 kB of HTML and ≈2/3 of the page's time went into rendering them all. Ranks
+    people × 16 KPIs: ≈500 kB of HTML, and rendering them all was ≈2/3 of the page's time. Ranks
     are still counted over everyone; the PDF and the Excel export list everyone."""
     number, per_page = page_args()
     ranked = review.ranked_employees
