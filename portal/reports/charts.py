@@ -128,17 +128,19 @@ def line_chart(title: str, points: list[tuple[str, Decimal]], unit: str = "", wi
     return Markup("").join(parts)
 
 
-def review_charts(review, for_pdf: bool = False) -> dict[str, Markup]:
-    """The charts a review shows: weighted score per employee, and each rate now vs. the previous period.
+def review_charts(review, employees=None, for_pdf: bool = False) -> dict[str, Markup]:
+    """The charts a review shows: weighted score per employee (`employees`: the web page's rows; all
+    of them by default), and each rate now vs. the previous period.
 
     `for_pdf`: the score chart and the monthly line are drawn narrower (at their printed size, not
     scaled), to sit side by side under the summary table on its page."""
     from portal.reports.kpis import KPIS, PERCENT
 
     charts = {}
-    if review.employees:
+    employees = review.employees if employees is None else employees
+    if employees:
         size = {"bar_width": 170, "row_height": 17} if for_pdf else {}
-        charts["scores"] = bar_chart(_("综合得分（按员工）"), [(row.label, row.score) for row in review.employees],
+        charts["scores"] = bar_chart(_("综合得分（按员工）"), [(row.label, row.score) for row in employees],
                                      (_("得分"),), **size)
     codes = [code for code, spec in KPIS.items() if spec.available and spec.display == PERCENT]
     percent = [(_(KPIS[c].name), pct(review.total.figures[c].value)) for c in codes]

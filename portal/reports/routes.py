@@ -20,7 +20,7 @@ from portal.reports.forms import ReviewFilterForm
 from portal.reports.kpis import KEY_FIELD_LABELS, KPIS
 from portal.settings_store import get_setting
 from portal.spreadsheets import xlsx_response
-from portal.web import paginate, redirect_after_post, render_page_or_fragment
+from portal.web import Page, page_args, paginate, redirect_after_post, render_page_or_fragment
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 guard_area(bp, "reports")
@@ -96,11 +96,24 @@ def review_context(form: ReviewFilterForm) -> dict:
         services.issued_for(current_user, period, scope).options(*services.ISSUED_LIST_OPTIONS)
         .order_by(IssuedReview.issued_at.desc()).limit(5)
     ).all()
-    context.update(review=review, charts=charts.review_charts(review))
+    employees = employee_page(review)
+    context.update(review=review, employees=employees, charts=charts.review_charts(review, employees.items))
     if context["issued"]:  # the page already has today's figures: say how many moved since the last issue
         changes = services.compare_figures(context["issued"][0].figures, review.as_json())
         context["drifted"] = sum(change["drifted"] for change in changes)
     return context
+
+
+def employee_page(review) -> Page:
+    """One page of the ranked employee table (and its score chart). A company review lists ≈200
+    people × 16 KPIs: ≈500 kB of HTML, and rendering them all was ≈2/3 of the page's time. Ranks
+    are still counted over everyone; the PDF and the Excel export list everyone."""
+    number, per_page = page_args()
+    ranked = review.ranked_employees
+    start = (number - 1) * per_page
+    items = ranked[start:start + per_page]
+    return Page(items=items, total=len(ranked), page=number, per_page=per_page,
+                has_next=start + per_page < len(ranked), past_end=number > 1 and not items)
 
 
 @bp.get("/")

@@ -6,11 +6,12 @@ each part selects (record_id, owner_id, value) so a figure and its drill-down li
 - 目标完成率 target_completion: orders signed in the period ÷ the monthly targets of the period's
   months; counted for the rep.
 """
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from portal.i18n import N_
 
 from portal.models.sales import Order, PaymentInstalment, SalesTarget
+from portal.reports.one_pass import sums_in_one_pass
 
 
 def instalments_due(period, scope):
@@ -27,6 +28,13 @@ def instalments_paid(period, scope):
     return instalments_due(period, scope).with_only_columns(
         PaymentInstalment.id.label("record_id"), PaymentInstalment.owner_id.label("owner_id"),
         PaymentInstalment.paid_amount.label("value")).where(PaymentInstalment.paid_amount > 0)
+
+
+def collection_part_sums(period, scope) -> dict:
+    """Both parts of 回款率 read the same instalments: one pass, not two."""
+    facts = instalments_due(period, scope).add_columns(PaymentInstalment.paid_amount.label("paid")).subquery()
+    return sums_in_one_pass(facts, {("collection_rate", "numerator"): (facts.c.paid > 0, facts.c.paid),
+                                    ("collection_rate", "denominator"): (true(), facts.c.value)})
 
 
 def orders_signed(period, scope):

@@ -154,3 +154,17 @@ def test_followups_not_yet_due_are_not_counted_as_missed(review_world):
     q4 = Period.of("quarter", 2026, 4)
     due = db.session.execute(part_query("followup_timeliness", "denominator", q4, Scope("employee", a.display_name, user=a))).all()
     assert len(due) == 1
+
+
+def test_previous_figures_are_worked_out_when_read(review_world, monkeypatch):
+    from portal.reports.kpis import KpiCounts
+
+    calls = []
+    figure = KpiCounts.figure
+    monkeypatch.setattr(KpiCounts, "figure", lambda self, code, owners=None: calls.append(code) or figure(self, code, owners))
+    review = company_review(review_world)
+    rows = 1 + len(review.departments) + len(review.employees)
+    assert len(calls) == rows * len(KPIS)  # this period's figures only: scores and ranks need them all
+    a = review.employees[0]
+    assert a.previous["retention"].text == "100.0%" and len(calls) == rows * len(KPIS) + 1
+    assert list(a.previous) == list(KPIS) and a.previous["retention"] is a.previous["retention"]

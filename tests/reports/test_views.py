@@ -347,3 +347,28 @@ def test_employee_table_is_in_rank_order(review_world, login_as):
     table = html[html.index("员工考核"):]
     positions = [table.index(f'<th scope="row">{name}</th>') for name in ("李娜", "王芳", "张伟", "赵敏")]
     assert positions == sorted(positions)  # 66.7, 57.0, 54.1, then the unscored
+
+
+def test_employee_table_is_paged_in_rank_order_with_ranks_over_everyone(review_world, login_as):
+    client = login_as(review_world.admin)
+
+    def employee_table(page):
+        html = client.get("/reports/", query_string=q3("company", per_page=2, page=page)).get_data(as_text=True)
+        return html[html.index("员工考核"):]
+
+    first, second = employee_table(1), employee_table(2)
+    assert "李娜" in first and "王芳" in first and "张伟" not in first and "赵敏" not in first
+    assert "张伟" in second and "赵敏" in second and "李娜" not in second
+    assert "<td class=\"num\">3</td>" in second  # 张伟 keeps rank 3, counted over everyone
+    assert "共 5 条，第 2 / 3 页" in second and 'rel="prev"' in second
+
+
+def test_pdf_html_lists_every_employee_whatever_the_web_page(review_world, login_as, app):
+    from portal.reports import services
+    from portal.reports.periods import Period
+
+    with app.test_request_context("/reports/?per_page=1"):
+        scope = services.resolve_scope(review_world.admin, "company")
+        review = services.review_for(review_world.admin, Period.of("quarter", 2026, 3), scope)
+        html = services.review_html(review, review_world.admin)
+    assert all(name in html for name in ("李娜", "王芳", "张伟", "赵敏"))
