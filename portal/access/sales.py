@@ -12,11 +12,13 @@ Quotes follow the customer: everyone who may see a customer sees every quote it 
 from sqlalchemy import CompoundSelect, Select, false, select, union
 
 from portal.access.customers import owned_by_department, sees_every_customer, visible_customer_ids
+from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer, customer_collaborator
 from portal.models.sales import Invoice, Opportunity, Order, Payment, PaymentInstalment, Quote
 
 ORDER_READERS = frozenset({"service", "tech"})
+FEW_ROWS = 1000
 
 
 def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
@@ -55,6 +57,25 @@ def visible_orders(user: User) -> Select:
             return select(Order)  # an IN over every customer would only make the list sort all orders
         return select(Order).where(Order.customer_id.in_(visible_customer_ids(user)))
     return _scoped(Order, user)
+
+
+def visible_orders_for_list(user: User) -> Select:
+    """visible_orders for a list that pages through a sort, listed by id when a department owns few."""
+    query = visible_orders(user)
+    is_department_scope = user.role == "supervisor" and user.department_id is not None
+    return by_id_when_few(query, Order.id) if is_department_scope else query
+
+
+def by_id_when_few(scope: Select, id_column) -> Select:
+    """A scoped list narrowed to its ids when the scope holds at most FEW_ROWS rows.
+
+    A sorted page walks the sort index and tests the scope on each row until it has a page: quick when
+    the scope is a good share of the table (销售一部: 0.1 ms), a walk over every row when it holds few or
+    none (the 客服/技术/市场 supervisors own no orders: 60,000 orders read, 56 ms; no expenses: 80,000,
+    86 ms). Reading up to FEW_ROWS ids from the scope's own index first (≤ 0.3 ms) lets the page
+    read those rows by primary key and sort at most FEW_ROWS of them (≤ 3.3 ms), on either database."""
+    ids = db.session.scalars(scope.with_only_columns(id_column).order_by(None).limit(FEW_ROWS + 1)).all()
+    return scope if len(ids) > FEW_ROWS else scope.where(id_column.in_(ids))
 
 
 def visible_order_ids(user: User) -> Select:

@@ -196,7 +196,7 @@ def filtered_orders(user: User, form, for_totals: bool = False):
         if form.q.data:
             query = query.join(Order.customer)
     else:
-        query = (access.visible_orders(user).join(Order.customer).outerjoin(Order.owner)
+        query = (access.visible_orders_for_list(user).join(Order.customer).outerjoin(Order.owner)
                  .options(contains_eager(Order.customer), contains_eager(Order.owner)))
     if form.q.data:
         term = like(form.q.data.strip())
