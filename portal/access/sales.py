@@ -34,12 +34,17 @@ def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
     return select(Customer.id).where(false())
 
 
-def _scoped(model, user: User) -> Select:
+def _scoped(model, user: User, walks_sort_index: bool = False) -> Select:
     """Sales: by customer (own + collaborated). Supervisors: by the record's owner 业务员 in their
     department, which the (owner_id, …) indexes answer directly; a department's customers are owned by
-    its members, so the two agree except for records a colleague elsewhere owns."""
-    if user.role == "supervisor" and user.department_id is not None:
-        return select(model).where(model.owner_id.in_(select(User.id).where(User.department_id == user.department_id)))
+    its members, so the two agree except for records a colleague elsewhere owns.
+
+    `walks_sort_index` (supervisors): for a list that walks its sort index and stops after a page, the
+    owner is written `owner_id + 0` so the database tests it per row instead of reading the whole
+    department's records through an owner index and sorting them."""
+    if is_department_scope(user):
+        owner = model.owner_id + 0 if walks_sort_index else model.owner_id
+        return select(model).where(owner.in_(select(User.id).where(User.department_id == user.department_id)))
     ids = selling_customer_ids(user)
     query = select(model)
     return query if ids is None else query.where(model.customer_id.in_(ids))
@@ -48,6 +53,18 @@ def _scoped(model, user: User) -> Select:
 def visible_opportunities(user: User) -> Select:
     """Opportunities: sales own + collaborated customers, supervisors their department, admin all."""
     return _scoped(Opportunity, user)
+
+
+def visible_opportunities_for_list(user: User, walks_sort_index: bool) -> Select:
+    """visible_opportunities for a paged list. A department's: listed by id when it holds few; otherwise,
+    when the list is sorted by an index and not filtered, tested per row while walking that index
+    (销售一部's 8,900 of 30,000 opportunities read through the owner index and sorted: 60-80 ms;
+    walking ix_opportunity_updated stops after ~170 rows: 0.4 ms)."""
+    query = visible_opportunities(user)
+    if not is_department_scope(user):
+        return query
+    narrowed = by_id_when_few(query, Opportunity.id)
+    return _scoped(Opportunity, user, walks_sort_index=True) if narrowed is query and walks_sort_index else narrowed
 
 
 def visible_orders(user: User) -> Select:
@@ -62,8 +79,11 @@ def visible_orders(user: User) -> Select:
 def visible_orders_for_list(user: User) -> Select:
     """visible_orders for a list that pages through a sort, listed by id when a department owns few."""
     query = visible_orders(user)
-    is_department_scope = user.role == "supervisor" and user.department_id is not None
-    return by_id_when_few(query, Order.id) if is_department_scope else query
+    return by_id_when_few(query, Order.id) if is_department_scope(user) else query
+
+
+def is_department_scope(user: User) -> bool:
+    return user.role == "supervisor" and user.department_id is not None
 
 
 def by_id_when_few(scope: Select, id_column) -> Select:

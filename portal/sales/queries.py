@@ -40,10 +40,16 @@ def sort_clause(sorts: dict, key: str | None, default: str):
     """ORDER BY from an allow-list; '-key' is descending (SECURITY.md #15)."""
     key = key or default
     descending = key.startswith("-")
-    columns = sorts.get(key.lstrip("-")) or sorts[default.lstrip("-")]
+    columns = sorts[sort_key(sorts, key, default)]
     if key.lstrip("-") not in sorts:
         descending = default.startswith("-")
     return [column.desc() if descending else column.asc() for column in columns]
+
+
+def sort_key(sorts: dict, key: str | None, default: str) -> str:
+    """The column key a list is sorted by: the asked one if allowed, else the default's."""
+    key = (key or default).lstrip("-")
+    return key if key in sorts else default.lstrip("-")
 
 
 def seller_choices(user: User) -> list[tuple[str, str]]:
@@ -63,7 +69,10 @@ def like(term: str) -> str:
 # --- opportunities --------------------------------------------------------------------------------
 
 def filtered_opportunities(user: User, form):
-    query = (access.visible_opportunities(user).join(Opportunity.customer).outerjoin(Opportunity.owner)
+    filtered = any(getattr(form, name).data for name in ("q", "stage", "owner_id", "close_from", "close_to"))
+    walks = not filtered and sort_key(OPPORTUNITY_SORTS, form.sort.data, "-updated") == "updated"
+    query = (access.visible_opportunities_for_list(user, walks_sort_index=walks)
+             .join(Opportunity.customer).outerjoin(Opportunity.owner)
              .options(contains_eager(Opportunity.customer), contains_eager(Opportunity.owner))
              .where(Opportunity.archived_at.is_(None)))
     if form.q.data:
