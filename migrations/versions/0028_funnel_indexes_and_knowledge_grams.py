@@ -3,8 +3,9 @@ forecast by close month) read every matching opportunity row for columns their i
 (archived_at, closed_on, expected_amount, owner_id). The indexes they walk now carry those columns, and
 a supervisor's period is one range per member of (owner_id, created_at, …).
 
-知识库 search: knowledge_gram holds each document's one- and two-character pieces with a Chinese
-character (portal.models.knowledge.search_grams), backfilled here from the search rows in SQL.
+知识库 search and suggestions: knowledge_gram holds the one- and two-character pieces with a Chinese
+character (portal.models.knowledge.search_grams) of each document's search text and each article's
+search head, backfilled here from the search rows in SQL.
 
 Revision ID: 0028
 Revises: 0022
@@ -39,34 +40,36 @@ def upgrade():
                     sa.Column('record_id', sa.Integer(), autoincrement=False, nullable=False),
                     sa.PrimaryKeyConstraint('kind', 'gram', 'record_id', name=op.f('pk_knowledge_gram')),
                     sqlite_with_rowid=False)
-    op.execute(GRAMS_SQLITE if op.get_bind().dialect.name == 'sqlite' else GRAMS_POSTGRESQL)
+    grams = GRAMS_SQLITE if op.get_bind().dialect.name == 'sqlite' else GRAMS_POSTGRESQL
+    for kind, source in (('d', 'text'), ('a', 'head')):
+        op.execute(grams.replace('{kind}', kind).replace('{source}', source))
 
 
-# Every non-ASCII character and every two-character piece holding one (no space) of each document's
-# search text, as search_grams() makes them: SQLite walks positions with a recursive CTE, PostgreSQL
-# with generate_series; code points from unicode() / ascii().
+# Every non-ASCII character and every two-character piece holding one (no space) of one kind's search
+# text (documents) or head (articles), as search_grams() makes them: SQLite walks positions with a
+# recursive CTE, PostgreSQL with generate_series; code points from unicode() / ascii().
 GRAMS_SQLITE = """
 WITH RECURSIVE position(n) AS (
     SELECT 1 UNION ALL SELECT n + 1 FROM position
-    WHERE n < (SELECT max(length(text)) FROM knowledge_search WHERE kind = 'd'))
+    WHERE n < (SELECT max(length({source})) FROM knowledge_search WHERE kind = '{kind}'))
 INSERT INTO knowledge_gram (kind, gram, record_id)
-SELECT DISTINCT 'd', gram, record_id FROM (
-    SELECT s.record_id, substr(s.text, p.n, 1) AS gram FROM knowledge_search s JOIN position p ON p.n <= length(s.text)
-    WHERE s.kind = 'd' AND unicode(substr(s.text, p.n, 1)) > 127
+SELECT DISTINCT '{kind}', gram, record_id FROM (
+    SELECT s.record_id, substr(s.{source}, p.n, 1) AS gram FROM knowledge_search s JOIN position p ON p.n <= length(s.{source})
+    WHERE s.kind = '{kind}' AND unicode(substr(s.{source}, p.n, 1)) > 127
     UNION ALL
-    SELECT s.record_id, substr(s.text, p.n, 2) FROM knowledge_search s JOIN position p ON p.n < length(s.text)
-    WHERE s.kind = 'd' AND instr(substr(s.text, p.n, 2), ' ') = 0
-      AND (unicode(substr(s.text, p.n, 1)) > 127 OR unicode(substr(s.text, p.n + 1, 1)) > 127))
+    SELECT s.record_id, substr(s.{source}, p.n, 2) FROM knowledge_search s JOIN position p ON p.n < length(s.{source})
+    WHERE s.kind = '{kind}' AND instr(substr(s.{source}, p.n, 2), ' ') = 0
+      AND (unicode(substr(s.{source}, p.n, 1)) > 127 OR unicode(substr(s.{source}, p.n + 1, 1)) > 127))
 """
 GRAMS_POSTGRESQL = """
 INSERT INTO knowledge_gram (kind, gram, record_id)
-SELECT DISTINCT 'd', gram, record_id FROM (
-    SELECT s.record_id, substr(s.text, n, 1) AS gram FROM knowledge_search s, generate_series(1, length(s.text)) AS n
-    WHERE s.kind = 'd' AND ascii(substr(s.text, n, 1)) > 127
+SELECT DISTINCT '{kind}', gram, record_id FROM (
+    SELECT s.record_id, substr(s.{source}, n, 1) AS gram FROM knowledge_search s, generate_series(1, length(s.{source})) AS n
+    WHERE s.kind = '{kind}' AND ascii(substr(s.{source}, n, 1)) > 127
     UNION ALL
-    SELECT s.record_id, substr(s.text, n, 2) FROM knowledge_search s, generate_series(1, length(s.text) - 1) AS n
-    WHERE s.kind = 'd' AND position(' ' in substr(s.text, n, 2)) = 0
-      AND (ascii(substr(s.text, n, 1)) > 127 OR ascii(substr(s.text, n + 1, 1)) > 127)) AS pieces
+    SELECT s.record_id, substr(s.{source}, n, 2) FROM knowledge_search s, generate_series(1, length(s.{source}) - 1) AS n
+    WHERE s.kind = '{kind}' AND position(' ' in substr(s.{source}, n, 2)) = 0
+      AND (ascii(substr(s.{source}, n, 1)) > 127 OR ascii(substr(s.{source}, n + 1, 1)) > 127)) AS pieces
 """
 
 

@@ -53,7 +53,7 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
     def moment() -> datetime:
         return start + timedelta(seconds=rng.randrange(int((now - start).total_seconds())))
 
-    article_rows, revision_rows, search_rows = [], [], []
+    article_rows, revision_rows, search_rows, gram_rows = [], [], [], []
     for article_id in range(1, articles + 1):
         subject, problem = rng.choice(SUBJECTS), rng.choice(PROBLEMS)
         title = f"{rng.choice(PRODUCTS)}{subject}{problem}（{article_id}）"
@@ -71,10 +71,11 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
                                       note="", author_id=rng.choice(user_ids), at=at + timedelta(days=number)))
         head = search_head(title, tags, "")
         search_rows.append(dict(kind="a", record_id=article_id, head=head, text=f"{head} {body}".lower()))
+        gram_rows.extend(dict(kind="a", gram=gram, record_id=article_id) for gram in search_grams(head))
     counts["article"] = insert_batches(connection, "article", article_rows)
     counts["article_revision"] = insert_batches(connection, "article_revision", revision_rows)
 
-    document_rows, version_rows, reader_rows, gram_rows = [], [], [], []
+    document_rows, version_rows, reader_rows = [], [], []
     for document_id in range(1, documents + 1):
         title = "".join(rng.sample(DOC_WORDS, 3)) + rng.choice(("报告", "资料", "清单", "合同", "方案")) + f"{document_id}"
         owner, at = rng.choice(user_ids), moment()

@@ -139,22 +139,38 @@ def description_bigrams(text: str) -> list[str]:
 
 def suggest_articles(text: str, limit: int = SUGGEST_LIMIT) -> list[Article]:
     """Published articles whose title, tags or product share the most two-character pieces with what is
-    being typed (at least two, or the only one of a short text). Scans the narrow search heads only."""
+    being typed (at least two, or the only one of a short text).
+
+    Chinese pieces are counted from the articles' head postings in knowledge_gram (a few thousand index
+    entries) instead of testing every piece against all 10,000 heads (11 pieces: 110,000 substring
+    tests, 30-100 ms); a text with a Latin word (ERP, crm) still tests the heads."""
     bigrams = description_bigrams(text)
     if not bigrams:
         return []
-    score = sum(case((contains(KnowledgeSearch.head, piece), 1), else_=0) for piece in bigrams)
     needed = min(2, len(bigrams))
-    scored = (
-        select(KnowledgeSearch.record_id, score.label("score"))
-        .where(KnowledgeSearch.kind == "a").subquery()
-    )
+    scored = head_postings_scores(bigrams) if not any(piece.isascii() for piece in bigrams) else head_scan_scores(bigrams)
+    # Rank ids and scores first (the status from an index), then load the few articles: sorting 2,000
+    # whole articles, bodies included, cost more than the scoring.
+    top = (select(scored.c.record_id, scored.c.score).join(Article, Article.id == scored.c.record_id)
+           .where(scored.c.score >= needed, Article.status == PUBLISHED)
+           .order_by(scored.c.score.desc(), scored.c.record_id.desc()).limit(limit).subquery())
     rows = db.session.execute(
-        select(Article).join(scored, scored.c.record_id == Article.id)
-        .where(scored.c.score >= needed, Article.status == PUBLISHED)
-        .order_by(scored.c.score.desc(), Article.id.desc()).limit(limit)
+        select(Article).join(top, top.c.record_id == Article.id).order_by(top.c.score.desc(), Article.id.desc())
     ).scalars().all()
     return list(rows)
+
+
+def head_postings_scores(bigrams: list[str]):
+    """(record_id, score): how many of the pieces each article's head holds, from knowledge_gram."""
+    score = func.count().label("score")
+    return (select(KnowledgeGram.record_id, score).where(KnowledgeGram.kind == "a", KnowledgeGram.gram.in_(bigrams))
+            .group_by(KnowledgeGram.record_id).subquery())
+
+
+def head_scan_scores(bigrams: list[str]):
+    """(record_id, score) by testing each piece against every article head."""
+    score = sum(case((contains(KnowledgeSearch.head, piece), 1), else_=0) for piece in bigrams)
+    return select(KnowledgeSearch.record_id, score.label("score")).where(KnowledgeSearch.kind == "a").subquery()
 
 
 def ranked_defects():

@@ -53,15 +53,12 @@ def save_search_row(kind: str, record_id: int, head: str, text: str) -> None:
         db.session.add(KnowledgeSearch(kind=kind, record_id=record_id, head=head, text=text))
     else:
         row.head, row.text = head, text
-    if kind in GRAM_KINDS:
-        save_grams(kind, record_id, text)
-
-
-GRAM_KINDS = frozenset({"d"})  # documents: 100,000 rows to scan; articles (10,000) scan fast enough
+    save_grams(kind, record_id, text if kind == "d" else head)
 
 
 def save_grams(kind: str, record_id: int, text: str) -> None:
-    """The record's knowledge_gram rows, rebuilt from its search text."""
+    """The record's knowledge_gram rows, rebuilt: a document's from its search text (search), an
+    article's from its head (suggestions score titles, tags and product)."""
     db.session.execute(delete(KnowledgeGram).where(KnowledgeGram.kind == kind, KnowledgeGram.record_id == record_id))
     grams = [{"kind": kind, "gram": gram, "record_id": record_id} for gram in sorted(search_grams(text))]
     if grams:

@@ -1,6 +1,7 @@
 """knowledge_gram: each document's Chinese pieces follow every write, and a Chinese keyword walks the
 postings of its rarest piece; the hits, their order and the level rule are what the full scan gives."""
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -66,3 +67,40 @@ def test_a_confidential_title_stays_out_of_the_walk(company, make_document, logi
     make_document(company.users.tech, title="维修记录机密", level="机密", filename="x.pdf")
     html = login_as(company.users.sales).get(f"/knowledge/search?q={term}").get_data(as_text=True)
     assert "维修记录机密" not in html
+
+
+def suggested(client, description: str) -> list[str]:
+    html = client.get(f"/knowledge/suggest?description={description}").get_data(as_text=True)
+    return re.findall(r"(打印机卡纸怎么办|卡纸了打印机没反应|打印报表失败|财务报表导出|草稿打印卡纸)", html)
+
+
+def test_suggestions_from_head_postings_rank_as_the_head_scan(company, make_article, login_as, count_queries):
+    users = company.users
+    publish = {"status": "已发布", "publisher": users.supervisor}
+    make_article(users.tech, title="打印机卡纸怎么办", tags="卡纸 打印机", **publish)
+    make_article(users.tech, title="卡纸了打印机没反应", **publish)
+    make_article(users.tech, title="打印报表失败", **publish)
+    make_article(users.tech, title="财务报表导出", body="打印机卡纸", **publish)  # the body is not scored
+    make_article(users.tech, title="草稿打印卡纸")  # drafts are never suggested
+    client = login_as(users.service)
+    with count_queries() as counter:
+        chinese = suggested(client, "客户的打印机总是卡纸，报表打印失败")
+    assert any("knowledge_gram" in s for s in counter.statements)
+    assert chinese == ["打印报表失败", "卡纸了打印机没反应", "打印机卡纸怎么办"]  # 3 pieces each: newest first
+    # A Latin word in the text: the same scores from the head scan.
+    with count_queries() as counter:
+        mixed = suggested(client, "客户的打印机总是卡纸，报表打印失败 erp")
+    assert not any("knowledge_gram" in s for s in counter.statements)
+    assert mixed == chinese
+
+
+def test_article_head_grams_follow_an_edit(company, make_article):
+    from portal.knowledge import services
+
+    article = make_article(company.users.tech, title="打印机卡纸怎么办", tags="卡纸")
+    article.title = "扫描仪故障"
+    services.index_article(article)
+    db.session.commit()
+    grams = set(db.session.scalars(select(KnowledgeGram.gram).where(KnowledgeGram.kind == "a",
+                                                                   KnowledgeGram.record_id == article.id)))
+    assert "扫描" in grams and "打印" not in grams and "卡纸" in grams  # the tags stay
