@@ -12,11 +12,13 @@ Quotes follow the customer: everyone who may see a customer sees every quote it 
 from sqlalchemy import CompoundSelect, Select, false, select, union
 
 from portal.access.customers import owned_by_department, sees_every_customer, visible_customer_ids
+from portal.extensions import db
 from portal.models.auth import User
 from portal.models.customers import Customer, customer_collaborator
 from portal.models.sales import Invoice, Opportunity, Order, Payment, PaymentInstalment, Quote
 
 ORDER_READERS = frozenset({"service", "tech"})
+FEW_ROWS = 1000
 
 
 def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
@@ -32,12 +34,17 @@ def selling_customer_ids(user: User) -> Select | CompoundSelect | None:
     return select(Customer.id).where(false())
 
 
-def _scoped(model, user: User) -> Select:
+def _scoped(model, user: User, walks_sort_index: bool = False) -> Select:
     """Sales: by customer (own + collaborated). Supervisors: by the record's owner 业务员 in their
     department, which the (owner_id, …) indexes answer directly; a department's customers are owned by
-    its members, so the two agree except for records a colleague elsewhere owns."""
-    if user.role == "supervisor" and user.department_id is not None:
-        return select(model).where(model.owner_id.in_(select(User.id).where(User.department_id == user.department_id)))
+    its members, so the two agree except for records a colleague elsewhere owns.
+
+    `walks_sort_index` (supervisors): for a list that walks its sort index and stops after a page, the
+    owner is written `owner_id + 0` so the database tests it per row instead of reading the whole
+    department's records through an owner index and sorting them."""
+    if is_department_scope(user):
+        owner = model.owner_id + 0 if walks_sort_index else model.owner_id
+        return select(model).where(owner.in_(select(User.id).where(User.department_id == user.department_id)))
     ids = selling_customer_ids(user)
     query = select(model)
     return query if ids is None else query.where(model.customer_id.in_(ids))
@@ -48,6 +55,18 @@ def visible_opportunities(user: User) -> Select:
     return _scoped(Opportunity, user)
 
 
+def visible_opportunities_for_list(user: User, walks_sort_index: bool) -> Select:
+    """visible_opportunities for a paged list. A department's: listed by id when it holds few; otherwise,
+    when the list is sorted by an index and not filtered, tested per row while walking that index
+    (销售一部's 8,900 of 30,000 opportunities read through the owner index and sorted: 60-80 ms;
+    walking ix_opportunity_updated stops after ~170 rows: 0.4 ms)."""
+    query = visible_opportunities(user)
+    if not is_department_scope(user):
+        return query
+    narrowed = by_id_when_few(query, Opportunity.id)
+    return _scoped(Opportunity, user, walks_sort_index=True) if narrowed is query and walks_sort_index else narrowed
+
+
 def visible_orders(user: User) -> Select:
     """Orders: the selling scope; service and tech read those of the customers they may see; marketing none."""
     if user.role in ORDER_READERS:
@@ -55,6 +74,28 @@ def visible_orders(user: User) -> Select:
             return select(Order)  # an IN over every customer would only make the list sort all orders
         return select(Order).where(Order.customer_id.in_(visible_customer_ids(user)))
     return _scoped(Order, user)
+
+
+def visible_orders_for_list(user: User) -> Select:
+    """visible_orders for a list that pages through a sort, listed by id when a department owns few."""
+    query = visible_orders(user)
+    return by_id_when_few(query, Order.id) if is_department_scope(user) else query
+
+
+def is_department_scope(user: User) -> bool:
+    return user.role == "supervisor" and user.department_id is not None
+
+
+def by_id_when_few(scope: Select, id_column) -> Select:
+    """A scoped list narrowed to its ids when the scope holds at most FEW_ROWS rows.
+
+    A sorted page walks the sort index and tests the scope on each row until it has a page: quick when
+    the scope is a good share of the table (销售一部: 0.1 ms), a walk over every row when it holds few or
+    none (the 客服/技术/市场 supervisors own no orders: 60,000 orders read, 56 ms; no expenses: 80,000,
+    86 ms). Reading up to FEW_ROWS ids from the scope's own index first (≤ 0.3 ms) lets the page
+    read those rows by primary key and sort at most FEW_ROWS of them (≤ 3.3 ms), on either database."""
+    ids = db.session.scalars(scope.with_only_columns(id_column).order_by(None).limit(FEW_ROWS + 1)).all()
+    return scope if len(ids) > FEW_ROWS else scope.where(id_column.in_(ids))
 
 
 def visible_order_ids(user: User) -> Select:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.access import get_visible_or_404
 from portal.access.customers import visible_customer_ids
-from portal.access.expenses import visible_expenses
+from portal.access.expenses import visible_expenses, visible_expenses_for_list
 from portal.access.sales import visible_orders
 from portal.auth.permissions import can_decide_expense, guard_area
 from portal.expenses import forms
@@ -25,7 +25,7 @@ SORTS = {"spent": Expense.spent_on, "amount": Expense.amount}
 
 
 def filtered(form):
-    query = (visible_expenses(current_user).where(Expense.archived_at.is_(None))
+    query = (visible_expenses_for_list(current_user).where(Expense.archived_at.is_(None))
              .options(joinedload(Expense.submitted_by), joinedload(Expense.customer)))
     for name in ("status", "category", "kind"):
         if getattr(form, name).data:

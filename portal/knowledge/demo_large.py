@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 from portal import clock
 from portal.extensions import db
 from portal.knowledge.services import search_head
-from portal.models.knowledge import ARTICLE_CATEGORIES, DOCUMENT_CATEGORIES
+from portal.models.knowledge import ARTICLE_CATEGORIES, DOCUMENT_CATEGORIES, search_grams
 
 ARTICLES = 10_000
 DOCUMENTS = 100_000
@@ -53,7 +53,7 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
     def moment() -> datetime:
         return start + timedelta(seconds=rng.randrange(int((now - start).total_seconds())))
 
-    article_rows, revision_rows, search_rows = [], [], []
+    article_rows, revision_rows, search_rows, gram_rows = [], [], [], []
     for article_id in range(1, articles + 1):
         subject, problem = rng.choice(SUBJECTS), rng.choice(PROBLEMS)
         title = f"{rng.choice(PRODUCTS)}{subject}{problem}（{article_id}）"
@@ -71,6 +71,7 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
                                       note="", author_id=rng.choice(user_ids), at=at + timedelta(days=number)))
         head = search_head(title, tags, "")
         search_rows.append(dict(kind="a", record_id=article_id, head=head, text=f"{head} {body}".lower()))
+        gram_rows.extend(dict(kind="a", gram=gram, record_id=article_id) for gram in search_grams(head))
     counts["article"] = insert_batches(connection, "article", article_rows)
     counts["article_revision"] = insert_batches(connection, "article_revision", revision_rows)
 
@@ -92,9 +93,12 @@ def seed_knowledge(connection: Connection, rng: random.Random, articles: int = A
             for reader in {rng.choice(user_ids), rng.choice(user_ids)} - {owner}:
                 reader_rows.append(dict(document_id=document_id, user_id=reader))
         head = search_head(title)
-        search_rows.append(dict(kind="d", record_id=document_id, head=head, text=f"{head} {filename}".lower()))
+        text = f"{head} {filename}".lower()
+        search_rows.append(dict(kind="d", record_id=document_id, head=head, text=text))
+        gram_rows.extend(dict(kind="d", gram=gram, record_id=document_id) for gram in search_grams(text))
     counts["document"] = insert_batches(connection, "document", document_rows)
     counts["document_version"] = insert_batches(connection, "document_version", version_rows)
     counts["document_reader"] = insert_batches(connection, "document_reader", reader_rows)
     counts["knowledge_search"] = insert_batches(connection, "knowledge_search", search_rows)
+    counts["knowledge_gram"] = insert_batches(connection, "knowledge_gram", gram_rows)
     return counts

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 
 from portal.access.knowledge import (
     announcement_condition,
@@ -24,6 +24,7 @@ from portal.models.knowledge import (
     Article,
     Defect,
     Document,
+    KnowledgeGram,
     KnowledgeSearch,
     TicketKnowledge,
 )
@@ -74,15 +75,55 @@ def search(user: User, q: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         .where(*[contains(KnowledgeSearch.text, term) for term in terms], article_condition(user))
         .order_by(KnowledgeSearch.record_id.desc()).limit(limit)
     ).all()
-    documents = db.session.execute(
-        select(Document.id, Document.title, Document.level, Document.category)
-        .join(KnowledgeSearch, (KnowledgeSearch.kind == "d") & (KnowledgeSearch.record_id == Document.id))
-        .where(*[contains(KnowledgeSearch.text, term) for term in terms], document_condition(user))
-        .order_by(KnowledgeSearch.record_id.desc()).limit(limit)
-    ).all()
+    documents = db.session.execute(document_search(user, terms, limit)).all()
     hits = [Hit("article", row.id, row.title, f"{_(row.category)} · {_(row.status)}") for row in articles]
     hits += [Hit("document", row.id, row.title, f"{_(row.category)} · {_(row.level)}") for row in documents]
     return hits
+
+
+COMMON_PIECE = 5000  # postings past which walking them costs more than scanning every search row
+
+
+def document_search(user: User, terms: list[str], limit: int):
+    """Documents whose search text holds every term, within the user's level, newest first.
+
+    With a Chinese term, the walk goes over the documents holding its rarest piece (knowledge_gram,
+    newest first) instead of all 100,000 search rows: a keyword no document holds read every row
+    (30 ms) and now stops at once. Each candidate is still checked for every term and the level. A
+    piece many documents hold (方案: 37,000) is no shortcut: probing that many rows one by one costs
+    more than the sequential scan, so such terms scan as before."""
+    query = (select(Document.id, Document.title, Document.level, Document.category)
+             .join(KnowledgeSearch, (KnowledgeSearch.kind == "d") & (KnowledgeSearch.record_id == Document.id))
+             .where(*[contains(KnowledgeSearch.text, term) for term in terms], document_condition(user)))
+    piece = rarest_piece(next((term for term in terms if not term.isascii()), ""))
+    if piece is None:
+        return query.order_by(KnowledgeSearch.record_id.desc()).limit(limit)
+    query = query.join(KnowledgeGram, (KnowledgeGram.kind == "d") & (KnowledgeGram.gram == piece)
+                       & (KnowledgeGram.record_id == KnowledgeSearch.record_id))
+    return query.order_by(KnowledgeGram.record_id.desc()).limit(limit)
+
+
+def rarest_piece(term: str) -> str | None:
+    """The term's knowledge_gram piece held by the fewest documents (counted up to COMMON_PIECE, one
+    query); None for an ASCII term or when every piece is common."""
+    pieces = term_pieces(term)
+    if not pieces:
+        return None
+    counts = union_all(*[
+        select(literal(piece).label("piece"), func.count().label("n")).select_from(
+            select(KnowledgeGram.record_id).where(KnowledgeGram.kind == "d", KnowledgeGram.gram == piece)
+            .limit(COMMON_PIECE).subquery())
+        for piece in pieces]).subquery()
+    piece, count = db.session.execute(select(counts.c.piece, counts.c.n).order_by(counts.c.n).limit(1)).one()
+    return None if count >= COMMON_PIECE else piece
+
+
+def term_pieces(term: str) -> list[str]:
+    """The knowledge_gram pieces every text holding `term` holds: the term itself when it is one
+    character, else its two-character pieces with a non-ASCII character (search_grams)."""
+    if len(term) == 1:
+        return [term] if not term.isascii() else []
+    return list(dict.fromkeys(term[i:i + 2] for i in range(len(term) - 1) if not term[i:i + 2].isascii()))
 
 
 def description_bigrams(text: str) -> list[str]:
@@ -98,22 +139,38 @@ def description_bigrams(text: str) -> list[str]:
 
 def suggest_articles(text: str, limit: int = SUGGEST_LIMIT) -> list[Article]:
     """Published articles whose title, tags or product share the most two-character pieces with what is
-    being typed (at least two, or the only one of a short text). Scans the narrow search heads only."""
+    being typed (at least two, or the only one of a short text).
+
+    Chinese pieces are counted from the articles' head postings in knowledge_gram (a few thousand index
+    entries) instead of testing every piece against all 10,000 heads (11 pieces: 110,000 substring
+    tests, 30-100 ms); a text with a Latin word (ERP, crm) still tests the heads."""
     bigrams = description_bigrams(text)
     if not bigrams:
         return []
-    score = sum(case((contains(KnowledgeSearch.head, piece), 1), else_=0) for piece in bigrams)
     needed = min(2, len(bigrams))
-    scored = (
-        select(KnowledgeSearch.record_id, score.label("score"))
-        .where(KnowledgeSearch.kind == "a").subquery()
-    )
+    scored = head_postings_scores(bigrams) if not any(piece.isascii() for piece in bigrams) else head_scan_scores(bigrams)
+    # Rank ids and scores first (the status from an index), then load the few articles: sorting 2,000
+    # whole articles, bodies included, cost more than the scoring.
+    top = (select(scored.c.record_id, scored.c.score).join(Article, Article.id == scored.c.record_id)
+           .where(scored.c.score >= needed, Article.status == PUBLISHED)
+           .order_by(scored.c.score.desc(), scored.c.record_id.desc()).limit(limit).subquery())
     rows = db.session.execute(
-        select(Article).join(scored, scored.c.record_id == Article.id)
-        .where(scored.c.score >= needed, Article.status == PUBLISHED)
-        .order_by(scored.c.score.desc(), Article.id.desc()).limit(limit)
+        select(Article).join(top, top.c.record_id == Article.id).order_by(top.c.score.desc(), Article.id.desc())
     ).scalars().all()
     return list(rows)
+
+
+def head_postings_scores(bigrams: list[str]):
+    """(record_id, score): how many of the pieces each article's head holds, from knowledge_gram."""
+    score = func.count().label("score")
+    return (select(KnowledgeGram.record_id, score).where(KnowledgeGram.kind == "a", KnowledgeGram.gram.in_(bigrams))
+            .group_by(KnowledgeGram.record_id).subquery())
+
+
+def head_scan_scores(bigrams: list[str]):
+    """(record_id, score) by testing each piece against every article head."""
+    score = sum(case((contains(KnowledgeSearch.head, piece), 1), else_=0) for piece in bigrams)
+    return select(KnowledgeSearch.record_id, score.label("score")).where(KnowledgeSearch.kind == "a").subquery()
 
 
 def ranked_defects():

@@ -1,6 +1,6 @@
 """State changes of the knowledge area that touch several records. Nothing here commits."""
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from portal import clock
 from portal.customers.services import name_pinyin
@@ -14,9 +14,11 @@ from portal.models.knowledge import (
     Article,
     Defect,
     Document,
+    KnowledgeGram,
     KnowledgeRefused,
     KnowledgeSearch,
     TicketKnowledge,
+    search_grams,
 )
 from portal.models.tickets import DONE_STATUSES, Ticket
 
@@ -51,6 +53,16 @@ def save_search_row(kind: str, record_id: int, head: str, text: str) -> None:
         db.session.add(KnowledgeSearch(kind=kind, record_id=record_id, head=head, text=text))
     else:
         row.head, row.text = head, text
+    save_grams(kind, record_id, text if kind == "d" else head)
+
+
+def save_grams(kind: str, record_id: int, text: str) -> None:
+    """The record's knowledge_gram rows, rebuilt: a document's from its search text (search), an
+    article's from its head (suggestions score titles, tags and product)."""
+    db.session.execute(delete(KnowledgeGram).where(KnowledgeGram.kind == kind, KnowledgeGram.record_id == record_id))
+    grams = [{"kind": kind, "gram": gram, "record_id": record_id} for gram in sorted(search_grams(text))]
+    if grams:
+        db.session.execute(insert(KnowledgeGram), grams)
 
 
 def article_from_ticket(ticket: Ticket, actor: User) -> Article:

@@ -40,10 +40,16 @@ def sort_clause(sorts: dict, key: str | None, default: str):
     """ORDER BY from an allow-list; '-key' is descending (SECURITY.md #15)."""
     key = key or default
     descending = key.startswith("-")
-    columns = sorts.get(key.lstrip("-")) or sorts[default.lstrip("-")]
+    columns = sorts[sort_key(sorts, key, default)]
     if key.lstrip("-") not in sorts:
         descending = default.startswith("-")
     return [column.desc() if descending else column.asc() for column in columns]
+
+
+def sort_key(sorts: dict, key: str | None, default: str) -> str:
+    """The column key a list is sorted by: the asked one if allowed, else the default's."""
+    key = (key or default).lstrip("-")
+    return key if key in sorts else default.lstrip("-")
 
 
 def seller_choices(user: User) -> list[tuple[str, str]]:
@@ -63,7 +69,10 @@ def like(term: str) -> str:
 # --- opportunities --------------------------------------------------------------------------------
 
 def filtered_opportunities(user: User, form):
-    query = (access.visible_opportunities(user).join(Opportunity.customer).outerjoin(Opportunity.owner)
+    filtered = any(getattr(form, name).data for name in ("q", "stage", "owner_id", "close_from", "close_to"))
+    walks = not filtered and sort_key(OPPORTUNITY_SORTS, form.sort.data, "-updated") == "updated"
+    query = (access.visible_opportunities_for_list(user, walks_sort_index=walks)
+             .join(Opportunity.customer).outerjoin(Opportunity.owner)
              .options(contains_eager(Opportunity.customer), contains_eager(Opportunity.owner))
              .where(Opportunity.archived_at.is_(None)))
     if form.q.data:
@@ -107,25 +116,19 @@ class Funnel:
 
 def funnel_view(user: User, start: date, end: date) -> Funnel:
     """Opportunities created in [start, end): count and amount per stage, conversion between
-    consecutive stages (from the furthest stage each reached), 丢单率, days to win, loss reasons."""
+    consecutive stages (from the furthest stage each reached), 丢单率, days to win, loss reasons.
+
+    Stages, loss reasons and days to win come from one grouped pass over the period's scope: as three
+    queries, the 赢单 and 输单 ones read every won or lost opportunity of the company through
+    ix_opportunity_stage_close and tested each against a rep's customer list (40 + 55 ms for the busy
+    rep; admin 44 + 59 ms), where the rep's period costs 13 ms through ix_opportunity_customer."""
     scoped = access.visible_opportunities(user).where(Opportunity.archived_at.is_(None),
                                                        Opportunity.created_at >= start, Opportunity.created_at < end)
-    base = scoped.subquery()
-    furthest = case((base.c.stage == LOST, base.c.lost_at_stage), else_=base.c.stage)
-    rows = db.session.execute(
-        select(base.c.stage, furthest, func.count(), func.coalesce(func.sum(base.c.expected_amount), 0))
-        .group_by(base.c.stage, furthest)).all()
-    at_stage = {stage: [0, ZERO] for stage in funnel.STAGES}
-    furthest_counts: dict[str, int] = {}
-    for stage, reached, count, amount in rows:
-        at_stage[stage][0] += count
-        at_stage[stage][1] += Decimal(amount)
-        if reached:
-            furthest_counts[reached] = furthest_counts.get(reached, 0) + count
+    view = Funnel()
+    at_stage, furthest_counts, lost_reasons, (won_days, won_dated) = period_figures(scoped)
     reached = funnel.reached_counts(furthest_counts)
     conversion = funnel.conversion_rates(reached)
     table = probabilities()
-    view = Funnel()
     for stage in funnel.STAGES:
         count, amount = at_stage[stage]
         view.columns.append((stage, count, amount, funnel.weighted_amount(amount, stage, table), conversion.get(stage),
@@ -133,12 +136,10 @@ def funnel_view(user: User, start: date, end: date) -> Funnel:
     view.won, view.lost = at_stage[WON][0], at_stage[LOST][0]
     view.loss_rate = funnel.loss_rate(view.won, view.lost)
     view.weighted_pipeline = sum((funnel.weighted_amount(at_stage[s][1], s, table) for s in OPEN_STAGES), ZERO)
-    view.days_to_win = average_days_to_win(scoped)
-    reasons = db.session.execute(select(base.c.loss_reason, func.count()).where(base.c.stage == LOST)
-                                 .group_by(base.c.loss_reason)).all()
-    view.loss_reasons = funnel.ranked_loss_reasons({reason or "其他": n for reason, n in reasons})
+    view.days_to_win = (Decimal(str(won_days)) / won_dated).quantize(Decimal("0.1")) if won_dated else None
+    view.loss_reasons = funnel.ranked_loss_reasons(lost_reasons)
     owner_rows = db.session.execute(
-        scoped.where(Opportunity.stage.in_(OPEN_STAGES)).join(User, User.id == Opportunity.owner_id)
+        scoped.where(open_stage(by_stage_index=False)).join(User, User.id == Opportunity.owner_id)
         .with_only_columns(User.display_name, func.count(Opportunity.id),
                            func.coalesce(func.sum(Opportunity.expected_amount), 0), weighted_sum_expression())
         .group_by(User.display_name).order_by(User.display_name)).all()
@@ -147,26 +148,62 @@ def funnel_view(user: User, start: date, end: date) -> Funnel:
     return view
 
 
+def period_figures(scoped) -> tuple[dict, dict, dict, tuple]:
+    """From one grouped query: [count, amount] per stage, counts per furthest stage reached, lost ones
+    per loss reason, and (Σ days, number) of the won ones with a close date."""
+    base = scoped.subquery()
+    furthest = case((base.c.stage == LOST, base.c.lost_at_stage), else_=base.c.stage)
+    days = days_to_win(base.c.created_at, base.c.closed_on)
+    won_days = case((base.c.stage == WON, days))
+    rows = db.session.execute(
+        select(base.c.stage, furthest, base.c.loss_reason, func.count(), func.coalesce(func.sum(base.c.expected_amount), 0),
+               func.coalesce(func.sum(won_days), 0), func.count(won_days))
+        .group_by(base.c.stage, furthest, base.c.loss_reason)).all()
+    at_stage = {stage: [0, ZERO] for stage in funnel.STAGES}
+    furthest_counts: dict[str, int] = {}
+    lost_reasons: dict[str, int] = {}
+    total_days, dated = 0, 0
+    for stage, reached, reason, count, amount, stage_days, stage_dated in rows:
+        at_stage[stage][0] += count
+        at_stage[stage][1] += Decimal(amount)
+        if reached:
+            furthest_counts[reached] = furthest_counts.get(reached, 0) + count
+        if stage == LOST:
+            lost_reasons[reason or "其他"] = lost_reasons.get(reason or "其他", 0) + count
+        total_days, dated = total_days + stage_days, dated + stage_dated
+    return at_stage, furthest_counts, lost_reasons, (total_days, dated)
+
+
+def days_to_win(created_at, closed_on):
+    """Days from an opportunity's creation day to its close date, in SQL."""
+    if on_sqlite():
+        return func.julianday(closed_on) - func.julianday(func.date(created_at))
+    return closed_on - cast(created_at, Date)
+
+
+def open_stage(by_stage_index: bool):
+    """Open stages; `by_stage_index=False` writes the stage as an expression so no stage index applies.
+
+    Where the query has a better way in, the stage index is a trap: the period's open ones by owner
+    come from the covering period indexes (ix_opportunity_funnel, ix_opportunity_owner_created), and a
+    rep's scope is a customer list (~3,800 customers, ~1,100 opportunities for the busy rep) answered
+    through ix_opportunity_customer in 5-10 ms, where walking ix_opportunity_stage_close tests every
+    open opportunity of the company against the list (71 ms per query)."""
+    stage = Opportunity.stage if by_stage_index else Opportunity.stage + ""
+    return stage.in_(OPEN_STAGES)
+
+
 def forecast_by_month(user: User) -> list:
     """预测: every open opportunity in scope by expected close month, with its weighted amount (one query)."""
     year, month = extract("year", Opportunity.expected_close_on), extract("month", Opportunity.expected_close_on)
     rows = db.session.execute(
-        access.visible_opportunities(user).where(Opportunity.stage.in_(OPEN_STAGES), Opportunity.archived_at.is_(None))
+        access.visible_opportunities(user).where(open_stage(by_stage_index=user.role != "sales"),
+                                                  Opportunity.archived_at.is_(None))
         .with_only_columns(year, month, func.count(Opportunity.id), func.coalesce(func.sum(Opportunity.expected_amount), 0),
                            weighted_sum_expression())
         .group_by(year, month).order_by(year, month)).all()
     return [(f"{int(y):04d}-{int(m):02d}" if y is not None else None, n, Decimal(amount),
              Decimal(weighted).quantize(Decimal("0.01"))) for y, m, n, amount, weighted in rows]
-
-
-def average_days_to_win(scoped) -> Decimal | None:
-    """Mean days from creation to 赢单 of the won ones, computed in SQL."""
-    if on_sqlite():
-        days = func.julianday(Opportunity.closed_on) - func.julianday(func.date(Opportunity.created_at))
-    else:
-        days = Opportunity.closed_on - cast(Opportunity.created_at, Date)
-    value = db.session.scalar(scoped.where(Opportunity.stage == WON).with_only_columns(func.avg(days)).order_by(None))
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def opportunity_quotes(opportunity: Opportunity) -> list[Quote]:
@@ -196,7 +233,7 @@ def filtered_orders(user: User, form, for_totals: bool = False):
         if form.q.data:
             query = query.join(Order.customer)
     else:
-        query = (access.visible_orders(user).join(Order.customer).outerjoin(Order.owner)
+        query = (access.visible_orders_for_list(user).join(Order.customer).outerjoin(Order.owner)
                  .options(contains_eager(Order.customer), contains_eager(Order.owner)))
     if form.q.data:
         term = like(form.q.data.strip())

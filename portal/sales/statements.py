@@ -27,11 +27,18 @@ MEASURE_LABELS = {"sales": N_("销售金额"), "received": N_("回款额"), "rec
 TOTALS_ONLY_ROLES = frozenset({"marketing"})
 
 
-def order_scope(user: User):
-    """Orders counted for the user: their scope; marketing: every order, but only as company totals."""
+def order_scope(user: User) -> tuple:
+    """Orders counted for the user, as conditions on the order row: their scope; marketing: every
+    order, but only as company totals.
+
+    A test on the row, not `order.id IN (the scope's ids)`: with the id list the database read every
+    order of the scope to sum one month (销售一部: 17,700 orders per figure, 130-160 ms each); on the
+    row, it starts from the period (ix_sales_order_owner_signed per member, the payment and invoice
+    date indexes) and checks the scope per candidate."""
     if user.role in TOTALS_ONLY_ROLES:
-        return select(Order.id)
-    return access.visible_order_ids(user)
+        return ()
+    condition = access.visible_orders(user).whereclause
+    return () if condition is None else (condition,)
 
 
 @dataclass
@@ -52,8 +59,7 @@ def statement(user: User, start: date, end: date, group: str) -> Statement:
     """Figures for [start, end) grouped by rep ("rep") or customer ("customer")."""
     if user.role in TOTALS_ONLY_ROLES:
         group = "total"
-    orders = order_scope(user)
-    live = (Order.status != "已取消", Order.id.in_(orders))
+    live = (Order.status != "已取消", *order_scope(user))
     if group == "customer":
         key, label, join = Order.customer_id, Customer.name, (Customer, Customer.id == Order.customer_id)
     elif group == "rep":
@@ -101,10 +107,9 @@ def statement(user: User, start: date, end: date, group: str) -> Statement:
 
 def expense_rows(user: User, start: date, end: date, group: str):
     """Approved expenses spent in the period: by submitter (rep), by linked customer, or in total."""
-    scope = (visible_expenses(user) if user.role not in TOTALS_ONLY_ROLES else select(Expense))
-    ids = scope.with_only_columns(Expense.id).order_by(None)
-    where = (Expense.status == "已批准", Expense.spent_on >= start, Expense.spent_on < end, Expense.id.in_(ids),
-             Expense.archived_at.is_(None))
+    scope = visible_expenses(user).whereclause if user.role not in TOTALS_ONLY_ROLES else None
+    where = (Expense.status == "已批准", Expense.spent_on >= start, Expense.spent_on < end, Expense.archived_at.is_(None),
+             *(() if scope is None else (scope,)))
     if group == "rep":
         query = (select(Expense.submitted_by_id, User.display_name, func.sum(Expense.amount))
                  .join(User, User.id == Expense.submitted_by_id).group_by(Expense.submitted_by_id, User.display_name))
@@ -166,8 +171,7 @@ def product_sheet(user: User, year: int, half: int) -> ProductSheet:
     query = (select(OrderLine.product_name, y, m, func.sum(OrderLine.quantity), func.sum(OrderLine.amount),
                     func.sum(OrderLine.amount - OrderLine.unit_cost * OrderLine.quantity))
              .join(Order, Order.id == OrderLine.order_id)
-             .where(Order.signed_on >= start, Order.signed_on < end, Order.status != "已取消",
-                    Order.id.in_(order_scope(user)))
+             .where(Order.signed_on >= start, Order.signed_on < end, Order.status != "已取消", *order_scope(user))
              .group_by(OrderLine.product_name, y, m))
     cells: dict = {}
     zero = (Decimal("0"), ZERO, ZERO)

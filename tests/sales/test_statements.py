@@ -76,3 +76,20 @@ def test_product_sheet_is_the_same_on_web_xlsx_and_pdf(sales_world, login_as):
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert "2026年下半年产品销售月报" in text and "客户管理系统企业版 V3.0" in text
     assert "¥10,500.00" in text and "¥4,500.00" in text and "¥4,000.00" in text
+
+
+def test_statement_figures_test_the_scope_on_each_row(sales_world, login_as, count_queries, make_user, make_department):
+    """Each figure starts from its period's date index and checks the scope per row: an `id IN (scope ids)`
+    made the database read every order and expense of the scope to sum one month. Scopes still hold."""
+    w = sales_world
+    world_orders(w)
+    outsider = make_user("sales", department=make_department("销售二部"), display_name="赵六")
+    record_order(w.others_customer, outsider, date(2026, 11, 4), [LineInput(None, "外部门", Decimal("1"), Decimal("777"))], outsider)
+    db.session.commit()
+    boss = login_as(w.supervisor)
+    with count_queries() as counter:
+        html = boss.get("/sales/statements?group=rep&start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    assert not [s for s in counter.statements if "sales_order.id IN" in s or "expense.id IN" in s]
+    assert "赵六" not in html and "¥777.00" not in html and "¥10,000.00" in html
+    rep = login_as(w.rep).get("/sales/statements?group=customer&start=2026-11-01&end=2026-11-30").get_data(as_text=True)
+    assert "¥777.00" not in rep and "¥10,000.00" in rep and "¥320.00" in rep
