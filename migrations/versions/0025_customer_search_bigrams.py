@@ -3,13 +3,13 @@ text, so a keyword of two Chinese characters or more probes the primary key inst
 search row. Backfilled from customer_search in one statement per database.
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0025'
-down_revision = '0022'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

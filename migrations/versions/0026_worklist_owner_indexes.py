@@ -13,13 +13,13 @@ it tests, never from the wide customer, ticket or task rows.
   3,804 open tasks joins the customer without reading the task rows (11.4 -> 3.0 ms).
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0025
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0026'
-down_revision = '0022'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

@@ -291,7 +291,7 @@ class KnowledgeGram(db.Model):
 
 def search_grams(text: str) -> set[str]:
     """Every single non-ASCII character of `text` and every two-character piece holding one, spaces
-    excluded (a keyword never holds a space); migration 0028 derives the same set in SQL."""
+    excluded (a keyword never holds a space); migration 0027 derives the same set in SQL."""
     singles = {char for char in text if ord(char) > 127}
     pairs = {text[i:i + 2] for i in range(len(text) - 1)
              if " " not in text[i:i + 2] and (ord(text[i]) > 127 or ord(text[i + 1]) > 127)}

@@ -96,7 +96,7 @@ class Opportunity(AuditedMixin, ArchivableMixin, TimestampMixin, VersionedMixin,
         back_populates="opportunity", order_by="OpportunityStageChange.changed_at, OpportunityStageChange.id")
 
     __table_args__ = (
-        # The funnel's forecast and open-by-owner figures read amounts from these two alone (migration 0028).
+        # The funnel's forecast and open-by-owner figures read amounts from these two alone (migration 0027).
         Index("ix_opportunity_owner_stage", "owner_id", "stage", "expected_close_on", "archived_at", "expected_amount"),
         Index("ix_opportunity_customer", "customer_id", "created_at"),
         Index("ix_opportunity_stage_close", "stage", "expected_close_on", "archived_at", "expected_amount"),

@@ -7,14 +7,14 @@ a supervisor's period is one range per member of (owner_id, created_at, …).
 character (portal.models.knowledge.search_grams) of each document's search text and each article's
 search head, backfilled here from the search rows in SQL.
 
-Revision ID: 0028
-Revises: 0022
+Revision ID: 0027
+Revises: 0026
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0028'
-down_revision = '0022'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
