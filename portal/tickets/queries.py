@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from portal import clock
 from portal.access.customers import visible_customers
-from portal.access.tickets import visible_ticket_rows, visible_tickets
+from portal.access.tickets import ticket_row_in_scope, visible_tickets
 from portal.extensions import db
 from portal.i18n import N_
 from portal.models.auth import Department
@@ -95,10 +95,10 @@ def urgency_ordered(user, conditions: list, now: datetime) -> Select:
     # CAST: SQLite merges the parts by index only when both band columns share one affinity.
     open_band = cast(case((breached_condition(now), Ticket.ledger_band - BREACHED_BAND_SHIFT),
                           else_=Ticket.ledger_band), SmallInteger)
-    open_part = visible_ticket_rows(user, Ticket, open_band.label("band")).where(
-        Ticket.ledger_band < DONE_DUE_BAND, *conditions)
-    done_part = visible_ticket_rows(user, Ticket, Ticket.ledger_band.label("band")).where(
-        Ticket.ledger_band >= DONE_DUE_BAND, *conditions)
+    scope = ticket_row_in_scope(user)
+    scoped = select(Ticket).where(*conditions, *([] if scope is None else [scope]))
+    open_part = scoped.add_columns(open_band.label("band")).where(Ticket.ledger_band < DONE_DUE_BAND)
+    done_part = scoped.add_columns(Ticket.ledger_band.label("band")).where(Ticket.ledger_band >= DONE_DUE_BAND)
     ledger = union_all(open_part, done_part).subquery("ledger")
     ticket = aliased(Ticket, ledger)
     query = select(ticket, ledger.c.band).order_by(

@@ -111,7 +111,7 @@ def ledger_sql(user) -> str:
 def test_done_tickets_are_read_in_index_order(app, mixed_ledger):
     """The done part walks ix_ticket_ledger_order and only the small open part is sorted."""
     with app.test_request_context("/tickets/"):
-        for role in ("service", "rep", "supervisor", "tech_supervisor"):
+        for role in ("service", "rep", "tech", "supervisor", "tech_supervisor"):
             plan = [row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + ledger_sql(mixed_ledger[role])))]
             assert "MERGE (UNION ALL)" in plan, (role, plan)
             right = plan[plan.index("RIGHT"):]
