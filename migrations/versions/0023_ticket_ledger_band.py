@@ -1,6 +1,7 @@
 """The ledger's urgency band on each ticket and the index its default order walks (issues 13, 14: 问题跟踪台账
 sorted the whole scope by CASE expressions no index could answer).
 
+Indexes in that order, over all tickets and per status (the ledger filtered by one status).
 ledger_band: 2 open with a resolution deadline, 3 open and paused, 4 done with a deadline, 5 done without
 (portal.models.tickets.ledger_band); kept on every ORM write by a mapper event.
 
@@ -30,9 +31,12 @@ def upgrade():
         batch_op.alter_column('ledger_band', existing_type=sa.SmallInteger(), nullable=False)
     op.create_index('ix_ticket_ledger_order', 'ticket',
                     ['ledger_band', 'resolve_due_at', sa.text('received_at DESC'), sa.text('id DESC')])
+    op.create_index('ix_ticket_status_ledger_order', 'ticket',
+                    ['status', 'ledger_band', 'resolve_due_at', sa.text('received_at DESC'), sa.text('id DESC')])
 
 
 def downgrade():
+    op.drop_index('ix_ticket_status_ledger_order', table_name='ticket')
     op.drop_index('ix_ticket_ledger_order', table_name='ticket')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_column('ledger_band')

@@ -275,8 +275,11 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
         self.log("升级主管", actor, note)
 
 
-# The ledger's default order walks this index for done tickets (the bulk of them) and stops after a page.
+# The ledger's default order walks this index for done tickets (the bulk of them) and stops after a page;
+# filtered by one status, the second one.
 Index("ix_ticket_ledger_order", Ticket.ledger_band, Ticket.resolve_due_at, Ticket.received_at.desc(), Ticket.id.desc())
+Index("ix_ticket_status_ledger_order", Ticket.status, Ticket.ledger_band, Ticket.resolve_due_at,
+      Ticket.received_at.desc(), Ticket.id.desc())
 
 
 @event.listens_for(Ticket, "before_insert")

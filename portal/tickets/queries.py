@@ -81,17 +81,18 @@ def ledger_query(user, form) -> Select:
         ordering = column.desc() if (form.sort.data or "").startswith("-") else column.asc()
         query = visible_tickets(user).where(*conditions)
         return with_list_relations(query.order_by(column.is_(None), ordering, Ticket.id.desc()))
-    return urgency_ordered(user, conditions, now)
+    return urgency_ordered(user, conditions, now, form.status.data)
 
 
-def urgency_ordered(user, conditions: list, now: datetime) -> Select:
+def urgency_ordered(user, conditions: list, now: datetime, status: str | None = None) -> Select:
     """The ledger's default order: open tickets breached now, open ones, done ones; within each, paused
     (no deadline) last, then by deadline, newest received first (models.tickets.ledger_band).
 
     Written as two parts merged by one ORDER BY so that neither sorts the whole scope: the open part
     (~900 of 50,000 tickets) is banded by the clock and sorted; the done part is already banded on write
     and walks ix_ticket_ledger_order, stopping after a page. A single query ordered by CASE expressions
-    sorted every ticket in scope (技术部 supervisor: 420 ms)."""
+    sorted every ticket in scope (技术部 supervisor: 420 ms). A status filter leaves out the part it
+    empties, so 已回访关闭 walks ix_ticket_status_ledger_order instead of sorting 44,000 tickets."""
     # CAST: SQLite merges the parts by index only when both band columns share one affinity.
     open_band = cast(case((breached_condition(now), Ticket.ledger_band - BREACHED_BAND_SHIFT),
                           else_=Ticket.ledger_band), SmallInteger)
@@ -99,7 +100,9 @@ def urgency_ordered(user, conditions: list, now: datetime) -> Select:
     scoped = select(Ticket).where(*conditions, *([] if scope is None else [scope]))
     open_part = scoped.add_columns(open_band.label("band")).where(Ticket.ledger_band < DONE_DUE_BAND)
     done_part = scoped.add_columns(Ticket.ledger_band.label("band")).where(Ticket.ledger_band >= DONE_DUE_BAND)
-    ledger = union_all(open_part, done_part).subquery("ledger")
+    parts = [part for part, excluded in ((open_part, DONE_STATUSES), (done_part, OPEN_STATUSES))
+             if status not in excluded]
+    ledger = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ledger")
     ticket = aliased(Ticket, ledger)
     query = select(ticket, ledger.c.band).order_by(
         ledger.c.band, ledger.c.resolve_due_at, ledger.c.received_at.desc(), ledger.c.id.desc())

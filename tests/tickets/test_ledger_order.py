@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
 
 from portal import clock
 from portal.extensions import db
@@ -103,8 +104,17 @@ def test_filtered_urgency_order_and_count(mixed_ledger, login_as):
     assert f"共 {len(closed)} 条，第 1 / 2 页" in body
 
 
-def ledger_sql(user) -> str:
-    form = TicketFilterForm(formdata=None)
+@pytest.mark.parametrize("status", ["已回访关闭", "已解决", "待客户反馈", "重新打开"])
+def test_status_filter_keeps_the_order(mixed_ledger, login_as, status):
+    numbers = listed_numbers(login_as(mixed_ledger["supervisor"]), f"per_page=200&status={status}")
+    visible = {t.id for t in db.session.scalars(queries.visible_tickets(mixed_ledger["supervisor"]))}
+    expected = sorted((t for t in mixed_ledger["tickets"] if t.status == status and t.id in visible), key=old_urgency_key)
+    assert numbers == [t.number for t in expected] and numbers
+
+
+def ledger_sql(user, status=None) -> str:
+    form = TicketFilterForm(formdata=MultiDict({"status": status} if status else {}))
+    form.validate()
     return str(queries.ledger_query(user, form).limit(51).compile(db.engine, compile_kwargs={"literal_binds": True}))
 
 
@@ -117,6 +127,14 @@ def test_done_tickets_are_read_in_index_order(app, mixed_ledger):
             right = plan[plan.index("RIGHT"):]
             assert any("ix_ticket_ledger_order" in line for line in right), (role, plan)
             assert not any("TEMP B-TREE" in line for line in right), (role, plan)
+
+
+def test_one_done_status_walks_its_own_index(app, mixed_ledger):
+    """Filtered by a done status the open part is left out and the rest is read in index order."""
+    with app.test_request_context("/tickets/?status=已回访关闭"):
+        plan = [row[3] for row in db.session.execute(
+            text("EXPLAIN QUERY PLAN " + ledger_sql(mixed_ledger["supervisor"], "已回访关闭")))]
+    assert "ix_ticket_status_ledger_order" in plan[0] and not any("TEMP B-TREE" in line for line in plan), plan
 
 
 def band_of(ticket: Ticket) -> int:
