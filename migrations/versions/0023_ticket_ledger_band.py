@@ -30,7 +30,8 @@ def upgrade():
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.alter_column('ledger_band', existing_type=sa.SmallInteger(), nullable=False)
     op.create_index('ix_ticket_ledger_order', 'ticket',
-                    ['ledger_band', 'resolve_due_at', sa.text('received_at DESC'), sa.text('id DESC')])
+                    ['ledger_band', 'resolve_due_at', sa.text('received_at DESC'), sa.text('id DESC'),
+                     'customer_id', 'department_id', 'assignee_id'])
     op.create_index('ix_ticket_status_ledger_order', 'ticket',
                     ['status', 'ledger_band', 'resolve_due_at', sa.text('received_at DESC'), sa.text('id DESC')])
 

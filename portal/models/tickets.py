@@ -276,8 +276,10 @@ class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
 
 
 # The ledger's default order walks this index for done tickets (the bulk of them) and stops after a page;
-# filtered by one status, the second one.
-Index("ix_ticket_ledger_order", Ticket.ledger_band, Ticket.resolve_due_at, Ticket.received_at.desc(), Ticket.id.desc())
+# filtered by one status, the second one. The scope's ticket columns ride along, so tickets out of scope
+# are skipped without reading their rows (a rep's capped count: 24-31 -> 14-24 ms).
+Index("ix_ticket_ledger_order", Ticket.ledger_band, Ticket.resolve_due_at, Ticket.received_at.desc(), Ticket.id.desc(),
+      Ticket.customer_id, Ticket.department_id, Ticket.assignee_id)
 Index("ix_ticket_status_ledger_order", Ticket.status, Ticket.ledger_band, Ticket.resolve_due_at,
       Ticket.received_at.desc(), Ticket.id.desc())
 
