@@ -38,7 +38,7 @@ from portal.models.knowledge import Article, Document
 from portal.models.marketing import Activity
 from portal.models.sales import Opportunity, Order
 from portal.models.revisits import ISSUE_CATEGORIES, METHODS, RevisitRecord, RevisitTask
-from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent
+from portal.models.tickets import CATEGORIES, CHANNELS, KINDS, SEVERITIES, Ticket, TicketEvent, ledger_band
 from portal.rules.customer_codes import format_customer_code, format_ticket_number
 from portal.rules.dedupe import normalize_company_name, normalize_email, phone_digits
 
@@ -380,6 +380,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
         status = rng.choice(("新建", "处理中", "待客户反馈")) if recent else rng.choices(("已回访关闭", "已解决"), weights=(9, 1))[0]
         done = status in ("已解决", "已回访关闭")
         resolved = received + timedelta(hours=rng.randrange(2, 200)) if done else None
+        resolve_due = received + timedelta(days={"重大": 3, "一般": 7, "轻微": 14}[severity])
         creator = rng.choice(service)
         tickets.append(dict(
             id=ticket_id, number=format_ticket_number(received.date(), per_day[received.date()]),
@@ -391,7 +392,7 @@ def seed_tickets(connection: Connection, rng: random.Random, sizes: Sizes, loade
             dispatched_at=received + timedelta(minutes=20), confirmed_at=received + timedelta(hours=1) if status != "新建" else None,
             confirm_escalation_level=0, status=status,
             respond_due_at=received + timedelta(hours={"重大": 2, "一般": 24, "轻微": 48}[severity]),
-            resolve_due_at=received + timedelta(days={"重大": 3, "一般": 7, "轻微": 14}[severity]),
+            resolve_due_at=resolve_due, ledger_band=ledger_band(status, resolve_due),
             responded_at=received + timedelta(hours=1), paused_since=None, resolved_at=resolved,
             resolved_by_id=assignee if done else None, closed_at=resolved + timedelta(days=2) if status == "已回访关闭" else None,
             solution="远程协助处理完毕" if done else "", root_cause_type="操作不当" if done else None, root_cause="",

@@ -5,7 +5,7 @@ customers, 200k participants) the backfill writes 28,762 rows in ~3 s (SQLite, s
 upgrade with the Flask start-up took 16 s.
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 """
 import json
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 

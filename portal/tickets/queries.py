@@ -3,20 +3,22 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, SmallInteger, and_, case, cast, func, or_, select, union_all
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BooleanClauseList
 from sqlalchemy.sql.selectable import SelectBase
 
 from portal import clock
 from portal.access.customers import visible_customers
-from portal.access.tickets import visible_tickets
+from portal.access.tickets import ticket_row_in_scope, visible_tickets
 from portal.extensions import db
 from portal.i18n import N_
 from portal.models.auth import Department
 from portal.models.customers import Customer
-from portal.models.tickets import CLOSED, DONE_STATUSES, DISPATCHED, OPEN_STATUSES, Ticket
+from portal.models.tickets import (
+    BREACHED_BAND_SHIFT, CLOSED, DISPATCHED, DONE_DUE_BAND, DONE_STATUSES, OPEN_STATUSES, Ticket,
+)
 from portal.rules import sla
 
 
@@ -30,55 +32,84 @@ def breached_condition(now: datetime):
     )
 
 
-def with_list_relations(query: Select) -> Select:
-    """Load the customer, department and assignee of a page of tickets in three extra queries."""
-    return query.options(selectinload(Ticket.customer), selectinload(Ticket.department), selectinload(Ticket.assignee))
+def with_list_relations(query: Select, ticket=Ticket) -> Select:
+    """Load the customer, department and assignee of a page of tickets (`ticket`: the entity the query
+    selects, Ticket or an alias of it) in three extra queries."""
+    return query.options(selectinload(ticket.customer), selectinload(ticket.department), selectinload(ticket.assignee))
 
 
 # Sortable columns (allow-list; anything else keeps the urgency order). Each is indexed.
 SORT_COLUMNS = {"received_at": Ticket.received_at, "resolve_due_at": Ticket.resolve_due_at, "number": Ticket.number}
 
 
-def ledger_query(user, form) -> Select:
-    """问题跟踪台账 for this user: scoped, filtered, open breached tickets first, then by time left."""
-    now = clock.now()
-    query = visible_tickets(user)
+def ledger_conditions(form, now: datetime) -> list:
+    """The ledger's filters as WHERE conditions."""
+    conditions = []
     if form.status.data:
-        query = query.where(Ticket.status == form.status.data)
+        conditions.append(Ticket.status == form.status.data)
     if form.dispatch_state.data:
-        query = query.where(Ticket.dispatch_state == form.dispatch_state.data)
+        conditions.append(Ticket.dispatch_state == form.dispatch_state.data)
     if (department_id := form.int_or_none(form.department_id)) is not None:
-        query = query.where(Ticket.department_id == department_id)
+        conditions.append(Ticket.department_id == department_id)
     if (assignee_id := form.int_or_none(form.assignee_id)) is not None:
-        query = query.where(Ticket.assignee_id == assignee_id)
+        conditions.append(Ticket.assignee_id == assignee_id)
     if form.category.data:
-        query = query.where(Ticket.category == form.category.data)
+        conditions.append(Ticket.category == form.category.data)
     if form.severity.data:
-        query = query.where(Ticket.severity == form.severity.data)
+        conditions.append(Ticket.severity == form.severity.data)
     if form.breached.data == "1":
-        query = query.where(breached_condition(now))
+        conditions.append(breached_condition(now))
     elif form.breached.data == "0":
-        query = query.where(~breached_condition(now))
+        conditions.append(~breached_condition(now))
     if form.date_from.data:
-        query = query.where(Ticket.received_at >= datetime.combine(form.date_from.data, time.min))
+        conditions.append(Ticket.received_at >= datetime.combine(form.date_from.data, time.min))
     if form.date_to.data:
-        query = query.where(Ticket.received_at < datetime.combine(form.date_to.data + timedelta(days=1), time.min))
+        conditions.append(Ticket.received_at < datetime.combine(form.date_to.data + timedelta(days=1), time.min))
     if (customer_id := form.int_or_none(form.customer_id)) is not None:
-        query = query.where(Ticket.customer_id == customer_id)
+        conditions.append(Ticket.customer_id == customer_id)
     if form.q.data:
         keyword = f"%{form.q.data.strip()}%"
         matching = select(Customer.id).where(Customer.name.like(keyword))
-        query = query.where(or_(Ticket.number.like(keyword), Ticket.customer_id.in_(matching)))
+        conditions.append(or_(Ticket.number.like(keyword), Ticket.customer_id.in_(matching)))
+    return conditions
+
+
+def ledger_query(user, form) -> Select:
+    """问题跟踪台账 for this user: scoped, filtered, open breached tickets first, then by time left."""
+    now = clock.now()
+    conditions = ledger_conditions(form, now)
     sort = (form.sort.data or "").lstrip("-")
     if sort in SORT_COLUMNS:
         column = SORT_COLUMNS[sort]
         ordering = column.desc() if (form.sort.data or "").startswith("-") else column.asc()
-        return with_list_relations(query).order_by(column.is_(None), ordering, Ticket.id.desc())
-    open_breached = case((and_(Ticket.status.in_(OPEN_STATUSES), breached_condition(now)), 0), else_=1)
-    is_open = case((Ticket.status.in_(OPEN_STATUSES), 0), else_=1)
-    return with_list_relations(query).order_by(
-        open_breached, is_open, Ticket.resolve_due_at.is_(None), Ticket.resolve_due_at, Ticket.received_at.desc(), Ticket.id.desc()
-    )
+        query = visible_tickets(user).where(*conditions)
+        return with_list_relations(query.order_by(column.is_(None), ordering, Ticket.id.desc()))
+    return urgency_ordered(user, conditions, now, form.status.data)
+
+
+def urgency_ordered(user, conditions: list, now: datetime, status: str | None = None) -> Select:
+    """The ledger's default order: open tickets breached now, open ones, done ones; within each, paused
+    (no deadline) last, then by deadline, newest received first (models.tickets.ledger_band).
+
+    Written as two parts merged by one ORDER BY so that neither sorts the whole scope: the open part
+    (~900 of 50,000 tickets) is banded by the clock and sorted; the done part is already banded on write
+    and walks ix_ticket_ledger_order, stopping after a page. A single query ordered by CASE expressions
+    sorted every ticket in scope (技术部 supervisor: 420 ms). A status filter leaves out the part it
+    empties, so 已回访关闭 walks ix_ticket_status_ledger_order instead of sorting 44,000 tickets."""
+    # CAST: SQLite merges the parts by index only when both band columns share one affinity.
+    open_band = cast(case((breached_condition(now), Ticket.ledger_band - BREACHED_BAND_SHIFT),
+                          else_=Ticket.ledger_band), SmallInteger)
+    scope = ticket_row_in_scope(user)
+    scoped = select(Ticket).where(*conditions, *([] if scope is None else [scope]))
+    open_part = scoped.add_columns(open_band.label("band")).where(Ticket.ledger_band < DONE_DUE_BAND)
+    done_part = scoped.add_columns(Ticket.ledger_band.label("band")).where(Ticket.ledger_band >= DONE_DUE_BAND)
+    parts = [part for part, excluded in ((open_part, DONE_STATUSES), (done_part, OPEN_STATUSES))
+             if status not in excluded]
+    ledger = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("ledger")
+    ticket = aliased(Ticket, ledger)
+    query = select(ticket, ledger.c.band).order_by(
+        ledger.c.band, ledger.c.resolve_due_at, ledger.c.received_at.desc(), ledger.c.id.desc())
+    return with_list_relations(query, ticket)
 
 
 def human_duration(delta: timedelta) -> str:
