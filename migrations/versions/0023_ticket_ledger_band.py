@@ -1,4 +1,4 @@
-"""The ledger's urgency band on each ticket and the index its default order walks (issues 13, 14: 问题跟踪台账
+"""The ledger's urgency band on each ticket and the index its default order walks (issue 18: 问题跟踪台账
 sorted the whole scope by CASE expressions no index could answer).
 
 Indexes in that order, over all tickets and per status (the ledger filtered by one status).
