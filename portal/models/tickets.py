@@ -72,6 +72,9 @@ class TransitionRefused(Exception):
 
 
 class Ticket(AuditedMixin, TimestampMixin, VersionedMixin, db.Model):
+    # The ledger band is derived from status and deadline on every write: its change says nothing new.
+    __audit_exclude__ = AuditedMixin.__audit_exclude__ | {"ledger_band"}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
