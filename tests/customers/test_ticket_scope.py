@@ -105,3 +105,22 @@ def test_the_tech_supervisors_followups_walk_the_contact_index_on_sqlite(monkeyp
     plan = " | ".join(row[3] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "ix_follow_up_contacted_order" in plan and "BLOOM" not in plan
     assert "SEARCH ticket USING INDEX ix_ticket_customer_received (customer_id=?)" in plan
+
+
+@pytest.mark.parametrize("probe_rows", [0, 1000])
+def test_a_technicians_order_list_holds_the_orders_of_their_ticket_customers(monkeypatch, login_as, ticket_desk,
+                                                                            count_queries, probe_rows):
+    from datetime import date
+
+    from tests.sales.conftest import sign
+
+    monkeypatch.setattr(access, "TICKET_SCOPE_PROBE_ROWS", probe_rows)
+    customers = ticket_desk["customers"]
+    rep = customers[10].owner
+    signed = {number: sign(customers[number], rep, "100.00", date(2026, 10, number + 1)) for number in (0, 5, 8, 11)}
+    tech = login_as(ticket_desk["tech"])
+    with count_queries() as counter:
+        html = tech.get("/sales/orders/").get_data(as_text=True)
+    assert re.findall(r">(DD\d+)<", html) == [signed[5].number, signed[0].number]  # newest first
+    listing = next(s for s in counter.statements if "ORDER BY sales_order." in s)
+    assert ("EXISTS" in listing) == (probe_rows == 0)  # a wide scope is tested per order, never listed
