@@ -65,7 +65,7 @@ def seed_orders(connection: Connection, rng: random.Random, sizes: Sizes, loaded
         for due_on, part in plan:
             paid = min(left, part)
             left -= paid
-            instalments.append(dict(order_id=order_id, owner_id=owner, due_on=due_on, amount=part, paid_amount=paid,
+            instalments.append(dict(order_id=order_id, customer_id=customer_id, owner_id=owner, due_on=due_on, amount=part, paid_amount=paid,
                                     settled=paid >= part, note="", created_at=signed, updated_at=signed))
             # Most instalments arrive in one transfer, many in two (a deposit, then the rest).
             parts = [paid] if not paid or rng.random() < 0.35 else [(paid / 2).quantize(cent), paid - (paid / 2).quantize(cent)]

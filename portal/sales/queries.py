@@ -313,18 +313,14 @@ CUSTOMER_AGEING_ROWS = 100
 
 
 def ageing_by_customer(user: User, today: date) -> list:
-    """The customers owing most (top CUSTOMER_AGEING_ROWS), per bucket. Open instalments are summed per
-    order first (driven by the open-instalment index), then per customer: never a walk over every order."""
+    """The customers owing most (top CUSTOMER_AGEING_ROWS), per bucket. Open instalments carry their
+    order's customer, so they are grouped per customer straight from ix_instalment_open_customer (an
+    admin's 30,000 open instalments: 57 → see bench ms), never per order and then through the orders."""
     base = open_instalments(user).subquery()
-    # `+ 0`: group in a temporary b-tree after reading the open rows from the covering ageing index,
-    # instead of walking every instalment in order_id order (SQLite's other choice: 2–5× slower).
-    order_key = (base.c.order_id + 0).label("order_id")
-    per_order = select(order_key, *[c.label(f"b{i}") for i, c in enumerate(ageing_columns_for(base, today))]) \
-        .group_by(order_key).subquery()
-    sums = [func.sum(per_order.c[f"b{i}"]) for i in range(len(ageing.BUCKETS) + 1)]
+    sums = ageing_columns_for(base, today)
     rows = db.session.execute(
-        select(Order.customer_id, *sums).select_from(per_order).join(Order, Order.id == per_order.c.order_id)
-        .group_by(Order.customer_id).order_by(sums[-1].desc(), Order.customer_id).limit(CUSTOMER_AGEING_ROWS)).all()
+        select(base.c.customer_id, *sums).group_by(base.c.customer_id)
+        .order_by(sums[-1].desc(), base.c.customer_id).limit(CUSTOMER_AGEING_ROWS)).all()
     names = dict(db.session.execute(select(Customer.id, Customer.name).where(Customer.id.in_([r[0] for r in rows]))).all())
     return [(customer_id, names.get(customer_id, "—"), *[Decimal(v or 0) for v in values]) for customer_id, *values in rows]
 

@@ -166,7 +166,8 @@ def record_order(customer: Customer, owner: User, signed_on: date, lines: list[L
     order.total, order.cost = total, cost
     db.session.add(order)
     db.session.flush()
-    db.session.add(PaymentInstalment(order_id=order.id, owner_id=order.owner_id, due_on=signed_on, amount=total))
+    db.session.add(PaymentInstalment(order_id=order.id, customer_id=order.customer_id, owner_id=order.owner_id,
+                                     due_on=signed_on, amount=total))
     customer.total_deal_amount = (customer.total_deal_amount or ZERO) + total
     if first:
         open_after_sales_handover(customer, order)
@@ -223,8 +224,8 @@ def set_payment_plan(order: Order, rows: list[tuple[date, Decimal, str]]) -> Non
         db.session.delete(instalment)
     db.session.flush()
     for due_on, amount, note in sorted(rows, key=lambda row: row[0]):
-        db.session.add(PaymentInstalment(order_id=order.id, owner_id=order.owner_id, due_on=due_on, amount=amount,
-                                         note=note))
+        db.session.add(PaymentInstalment(order_id=order.id, customer_id=order.customer_id, owner_id=order.owner_id,
+                                         due_on=due_on, amount=amount, note=note))
     db.session.flush()
     db.session.expire(order, ["instalments"])
     reallocate(order.id, order.received_amount)
@@ -368,10 +369,10 @@ def save_product(product: Product | None, data: dict) -> Product:
 
 def move_merged_sales(kept: Customer, merged: Customer, _by: User) -> dict[str, int]:
     counts = {}
-    for model, label in ((Opportunity, N_("商机")), (Quote, N_("报价")), (Order, N_("订单"))):
+    for model, label in ((Opportunity, N_("商机")), (Quote, N_("报价")), (Order, N_("订单")), (PaymentInstalment, None)):
         result = db.session.execute(update(model).where(model.customer_id == merged.id).values(customer_id=kept.id)
                                     .execution_options(synchronize_session="fetch"))
-        if result.rowcount:
+        if result.rowcount and label:
             counts[label] = result.rowcount
     if "订单" in counts:
         kept.total_deal_amount = db.session.scalar(

@@ -79,3 +79,22 @@ def test_query_parameters_cannot_widen_a_reps_order_list(sales_world, login_as):
     assert login_as(w.rep).get(f"/sales/orders/{theirs.id}").status_code == 404
     assert login_as(w.rep).post(f"/sales/orders/{theirs.id}/payments/new",
                                 data={"amount": "1", "paid_on": "2026-11-24", "token": "x"}).status_code == 404
+
+
+def test_ageing_per_customer_follows_a_merge_and_groups_from_one_index(sales_world, login_as, new_customer,
+                                                                        count_queries):
+    from portal.customers.services import merge_customers
+
+    w = sales_world  # today is 2026-11-24
+    duplicate = new_customer(w.rep, name="重复录入的客户")
+    plan(sign(w.customer, w.rep, "1000.00", date(2026, 6, 1)), (date(2026, 10, 31), "1000"))
+    plan(sign(duplicate, w.rep, "500.00", date(2026, 6, 1)), (date(2026, 11, 30), "500"))
+    merge_customers(w.customer, duplicate, w.supervisor)
+    db.session.commit()
+    with count_queries() as counter:
+        html = login_as(w.supervisor).get("/sales/receivables").get_data(as_text=True)
+    customer_rows = html.split('class="ageing-by-customer"')[1].split("</table>")[0]
+    assert duplicate.name not in customer_rows  # its instalment moved with its order
+    assert customer_rows.count(w.customer.name) == 1 and "¥1,500.00" in customer_rows
+    grouped = next(s for s in counter.statements if "GROUP BY" in s and "customer_id" in s)
+    assert "sales_order" not in grouped  # per customer from the instalments alone
