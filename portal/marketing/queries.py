@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from portal.access.marketing import customer_in_scope, visible_activities, visible_participants
+from portal.access.customers import customer_row_in_scope
+from portal.access.marketing import visible_activities, visible_participants
 from portal.customers.queries import escape_like
 from portal.extensions import db
 from portal.models.auth import User
@@ -233,7 +234,7 @@ def lead_customers(customer_ids: list[int], user: User) -> list[Customer]:
     if not customer_ids:
         return []
     query = select(Customer).where(Customer.id.in_(customer_ids)).options(joinedload(Customer.owner))
-    scope = customer_in_scope(user)
+    scope = customer_row_in_scope(user)
     if scope is not None:
         query = query.where(scope)
     return list(db.session.scalars(query.order_by(Customer.id.desc()).limit(200)))
