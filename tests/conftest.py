@@ -141,6 +141,13 @@ def make_department(app):
     return factory
 
 
+
+@pytest.fixture
+def sqlite_only():
+    """For tests of SQLite itself (its query plans, its files under gunicorn); the PostgreSQL run skips them."""
+    if POSTGRES_URL:
+        pytest.skip("SQLite only")
+
 @pytest.fixture
 def new_customer(app):
     """new_customer(owner, grade="B", **fields) -> a committed Customer built on the model directly

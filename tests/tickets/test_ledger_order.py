@@ -118,7 +118,7 @@ def ledger_sql(user, status=None) -> str:
     return str(queries.ledger_query(user, form).limit(51).compile(db.engine, compile_kwargs={"literal_binds": True}))
 
 
-def test_done_tickets_are_read_in_index_order(app, mixed_ledger):
+def test_done_tickets_are_read_in_index_order(app, sqlite_only, mixed_ledger):
     """The done part walks ix_ticket_ledger_order and only the small open part is sorted."""
     with app.test_request_context("/tickets/"):
         for role in ("service", "rep", "tech", "supervisor", "tech_supervisor"):
@@ -129,7 +129,7 @@ def test_done_tickets_are_read_in_index_order(app, mixed_ledger):
             assert not any("TEMP B-TREE" in line for line in right), (role, plan)
 
 
-def test_one_done_status_walks_its_own_index(app, mixed_ledger):
+def test_one_done_status_walks_its_own_index(app, sqlite_only, mixed_ledger):
     """Filtered by a done status the open part is left out and the rest is read in index order."""
     with app.test_request_context("/tickets/?status=已回访关闭"):
         plan = [row[3] for row in db.session.execute(

@@ -4,7 +4,6 @@ customer row (15,867 overdue files of a 销售 department: 24 ms through the row
 import re
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import event
 
 from portal.extensions import db
@@ -42,12 +41,6 @@ def customer_plans(client) -> dict[str, str]:
 def plan_of(plans: dict[str, str], *fragments: str) -> str:
     [plan] = [plan for statement, plan in plans.items() if all(f in statement for f in fragments)]
     return plan
-
-
-@pytest.fixture
-def sqlite_only(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN")
 
 
 def test_rep_sections_never_scan_customers(app, sqlite_only, frozen_now, team, login_as):
